@@ -1,0 +1,105 @@
+import { createDb } from "../../db/client";
+import {
+  addApiKey,
+  categoryNames,
+  createOrganization,
+  getOrganization,
+  organizationExists,
+  replaceCategories,
+  replaceRoutingRules,
+  revokeApiKey,
+  updateOrganization,
+} from "../../db/organizations";
+import { ApiError, type Issue } from "../../http/errors";
+import { nowIso } from "../../lib/time";
+import { isAllowedWebhook } from "../../slack/allowed-origins";
+import { createRouter } from "../router";
+import {
+  createApiKeyRoute,
+  createOrganizationRoute,
+  getOrganizationRoute,
+  putCategoriesRoute,
+  putRoutingRulesRoute,
+  revokeApiKeyRoute,
+  updateOrganizationRoute,
+} from "./routes";
+
+export const adminApi = createRouter();
+
+/** Webhook URLs outside SLACK_WEBHOOK_ALLOWED_ORIGINS are refused (they would let a tenant make us call anything). */
+const checkWebhooks = (allowed: string | undefined, urls: [path: string, url: string | null | undefined][]) => {
+  const issues: Issue[] = urls
+    .filter(([, url]) => url && !isAllowedWebhook(url, allowed))
+    .map(([path]) => ({ path, message: `Slack webhook URL must start with one of: ${allowed ?? "https://hooks.slack.com"}` }));
+  if (issues.length) throw new ApiError(400, "Validation failed", issues);
+};
+
+const orgNotFound = () => new ApiError(404, "Organization not found");
+
+const requireOrganization = async (db: ReturnType<typeof createDb>, orgId: string) => {
+  if (!(await organizationExists(db, orgId))) throw orgNotFound();
+};
+
+adminApi.openapi(createOrganizationRoute, async (c) => {
+  const body = c.req.valid("json");
+  checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
+  return c.json(await createOrganization(createDb(c.env.DB), body, nowIso()), 201);
+});
+
+adminApi.openapi(getOrganizationRoute, async (c) => {
+  const org = await getOrganization(createDb(c.env.DB), c.req.valid("param").orgId);
+  if (!org) throw orgNotFound();
+  return c.json(org, 200);
+});
+
+adminApi.openapi(updateOrganizationRoute, async (c) => {
+  const { orgId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
+  const db = createDb(c.env.DB);
+  const updated = await updateOrganization(db, orgId, body, nowIso());
+  if (updated.length === 0) throw orgNotFound();
+  return c.json((await getOrganization(db, orgId))!, 200);
+});
+
+adminApi.openapi(createApiKeyRoute, async (c) => {
+  const { orgId } = c.req.valid("param");
+  const db = createDb(c.env.DB);
+  await requireOrganization(db, orgId);
+  return c.json(await addApiKey(db, orgId, nowIso()), 201);
+});
+
+adminApi.openapi(revokeApiKeyRoute, async (c) => {
+  const { orgId, keyId } = c.req.valid("param");
+  if (!(await revokeApiKey(createDb(c.env.DB), orgId, keyId, nowIso()))) throw new ApiError(404, "API key not found");
+  return c.body(null, 204);
+});
+
+adminApi.openapi(putCategoriesRoute, async (c) => {
+  const { orgId } = c.req.valid("param");
+  const db = createDb(c.env.DB);
+  await requireOrganization(db, orgId);
+  await replaceCategories(db, orgId, c.req.valid("json"), nowIso());
+  return c.json({ success: true as const, categories: (await getOrganization(db, orgId))!.categories }, 200);
+});
+
+adminApi.openapi(putRoutingRulesRoute, async (c) => {
+  const { orgId } = c.req.valid("param");
+  const rules = c.req.valid("json");
+  checkWebhooks(
+    c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
+    rules.map((r, i) => [`${i}.slackWebhookUrl`, r.slackWebhookUrl]),
+  );
+  const db = createDb(c.env.DB);
+  await requireOrganization(db, orgId);
+  // Rules must name categories that exist, or they could never match.
+  const known = new Set(await categoryNames(db, orgId));
+  const unknown: Issue[] = rules.flatMap((r, i) =>
+    (["ticketCategory", "customerCategory"] as const)
+      .filter((k) => r.when[k] !== undefined && !known.has(r.when[k]!.toLowerCase()))
+      .map((k) => ({ path: `${i}.when.${k}`, message: `unknown category "${r.when[k]}"` })),
+  );
+  if (unknown.length) throw new ApiError(400, "Validation failed", unknown);
+  await replaceRoutingRules(db, orgId, rules, nowIso());
+  return c.json({ success: true as const, routingRules: (await getOrganization(db, orgId))!.routingRules }, 200);
+});

@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { adminSecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
+import {
+  categoriesBody,
+  categorySchema,
+  createdKeySchema,
+  createdOrganizationSchema,
+  createOrganizationBody,
+  keyIdParam,
+  organizationSchema,
+  orgIdParam,
+  routingRuleSchema,
+  routingRulesBody,
+  updateOrganizationBody,
+} from "./schemas";
+
+const tags = ["Operator"];
+
+export const createOrganizationRoute = createRoute({
+  method: "post",
+  path: "/admin/organizations",
+  tags,
+  security,
+  summary: "Create an organization and its first API key",
+  request: { body: jsonBody(createOrganizationBody) },
+  responses: { 201: jsonContent(createdOrganizationSchema, "Created"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+});
+
+export const getOrganizationRoute = createRoute({
+  method: "get",
+  path: "/admin/organizations/{orgId}",
+  tags,
+  security,
+  summary: "An organization with its categories, routing rules and key ids",
+  request: { params: orgIdParam },
+  responses: { 200: jsonContent(organizationSchema, "The organization"), ...errorResponses(401, 404, 500) },
+});
+
+export const updateOrganizationRoute = createRoute({
+  method: "patch",
+  path: "/admin/organizations/{orgId}",
+  tags,
+  security,
+  summary: "Rename an organization or set/clear its Slack webhook",
+  request: { params: orgIdParam, body: jsonBody(updateOrganizationBody) },
+  responses: { 200: jsonContent(organizationSchema, "Updated"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+});
+
+export const createApiKeyRoute = createRoute({
+  method: "post",
+  path: "/admin/organizations/{orgId}/api-keys",
+  tags,
+  security,
+  summary: "Add an API key (rotation without downtime)",
+  request: { params: orgIdParam },
+  responses: { 201: jsonContent(createdKeySchema, "Created; the key is shown once"), ...errorResponses(401, 404, 500) },
+});
+
+export const revokeApiKeyRoute = createRoute({
+  method: "delete",
+  path: "/admin/organizations/{orgId}/api-keys/{keyId}",
+  tags,
+  security,
+  summary: "Revoke an API key; it stops working at once",
+  request: { params: keyIdParam },
+  responses: { 204: { description: "Revoked" }, ...errorResponses(401, 404, 500) },
+});
+
+export const putCategoriesRoute = createRoute({
+  method: "put",
+  path: "/admin/organizations/{orgId}/categories",
+  tags,
+  security,
+  summary: "Replace the organization's categories",
+  request: { params: orgIdParam, body: jsonBody(categoriesBody) },
+  responses: {
+    200: jsonContent(z.object({ success: z.literal(true), categories: z.array(categorySchema) }), "Replaced"),
+    ...errorResponses(400, 401, 404, 413, 415, 500),
+  },
+});
+
+export const putRoutingRulesRoute = createRoute({
+  method: "put",
+  path: "/admin/organizations/{orgId}/routing-rules",
+  tags,
+  security,
+  summary: "Replace the organization's ordered routing rules (first match wins)",
+  request: { params: orgIdParam, body: jsonBody(routingRulesBody) },
+  responses: {
+    200: jsonContent(z.object({ success: z.literal(true), routingRules: z.array(routingRuleSchema) }), "Replaced"),
+    ...errorResponses(400, 401, 404, 413, 415, 500),
+  },
+});

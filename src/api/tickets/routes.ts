@@ -1,0 +1,49 @@
+import { createRoute } from "@hono/zod-openapi";
+import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
+import {
+  createTicketBody,
+  createTicketResponse,
+  getTicketResponse,
+  listTicketsQuery,
+  listTicketsResponse,
+  ticketIdParam,
+} from "./schemas";
+
+export const createTicketRoute = createRoute({
+  method: "post",
+  path: "/api/ext-v1/ticket/createTicket",
+  tags: ["Tickets"],
+  summary: "Create a ticket",
+  security,
+  request: { body: jsonBody(createTicketBody) },
+  responses: {
+    200: jsonContent(createTicketResponse, "Ticket created (or an idempotent replay of it)"),
+    ...errorResponses(400, 401, 404, 413, 415, 422, 429, 500),
+  },
+});
+
+export const getTicketRoute = createRoute({
+  method: "get",
+  path: "/api/ext-v1/ticket/getTicket/{ticketId}",
+  tags: ["Tickets"],
+  summary: "Get a ticket",
+  security,
+  request: { params: ticketIdParam },
+  responses: {
+    200: jsonContent(getTicketResponse, "The ticket"),
+    ...errorResponses(401, 404, 429, 500),
+  },
+});
+
+export const listTicketsRoute = createRoute({
+  method: "get",
+  path: "/api/ext-v1/ticket/listTickets",
+  tags: ["Tickets"],
+  summary: "List tickets, newest first",
+  security,
+  request: { query: listTicketsQuery },
+  responses: {
+    200: jsonContent(listTicketsResponse, "A page of tickets"),
+    ...errorResponses(400, 401, 429, 500),
+  },
+});

@@ -1,0 +1,98 @@
+import { z } from "@hono/zod-openapi";
+import {
+  CATEGORIZATION_STATES,
+  CATEGORY_SOURCES,
+  MESSAGE_ROLES,
+  NOTIFICATION_STATES,
+  PRIORITIES,
+  TICKET_STATUSES,
+} from "../../db/schema";
+
+/** Documented input bounds; together they stay under the 1 MiB body limit's spirit. */
+export const LIMITS = {
+  title: 255,
+  description: 20_000,
+  messageContent: 10_000,
+  messages: 100,
+  category: 100,
+  email: 254,
+} as const;
+
+export const messageSchema = z.object({
+  role: z.enum(MESSAGE_ROLES),
+  content: z.string().min(1).max(LIMITS.messageContent),
+});
+
+export const createTicketBody = z
+  .object({
+    title: z.string().trim().min(1, "title must not be blank").max(LIMITS.title).openapi({ example: "Cannot log in" }),
+    description: z.string().max(LIMITS.description).nullish().openapi({
+      description: "If absent or blank and messages are given, a description is generated from the messages.",
+    }),
+    priority: z.enum(PRIORITIES).default("medium"),
+    customerEmail: z.email().max(LIMITS.email).optional().openapi({ example: "jane@example.com" }),
+    customerId: z.string().min(1).max(64).optional(),
+    category: z.string().trim().max(LIMITS.category).optional().openapi({
+      description: "Name of an active ticket category (case-insensitive); otherwise the ticket is categorized asynchronously.",
+    }),
+    messages: z.array(messageSchema).max(LIMITS.messages).optional(),
+  })
+  .refine((b) => b.customerEmail !== undefined || b.customerId !== undefined, {
+    path: ["customerEmail"],
+    message: "customerEmail or customerId is required",
+  })
+  .openapi("CreateTicketRequest");
+
+export type CreateTicketInput = z.infer<typeof createTicketBody>;
+
+export const createTicketResponse = z
+  .object({
+    success: z.literal(true),
+    ticketId: z.string(),
+    message: z.string().openapi({ example: "Ticket created successfully" }),
+  })
+  .openapi("CreateTicketResponse");
+
+export const ticketSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(TICKET_STATUSES),
+    category: z.string().nullable(),
+    categorySource: z.enum(CATEGORY_SOURCES).nullable(),
+    assignee: z.string().nullable(),
+    customer: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+    messages: z.array(messageSchema),
+    processing: z.object({
+      categorization: z.enum(CATEGORIZATION_STATES),
+      notification: z.enum(NOTIFICATION_STATES),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Ticket");
+
+export type TicketView = z.infer<typeof ticketSchema>;
+
+export const ticketIdParam = z.object({
+  ticketId: z.string().min(1).max(64).openapi({ param: { name: "ticketId", in: "path" } }),
+});
+
+export const listTicketsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional().openapi({ description: "Opaque; pass back `nextCursor`." }),
+  status: z.enum(TICKET_STATUSES).optional(),
+  category: z.string().max(LIMITS.category).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  customerId: z.string().max(64).optional(),
+});
+
+export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
+
+export const getTicketResponse = z.object({ success: z.literal(true), ticket: ticketSchema }).openapi("GetTicketResponse");
+
+export const listTicketsResponse = z
+  .object({ success: z.literal(true), tickets: z.array(ticketSchema), nextCursor: z.string().nullable() })
+  .openapi("ListTicketsResponse");

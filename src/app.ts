@@ -1,0 +1,44 @@
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { adminApi } from "./api/admin";
+import { createRouter } from "./api/router";
+import { ticketsApi } from "./api/tickets";
+import { accessLog } from "./http/access-log";
+import { adminAuth, apiKeyAuth } from "./http/auth";
+import { ApiError, errorResponse } from "./http/errors";
+import { jsonOnly } from "./http/json-only";
+import { methodsAllowed } from "./http/method-not-allowed";
+
+export const app = createRouter();
+
+app.use(requestId({ headerName: "x-request-id" }));
+app.use(accessLog());
+app.use(jsonOnly());
+
+app.get("/health", (c) => c.json({ ok: true }));
+
+app.use("/api/ext-v1/*", apiKeyAuth());
+app.use("/admin/*", adminAuth());
+
+app.route("/", ticketsApi);
+app.route("/", adminApi);
+
+app.notFound((c) => {
+  const allowed = methodsAllowed(app.routes, c.req.path);
+  if (allowed.length === 0) return errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`);
+  c.header("allow", allowed.join(", "));
+  return errorResponse(c, 405, `Method ${c.req.method} not allowed; use ${allowed.join(", ")}`);
+});
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+    return errorResponse(c, err.status, err.message, err.issues);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return errorResponse(c, err.status, err.message || "Bad request");
+  }
+  // Details go to the log under the request id, never to the caller.
+  console.error(JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: String(err), stack: err.stack }));
+  return errorResponse(c, 500, "Internal server error");
+});

@@ -1,0 +1,129 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { Db } from "./client";
+import { apiKeys, categories, organizations, routingRules, type RuleCondition } from "./schema";
+import { API_KEY_DISPLAY_LENGTH, generateApiKey, sha256Hex } from "../lib/crypto";
+import { newId } from "../lib/ids";
+
+/** A fresh key for an organization: the row to store (digest only) and the key to show once. */
+export const mintApiKey = async (organizationId: string, now: string) => {
+  const apiKey = generateApiKey();
+  const row = {
+    id: newId(),
+    organizationId,
+    keyHash: await sha256Hex(apiKey),
+    prefix: apiKey.slice(0, API_KEY_DISPLAY_LENGTH),
+    createdAt: now,
+  };
+  return { apiKey, row };
+};
+
+export const createOrganization = async (db: Db, input: { name: string; slackWebhookUrl?: string }, now: string) => {
+  const id = newId();
+  const { apiKey, row } = await mintApiKey(id, now);
+  await db.batch([
+    db.insert(organizations).values({ id, name: input.name, slackWebhookUrl: input.slackWebhookUrl ?? null, createdAt: now, updatedAt: now }),
+    db.insert(apiKeys).values(row),
+  ]);
+  return { id, name: input.name, apiKey };
+};
+
+export const getOrganization = async (db: Db, orgId: string) => {
+  const [orgs, keys, cats, rules] = await db.batch([
+    db.select().from(organizations).where(eq(organizations.id, orgId)),
+    db
+      .select({ id: apiKeys.id, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.organizationId, orgId))
+      .orderBy(asc(apiKeys.createdAt)),
+    db
+      .select({
+        id: categories.id,
+        name: categories.name,
+        description: categories.description,
+        appliesTo: categories.appliesTo,
+        aiEnabled: categories.aiEnabled,
+        autoResolve: categories.autoResolve,
+        active: categories.active,
+      })
+      .from(categories)
+      .where(eq(categories.organizationId, orgId))
+      .orderBy(asc(categories.position)),
+    db
+      .select({ when: routingRules.when, assignTo: routingRules.assignTo, slackWebhookUrl: routingRules.slackWebhookUrl })
+      .from(routingRules)
+      .where(eq(routingRules.organizationId, orgId))
+      .orderBy(asc(routingRules.position)),
+  ]);
+  const org = orgs[0];
+  return org && { ...org, apiKeys: keys, categories: cats, routingRules: rules };
+};
+
+export const organizationExists = async (db: Db, orgId: string) =>
+  (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get()) !== undefined;
+
+export const updateOrganization = (
+  db: Db,
+  orgId: string,
+  patch: { name?: string; slackWebhookUrl?: string | null },
+  now: string,
+) => db.update(organizations).set({ ...patch, updatedAt: now }).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
+
+export const addApiKey = async (db: Db, orgId: string, now: string) => {
+  const { apiKey, row } = await mintApiKey(orgId, now);
+  await db.insert(apiKeys).values(row);
+  return { id: row.id, apiKey };
+};
+
+/** Revocation is immediate: every request checks `revoked_at` in its own batch, nothing caches keys. */
+export const revokeApiKey = async (db: Db, orgId: string, keyId: string, now: string) => {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+};
+
+type CategoryInput = Omit<typeof categories.$inferInsert, "id" | "organizationId" | "nameLower" | "position" | "createdAt" | "updatedAt">;
+
+/** Replaces the organization's categories in one transaction. */
+export const replaceCategories = async (db: Db, orgId: string, list: CategoryInput[], now: string) => {
+  const rows = list.map((c, position) => ({
+    ...c,
+    id: newId(),
+    organizationId: orgId,
+    nameLower: c.name.toLowerCase(),
+    position,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const del = db.delete(categories).where(eq(categories.organizationId, orgId));
+  if (rows.length === 0) await del;
+  // One row per statement keeps each insert well under D1's 100 bound parameters.
+  else await db.batch([del, ...rows.map((r) => db.insert(categories).values(r))]);
+};
+
+export const categoryNames = async (db: Db, orgId: string) =>
+  (await db.select({ nameLower: categories.nameLower }).from(categories).where(eq(categories.organizationId, orgId))).map(
+    (c) => c.nameLower,
+  );
+
+export const replaceRoutingRules = async (
+  db: Db,
+  orgId: string,
+  list: { when: RuleCondition; assignTo: string; slackWebhookUrl?: string }[],
+  now: string,
+) => {
+  const rows = list.map((r, position) => ({
+    id: newId(),
+    organizationId: orgId,
+    position,
+    when: r.when,
+    assignTo: r.assignTo,
+    slackWebhookUrl: r.slackWebhookUrl ?? null,
+    createdAt: now,
+  }));
+  const del = db.delete(routingRules).where(eq(routingRules.organizationId, orgId));
+  if (rows.length === 0) await del;
+  else await db.batch([del, ...rows.map((r) => db.insert(routingRules).values(r))]);
+};

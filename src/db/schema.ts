@@ -1,0 +1,184 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Timestamps are ISO-8601 UTC strings with milliseconds: they sort lexicographically,
+// so (created_at, id) works as a keyset for pagination and reads well in the D1 console.
+const timestamps = {
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+};
+
+export const PRIORITIES = ["low", "medium", "high", "urgent"] as const;
+export const TICKET_STATUSES = ["open", "in_progress", "waiting_for_customer", "resolved"] as const;
+export const CATEGORY_SOURCES = ["request", "ai", "fallback"] as const;
+export const CATEGORIZATION_STATES = ["pending", "done", "skipped", "failed"] as const;
+export const NOTIFICATION_STATES = ["pending", "sent", "skipped", "failed"] as const;
+export const MESSAGE_ROLES = ["customer", "agent", "bot"] as const;
+export const APPLIES_TO = ["ticket", "customer", "any"] as const;
+export const JOB_KINDS = ["categorize", "notify"] as const;
+export const JOB_STATES = ["pending", "done", "failed"] as const;
+
+export const organizations = sqliteTable("organizations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  slackWebhookUrl: text("slack_webhook_url"),
+  ...timestamps,
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    // Hex SHA-256 of the full key; the key itself is never stored.
+    keyHash: text("key_hash").notNull(),
+    // First characters of the key, so operators can tell keys apart.
+    prefix: text("prefix").notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_uq").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId)],
+);
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    // Lower-cased email: the identity of a customer within an organization.
+    emailLower: text("email_lower").notNull(),
+    name: text("name"),
+    phone: text("phone"),
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("customers_org_email_uq").on(t.organizationId, t.emailLower)],
+);
+
+export const categories = sqliteTable(
+  "categories",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    nameLower: text("name_lower").notNull(),
+    description: text("description"),
+    appliesTo: text("applies_to", { enum: APPLIES_TO }).notNull().default("any"),
+    aiEnabled: integer("ai_enabled", { mode: "boolean" }).notNull().default(true),
+    autoResolve: integer("auto_resolve", { mode: "boolean" }).notNull().default(false),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    position: integer("position").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("categories_org_name_uq").on(t.organizationId, t.nameLower)],
+);
+
+export type RuleCondition = {
+  ticketCategory?: string;
+  customerCategory?: string;
+  priority?: (typeof PRIORITIES)[number];
+};
+
+export const routingRules = sqliteTable(
+  "routing_rules",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    when: text("when_json", { mode: "json" }).$type<RuleCondition>().notNull(),
+    assignTo: text("assign_to").notNull(),
+    slackWebhookUrl: text("slack_webhook_url"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("routing_rules_org_position_uq").on(t.organizationId, t.position)],
+);
+
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    title: text("title").notNull(),
+    description: text("description"),
+    priority: text("priority", { enum: PRIORITIES }).notNull(),
+    status: text("status", { enum: TICKET_STATUSES }).notNull().default("open"),
+    category: text("category"),
+    categorySource: text("category_source", { enum: CATEGORY_SOURCES }),
+    assignee: text("assignee"),
+    categorization: text("categorization", { enum: CATEGORIZATION_STATES }).notNull(),
+    notification: text("notification", { enum: NOTIFICATION_STATES }).notNull().default("pending"),
+    ...timestamps,
+  },
+  (t) => [
+    index("tickets_org_created_idx").on(t.organizationId, t.createdAt, t.id),
+    index("tickets_org_status_created_idx").on(t.organizationId, t.status, t.createdAt, t.id),
+    index("tickets_org_customer_created_idx").on(t.organizationId, t.customerId, t.createdAt, t.id),
+  ],
+);
+
+export const ticketMessages = sqliteTable(
+  "ticket_messages",
+  {
+    ticketId: text("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    role: text("role", { enum: MESSAGE_ROLES }).notNull(),
+    content: text("content").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.position] })],
+);
+
+// The outbox: every asynchronous step is a row written in the same batch as the change
+// that calls for it, so a lost queue message can always be re-sent from here.
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    ticketId: text("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: JOB_KINDS }).notNull(),
+    status: text("status", { enum: JOB_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    // When the job was last handed to the queue; the sweeper re-sends stale pending jobs.
+    enqueuedAt: text("enqueued_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("jobs_ticket_kind_uq").on(t.ticketId, t.kind),
+    index("jobs_status_enqueued_idx").on(t.status, t.enqueuedAt),
+  ],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    // SHA-256 of the canonical request body: same key + different body is a 422.
+    requestHash: text("request_hash").notNull(),
+    ticketId: text("ticket_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);

@@ -1,0 +1,130 @@
+import { and, asc, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client";
+import { inKeyOrg, keyOrganization } from "./auth";
+import { customers, ticketMessages, tickets } from "./schema";
+
+// Inside db.batch D1 returns rows as objects, so two selected columns with one name (tickets.id,
+// customers.id) would collide and shift every value after them: joined columns get unique aliases.
+const ticketColumns = {
+  id: tickets.id,
+  title: tickets.title,
+  description: tickets.description,
+  priority: tickets.priority,
+  status: tickets.status,
+  category: tickets.category,
+  categorySource: tickets.categorySource,
+  assignee: tickets.assignee,
+  categorization: tickets.categorization,
+  notification: tickets.notification,
+  createdAt: tickets.createdAt,
+  updatedAt: tickets.updatedAt,
+  customerId: sql<string>`${customers.id}`.as("customer_id"),
+  customerEmail: customers.email,
+  customerName: customers.name,
+};
+
+const selectTickets = (db: Db) =>
+  db.select(ticketColumns).from(tickets).innerJoin(customers, eq(customers.id, tickets.customerId));
+
+type TicketRow = Awaited<ReturnType<typeof selectTickets>>[number];
+type MessageRow = Pick<typeof ticketMessages.$inferSelect, "ticketId" | "role" | "content">;
+
+const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
+  id: row.id,
+  title: row.title,
+  description: row.description,
+  priority: row.priority,
+  status: row.status,
+  category: row.category,
+  categorySource: row.categorySource,
+  assignee: row.assignee,
+  customer: { id: row.customerId, email: row.customerEmail, name: row.customerName },
+  messages: messages.map(({ role, content }) => ({ role, content })),
+  processing: { categorization: row.categorization, notification: row.notification },
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+export type TicketView = ReturnType<typeof toView>;
+
+const messageColumns = { ticketId: ticketMessages.ticketId, role: ticketMessages.role, content: ticketMessages.content };
+
+/** Key check, ticket and its messages in one batch; `undefined` organization means 401. */
+export const findTicket = async (db: Db, keyHash: string, ticketId: string) => {
+  const [auth, rows, messages] = await db.batch([
+    keyOrganization(db, keyHash),
+    selectTickets(db).where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
+    db
+      .select(messageColumns)
+      .from(ticketMessages)
+      .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
+      .where(and(eq(ticketMessages.ticketId, ticketId), inKeyOrg(db, tickets.organizationId, keyHash)))
+      .orderBy(asc(ticketMessages.position)),
+  ]);
+  const row = rows[0];
+  return { authorized: auth.length > 0, ticket: row && toView(row, messages) };
+};
+
+export type Cursor = { createdAt: string; id: string };
+
+export const encodeCursor = (c: Cursor) => btoa(JSON.stringify([c.createdAt, c.id])).replace(/=+$/, "");
+
+export const decodeCursor = (raw: string): Cursor | undefined => {
+  try {
+    const value: unknown = JSON.parse(atob(raw));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) {
+      const [createdAt, id] = value as [string, string];
+      return { createdAt, id };
+    }
+  } catch {
+    // fall through: an unreadable cursor is the caller's error, reported as 400
+  }
+  return undefined;
+};
+
+export type TicketFilters = {
+  status?: TicketRow["status"];
+  priority?: TicketRow["priority"];
+  category?: string;
+  customerId?: string;
+};
+
+/**
+ * Newest first, keyset-paginated on (created_at, id): a page never skips or repeats a ticket
+ * however many are created meanwhile. Fetches one extra row to know whether a next page exists.
+ */
+export const listTickets = async (db: Db, keyHash: string, filters: TicketFilters, limit: number, after?: Cursor) => {
+  const conditions: (SQL | undefined)[] = [
+    inKeyOrg(db, tickets.organizationId, keyHash),
+    filters.status && eq(tickets.status, filters.status),
+    filters.priority && eq(tickets.priority, filters.priority),
+    filters.customerId !== undefined ? eq(tickets.customerId, filters.customerId) : undefined,
+    filters.category !== undefined ? sql`lower(${tickets.category}) = ${filters.category.trim().toLowerCase()}` : undefined,
+    after &&
+      or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
+  ];
+  const page = selectTickets(db)
+    .where(and(...conditions))
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(limit + 1);
+  // Messages of exactly the tickets on this page, in the same round trip.
+  const pageIds = db.select({ id: sql`p.id` }).from(sql`(${page}) as p`);
+  const [auth, rows, messages] = await db.batch([
+    keyOrganization(db, keyHash),
+    page,
+    db
+      .select(messageColumns)
+      .from(ticketMessages)
+      .where(sql`${ticketMessages.ticketId} in ${pageIds}`)
+      .orderBy(asc(ticketMessages.ticketId), asc(ticketMessages.position)),
+  ]);
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows.at(-1);
+  const byTicket = Map.groupBy(messages, (m) => m.ticketId);
+  return {
+    authorized: auth.length > 0,
+    tickets: pageRows.map((r) => toView(r, byTicket.get(r.id))),
+    nextCursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+};

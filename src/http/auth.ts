@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { secretsEqual, sha256Hex } from "../lib/crypto";
+import { errorResponse } from "./errors";
+
+const bearer = (header: string | undefined) => {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+};
+
+/**
+ * Reads the organization's API key from `x-api-key` or `Authorization: Bearer` and keeps
+ * only its digest. Whether the key is valid is decided inside the handler's own D1 batch,
+ * so authentication costs no extra round trip and a revoked key fails on the next request.
+ */
+export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const key = c.req.header("x-api-key")?.trim() || bearer(c.req.header("authorization"));
+  if (!key) return errorResponse(c, 401, "Missing API key: send it in the x-api-key header");
+  c.set("keyHash", await sha256Hex(key));
+  await next();
+};
+
+/** Operator endpoints: invisible (404) unless ADMIN_TOKEN is configured, then a bearer token. */
+export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected) return errorResponse(c, 404, "Not found");
+  const token = bearer(c.req.header("authorization"));
+  if (!token || !(await secretsEqual(token, expected))) {
+    return errorResponse(c, 401, "Invalid or missing admin token");
+  }
+  await next();
+};

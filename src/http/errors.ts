@@ -1,0 +1,28 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type Issue = { path: string; message: string };
+
+export type ErrorBody = { success: false; error: string; issues?: Issue[] };
+
+/** An error a handler raises on purpose; the app's error handler renders it in the contract's shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly issues?: Issue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const errorBody = (error: string, issues?: Issue[]): ErrorBody =>
+  issues ? { success: false, error, issues } : { success: false, error };
+
+export const errorResponse = (c: Context, status: ContentfulStatusCode, error: string, issues?: Issue[]) =>
+  c.json(errorBody(error, issues), status);
+
+/** Zod issue paths in the contract's dot notation (`messages.2.role`). */
+export const toIssues = (zodIssues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Issue[] =>
+  zodIssues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));

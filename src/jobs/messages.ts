@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { JOB_KINDS } from "../db/schema";
+
+/** What travels on the jobs queue: a pointer to an outbox row, never the ticket itself. */
+export const jobMessageSchema = z.object({
+  jobId: z.string(),
+  kind: z.enum(JOB_KINDS),
+  ticketId: z.string(),
+});
+
+export type JobMessage = z.infer<typeof jobMessageSchema>;

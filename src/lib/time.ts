@@ -1,0 +1,3 @@
+export const nowIso = (): string => new Date().toISOString();
+
+export const isoAfter = (ms: number, from = Date.now()): string => new Date(from + ms).toISOString();

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { fetchWithEnv } from "../support/counting";
+import { admin, ADMIN_TOKEN, call } from "../support/http";
+import { createOrg, setCategories } from "../support/orgs";
+
+const paths = (json: { issues?: { path: string }[] }) => (json.issues ?? []).map((i) => i.path);
+
+describe("operator API", () => {
+  it("404 on every /admin path when ADMIN_TOKEN is not configured", async () => {
+    const res = await fetchWithEnv(
+      new Request("https://ticket-intake.test/admin/organizations", {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "x" }),
+      }),
+      { ADMIN_TOKEN: undefined },
+    );
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ success: false, error: "Not found" });
+  });
+
+  it("401 for a missing or wrong token", async () => {
+    expect((await call("POST", "/admin/organizations", { body: { name: "x" } })).status).toBe(401);
+    const wrong = await call("GET", "/admin/organizations/x", { headers: { authorization: "Bearer wrong" } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toEqual({ success: false, error: "Invalid or missing admin token" });
+    // An organization API key is not an admin token.
+    const org = await createOrg();
+    expect((await call("GET", `/admin/organizations/${org.id}`, { headers: { authorization: `Bearer ${org.apiKey}` } })).status).toBe(401);
+  });
+
+  it("creates, reads and updates an organization", async () => {
+    const created = await admin("POST", "/admin/organizations", { name: "Acme", slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x" });
+    expect(created.status).toBe(201);
+    expect(created.json).toEqual({ id: expect.any(String), name: "Acme", apiKey: expect.stringMatching(/^tik_[A-Za-z0-9_-]{43}$/) });
+    const id = created.json.id;
+
+    const read = await admin("GET", `/admin/organizations/${id}`);
+    expect(read.status).toBe(200);
+    expect(read.json).toEqual({
+      id,
+      name: "Acme",
+      slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x",
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      apiKeys: [{ id: expect.any(String), prefix: created.json.apiKey.slice(0, 12), createdAt: expect.any(String), revokedAt: null }],
+      categories: [],
+      routingRules: [],
+    });
+
+    const renamed = await admin("PATCH", `/admin/organizations/${id}`, { name: "Acme Inc" });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ name: "Acme Inc", slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x" });
+    const cleared = await admin("PATCH", `/admin/organizations/${id}`, { slackWebhookUrl: null });
+    expect(cleared.json).toMatchObject({ name: "Acme Inc", slackWebhookUrl: null });
+
+    expect((await admin("GET", "/admin/organizations/missing")).status).toBe(404);
+    expect((await admin("PATCH", "/admin/organizations/missing", { name: "x" })).status).toBe(404);
+    expect((await admin("POST", "/admin/organizations/missing/api-keys")).status).toBe(404);
+  });
+
+  it("refuses Slack webhooks outside SLACK_WEBHOOK_ALLOWED_ORIGINS", async () => {
+    for (const url of ["https://evil.example/hook", "https://hooks.slack.com.evil.example/x", "http://hooks.slack.com/services/x"]) {
+      const res = await admin("POST", "/admin/organizations", { name: "x", slackWebhookUrl: url });
+      expect(res.status, url).toBe(400);
+      expect(paths(res.json)).toEqual(["slackWebhookUrl"]);
+    }
+    const org = await createOrg();
+    const patch = await admin("PATCH", `/admin/organizations/${org.id}`, { slackWebhookUrl: "https://evil.example/hook" });
+    expect(patch.status).toBe(400);
+    expect((await admin("POST", "/admin/organizations", { name: "x", slackWebhookUrl: "not a url" })).status).toBe(400);
+  });
+
+  it("400 for an invalid organization body", async () => {
+    const res = await admin("POST", "/admin/organizations", { name: "  " });
+    expect(res.status).toBe(400);
+    expect(paths(res.json)).toEqual(["name"]);
+  });
+
+  it("replaces categories, with defaults and case-insensitive unique names", async () => {
+    const org = await createOrg();
+    const first = await setCategories(org.id, [{ name: "Billing", description: "Money" }, { name: "Spam", autoResolve: true }]);
+    expect(first).toEqual([
+      { id: expect.any(String), name: "Billing", description: "Money", appliesTo: "any", aiEnabled: true, autoResolve: false, active: true },
+      { id: expect.any(String), name: "Spam", description: null, appliesTo: "any", aiEnabled: true, autoResolve: true, active: true },
+    ]);
+    const second = await setCategories(org.id, [{ name: "Tech", appliesTo: "ticket", active: false }]);
+    expect(second.map((c: { name: string }) => c.name)).toEqual(["Tech"]);
+
+    const dup = await admin("PUT", `/admin/organizations/${org.id}/categories`, [{ name: "Billing" }, { name: "billing" }]);
+    expect(dup.status).toBe(400);
+    expect(paths(dup.json)).toEqual(["1.name"]);
+    const auto = await admin("PUT", `/admin/organizations/${org.id}/categories`, [{ name: "X", autoResolve: true, aiEnabled: false }]);
+    expect(auto.status).toBe(400);
+    expect(paths(auto.json)).toEqual(["0.autoResolve"]);
+    const notArray = await admin("PUT", `/admin/organizations/${org.id}/categories`, { name: "X" });
+    expect(notArray.status).toBe(400);
+    expect((await admin("GET", `/admin/organizations/${org.id}`)).json.categories.map((c: { name: string }) => c.name)).toEqual(["Tech"]);
+    expect((await admin("PUT", "/admin/organizations/missing/categories", [])).status).toBe(404);
+  });
+
+  it("replaces routing rules in order and validates them", async () => {
+    const org = await createOrg();
+    await setCategories(org.id, [{ name: "Billing" }, { name: "VIP", appliesTo: "customer" }]);
+    const rules = [
+      { when: { ticketCategory: "billing", customerCategory: "VIP" }, assignTo: "@vip-billing", slackWebhookUrl: "https://hooks.slack.com/services/v" },
+      { when: { priority: "urgent" }, assignTo: "@oncall" },
+      { when: { ticketCategory: "Billing" }, assignTo: "@billing" },
+    ];
+    const res = await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, rules);
+    expect(res.status).toBe(200);
+    expect(res.json.routingRules).toEqual([
+      { ...rules[0], slackWebhookUrl: "https://hooks.slack.com/services/v" },
+      { ...rules[1], slackWebhookUrl: null },
+      { ...rules[2], slackWebhookUrl: null },
+    ]);
+
+    const bad = async (body: unknown) => {
+      const r = await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, body);
+      expect(r.status).toBe(400);
+      return paths(r.json);
+    };
+    expect(await bad([{ when: {}, assignTo: "x" }])).toEqual(["0.when"]);
+    expect(await bad([{ when: { priority: "p0" }, assignTo: "x" }])).toEqual(["0.when.priority"]);
+    expect(await bad([{ when: { priority: "low" }, assignTo: "" }])).toEqual(["0.assignTo"]);
+    expect(await bad([{ when: { ticketCategory: "Nope" }, assignTo: "x" }])).toEqual(["0.when.ticketCategory"]);
+    expect(await bad([{ when: { priority: "low" }, assignTo: "x", slackWebhookUrl: "https://evil.example/x" }])).toEqual(["0.slackWebhookUrl"]);
+    // A failed replace leaves the previous rules in place.
+    expect((await admin("GET", `/admin/organizations/${org.id}`)).json.routingRules).toHaveLength(3);
+    expect((await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, [])).json.routingRules).toEqual([]);
+  });
+});

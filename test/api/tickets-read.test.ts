@@ -1,0 +1,140 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call } from "../support/http";
+import { createOrg, setCategories } from "../support/orgs";
+import { createTicket, getTicket, newTicket } from "../support/tickets";
+
+const LIST = "/api/ext-v1/ticket/listTickets";
+
+const listAll = async (key: string, query: string) => {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const res = await call("GET", `${LIST}?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key });
+    expect(res.status).toBe(200);
+    seen.push(...res.json.tickets.map((t: { id: string }) => t.id));
+    cursor = res.json.nextCursor;
+    pages++;
+  } while (cursor && pages < 50);
+  return { seen, pages };
+};
+
+describe("getTicket", () => {
+  it("returns the ticket in the contract's shape", async () => {
+    const org = await createOrg();
+    const res = await createTicket(org.apiKey, {
+      title: "Printer on fire",
+      customerEmail: "Pat@Example.com",
+      priority: "urgent",
+      messages: [{ role: "customer", content: "It is on fire" }],
+    });
+    const got = await getTicket(org.apiKey, res.json.ticketId);
+    expect(got.status).toBe(200);
+    expect(got.json).toEqual({
+      success: true,
+      ticket: {
+        id: res.json.ticketId,
+        title: "Printer on fire",
+        description: "Customer: It is on fire",
+        priority: "urgent",
+        status: "open",
+        category: null,
+        categorySource: null,
+        assignee: null,
+        customer: { id: expect.any(String), email: "Pat@Example.com", name: null },
+        messages: [{ role: "customer", content: "It is on fire" }],
+        processing: { categorization: "pending", notification: "pending" },
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        updatedAt: expect.stringMatching(/Z$/),
+      },
+    });
+  });
+
+  it("404 for an unknown id and for another organization's ticket", async () => {
+    const [org, other] = await Promise.all([createOrg(), createOrg()]);
+    const theirs = await newTicket(other.apiKey, { title: "secret" });
+    for (const id of ["no-such-ticket", theirs]) {
+      const res = await getTicket(org.apiKey, id);
+      expect(res.status).toBe(404);
+      expect(res.json).toEqual({ success: false, error: "Ticket not found" });
+    }
+    expect((await getTicket(other.apiKey, theirs)).status).toBe(200);
+  });
+});
+
+describe("listTickets", () => {
+  it("visits every ticket exactly once, newest first, across pages", async () => {
+    const org = await createOrg();
+    const created: string[] = [];
+    for (let i = 0; i < 23; i++) created.push(await newTicket(org.apiKey, { title: `t${i}` }));
+    const { seen, pages } = await listAll(org.apiKey, "limit=5");
+    expect(pages).toBe(5);
+    expect(seen).toEqual([...created].reverse());
+  });
+
+  it("is stable when many tickets share a timestamp", async () => {
+    const org = await createOrg();
+    const customer = (await getTicket(org.apiKey, await newTicket(org.apiKey, { title: "seed" }))).json.ticket.customer.id;
+    const stamp = "2026-01-01T00:00:00.000Z";
+    // Same created_at for all: the id breaks ties, so no page skips or repeats a ticket.
+    for (let i = 0; i < 12; i++) {
+      await env.DB.prepare(
+        `insert into tickets (id, organization_id, customer_id, title, priority, categorization, created_at, updated_at)
+         values (?, ?, ?, ?, 'low', 'done', ?, ?)`,
+      )
+        .bind(`00000000-0000-7000-8000-0000000000${String(i).padStart(2, "0")}`, org.id, customer, `same ${i}`, stamp, stamp)
+        .run();
+    }
+    const { seen } = await listAll(org.apiKey, "limit=5&priority=low");
+    expect(seen).toHaveLength(12);
+    expect(new Set(seen).size).toBe(12);
+  });
+
+  it("filters by status, priority, category and customer, only within the organization", async () => {
+    const [org, other] = await Promise.all([createOrg(), createOrg()]);
+    await setCategories(org.id, [{ name: "Billing" }, { name: "Bugs" }]);
+    const billing = await newTicket(org.apiKey, { title: "b", category: "billing", priority: "high", customerEmail: "one@example.com" });
+    const bug = await newTicket(org.apiKey, { title: "g", category: "Bugs", priority: "low", customerEmail: "two@example.com" });
+    await newTicket(other.apiKey, { title: "x", priority: "high" });
+    const ids = async (query: string) =>
+      (await call("GET", `${LIST}?${query}`, { key: org.apiKey })).json.tickets.map((t: { id: string }) => t.id);
+
+    expect(await ids("priority=high")).toEqual([billing]);
+    expect(await ids("category=BILLING")).toEqual([billing]);
+    expect(await ids("status=open")).toEqual([bug, billing]);
+    expect(await ids("status=resolved")).toEqual([]);
+    const bugCustomer = (await getTicket(org.apiKey, bug)).json.ticket.customer.id;
+    expect(await ids(`customerId=${bugCustomer}`)).toEqual([bug]);
+    expect(await ids("")).toEqual([bug, billing]);
+  });
+
+  it("includes each ticket's messages", async () => {
+    const org = await createOrg();
+    await newTicket(org.apiKey, { title: "a", messages: [{ role: "customer", content: "first" }, { role: "agent", content: "second" }] });
+    await newTicket(org.apiKey, { title: "b" });
+    const res = await call("GET", LIST, { key: org.apiKey });
+    expect(res.json.tickets.map((t: { messages: unknown[] }) => t.messages)).toEqual([
+      [],
+      [{ role: "customer", content: "first" }, { role: "agent", content: "second" }],
+    ]);
+    expect(res.json.nextCursor).toBeNull();
+  });
+
+  it("400 for bad paging parameters", async () => {
+    const org = await createOrg();
+    for (const [query, path] of [
+      ["limit=0", "limit"],
+      ["limit=101", "limit"],
+      ["limit=abc", "limit"],
+      ["status=closed", "status"],
+      ["priority=p1", "priority"],
+      ["cursor=!!!", "cursor"],
+      [`cursor=${btoa('{"a":1}')}`, "cursor"],
+    ] as const) {
+      const res = await call("GET", `${LIST}?${query}`, { key: org.apiKey });
+      expect(res.status, query).toBe(400);
+      expect(res.json.issues.map((i: { path: string }) => i.path), query).toContain(path);
+    }
+  });
+});

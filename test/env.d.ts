@@ -1,5 +1,15 @@
-declare namespace Cloudflare {
-  interface Env extends import("../src/env").Env {
-    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+// Types for `env` and `exports` from "cloudflare:workers" inside tests.
+// (skipLibCheck skips .d.ts files, so a mistake here shows up as errors in the tests that use it.)
+import type { D1Migration } from "cloudflare:test";
+import type { Env as WorkerEnv } from "../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../src/index");
+    }
   }
 }

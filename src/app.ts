@@ -5,19 +5,25 @@ import { createRouter } from "./api/router";
 import { ticketsApi } from "./api/tickets";
 import { accessLog } from "./http/access-log";
 import { adminAuth, apiKeyAuth } from "./http/auth";
+import { limitBody } from "./http/body-limit";
 import { ApiError, errorResponse } from "./http/errors";
 import { jsonOnly } from "./http/json-only";
 import { methodsAllowed } from "./http/method-not-allowed";
+import { rateLimit } from "./http/rate-limit";
 
 export const app = createRouter();
 
 app.use(requestId({ headerName: "x-request-id" }));
 app.use(accessLog());
 app.use(jsonOnly());
+// Before any validator reads a body.
+app.use(limitBody());
 
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.use("/api/ext-v1/*", apiKeyAuth());
+// After authentication: the budget belongs to the presented key.
+app.use("/api/ext-v1/*", rateLimit());
 app.use("/admin/*", adminAuth());
 
 app.route("/", ticketsApi);

@@ -1,8 +1,9 @@
-import { createDb } from "../../db/client";
 import { findCustomerInOrg } from "../../db/customer-lookup";
 import { createTicketBatch } from "../../db/ticket-create";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
+import { d1Session } from "../../http/d1-session";
 import { ApiError } from "../../http/errors";
+import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
 import { createRouter } from "../router";
@@ -10,12 +11,15 @@ import { resolveDescription } from "./description";
 import { createTicketRoute, getTicketRoute, listTicketsRoute } from "./routes";
 
 const INVALID_KEY = "Invalid or revoked API key";
+const CREATED = "Ticket created successfully";
 
 export const ticketsApi = createRouter();
 
 ticketsApi.openapi(createTicketRoute, async (c) => {
   const body = c.req.valid("json");
-  const db = createDb(c.env.DB);
+  const headers = c.req.valid("header");
+  const idempotencyKey = headers["Idempotency-Key"];
+  const { db, done } = d1Session(c, "first-primary", headers["x-d1-bookmark"]);
   const outcome = await createTicketBatch(
     db,
     {
@@ -27,9 +31,11 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       customerId: body.customerId,
       category: body.category,
       messages: body.messages,
+      idempotency: idempotencyKey ? { key: idempotencyKey, requestHash: await requestHash(body) } : undefined,
     },
     nowIso(),
   );
+  done();
 
   switch (outcome.kind) {
     case "unauthorized":
@@ -37,9 +43,16 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
     case "created":
       // The ticket is committed; a failed send is logged and recovered by the outbox sweeper.
       await enqueueJobs(c.env.JOBS, outcome.jobs);
-      return c.json({ success: true as const, ticketId: outcome.ticketId, message: "Ticket created successfully" }, 200);
+      return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "replay":
-      throw new ApiError(500, "Unexpected idempotency replay");
+      // One transaction decided: a live record for this key means nothing was created now.
+      if (!outcome.sameRequest) {
+        throw new ApiError(422, "Idempotency-Key was already used with a different request body", [
+          { path: "Idempotency-Key", message: "reuse a key only to retry the identical request" },
+        ]);
+      }
+      c.header("idempotency-replayed", "true");
+      return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "not_created": {
       // Failure path only: a second round trip to say why.
       const customer = body.customerId && (await findCustomerInOrg(db, outcome.organizationId, body.customerId));
@@ -52,7 +65,9 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
 });
 
 ticketsApi.openapi(getTicketRoute, async (c) => {
-  const { authorized, ticket } = await findTicket(createDb(c.env.DB), c.get("keyHash"), c.req.valid("param").ticketId);
+  const { db, done } = d1Session(c, "first-unconstrained", c.req.valid("header")["x-d1-bookmark"]);
+  const { authorized, ticket } = await findTicket(db, c.get("keyHash"), c.req.valid("param").ticketId);
+  done();
   if (!authorized) throw new ApiError(401, INVALID_KEY);
   if (!ticket) throw new ApiError(404, "Ticket not found");
   return c.json({ success: true as const, ticket }, 200);
@@ -64,7 +79,9 @@ ticketsApi.openapi(listTicketsRoute, async (c) => {
   if (cursor !== undefined && !after) {
     throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
   }
-  const page = await listTickets(createDb(c.env.DB), c.get("keyHash"), filters, limit, after);
+  const { db, done } = d1Session(c, "first-unconstrained", c.req.valid("header")["x-d1-bookmark"]);
+  const page = await listTickets(db, c.get("keyHash"), filters, limit, after);
+  done();
   if (!page.authorized) throw new ApiError(401, INVALID_KEY);
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);
 });

@@ -1,4 +1,6 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
+import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { idempotencyHeader } from "../../http/idempotency";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
   createTicketBody,
@@ -15,9 +17,18 @@ export const createTicketRoute = createRoute({
   tags: ["Tickets"],
   summary: "Create a ticket",
   security,
-  request: { body: jsonBody(createTicketBody) },
+  request: { body: jsonBody(createTicketBody), headers: z.object({ ...idempotencyHeader, ...bookmarkHeader }) },
   responses: {
-    200: jsonContent(createTicketResponse, "Ticket created (or an idempotent replay of it)"),
+    200: {
+      ...jsonContent(createTicketResponse, "Ticket created (or an idempotent replay of it)"),
+      headers: {
+        ...bookmarkResponseHeader,
+        "idempotency-replayed": {
+          description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
+    },
     ...errorResponses(400, 401, 404, 413, 415, 422, 429, 500),
   },
 });
@@ -28,10 +39,10 @@ export const getTicketRoute = createRoute({
   tags: ["Tickets"],
   summary: "Get a ticket",
   security,
-  request: { params: ticketIdParam },
+  request: { params: ticketIdParam, headers: z.object(bookmarkHeader) },
   responses: {
-    200: jsonContent(getTicketResponse, "The ticket"),
-    ...errorResponses(401, 404, 429, 500),
+    200: { ...jsonContent(getTicketResponse, "The ticket"), headers: bookmarkResponseHeader },
+    ...errorResponses(400, 401, 404, 429, 500),
   },
 });
 
@@ -41,9 +52,9 @@ export const listTicketsRoute = createRoute({
   tags: ["Tickets"],
   summary: "List tickets, newest first",
   security,
-  request: { query: listTicketsQuery },
+  request: { query: listTicketsQuery, headers: z.object(bookmarkHeader) },
   responses: {
-    200: jsonContent(listTicketsResponse, "A page of tickets"),
+    200: { ...jsonContent(listTicketsResponse, "A page of tickets"), headers: bookmarkResponseHeader },
     ...errorResponses(400, 401, 429, 500),
   },
 });

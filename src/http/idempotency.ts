@@ -1,0 +1,26 @@
+import { z } from "@hono/zod-openapi";
+import { sha256Hex } from "../lib/crypto";
+
+/**
+ * The optional `Idempotency-Key` request header. Named in its canonical casing: the validator
+ * matches header names case-insensitively and reports a bad value under this name.
+ */
+export const idempotencyHeader = {
+  "Idempotency-Key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1..255 visible ASCII characters")
+    .optional()
+    .openapi({
+      description:
+        "Makes a retry safe: within 24 hours the same key with the same body returns the original response " +
+        "(with `idempotency-replayed: true`) and creates nothing; the same key with a different body is a 422. " +
+        "Keys are per organization.",
+      example: "7f1c2a9e-retry-safe-key",
+    }),
+};
+
+/**
+ * SHA-256 of the validated body. Zod emits keys in schema order with defaults applied, so
+ * retries that differ only in key order, whitespace or an explicit default hash the same.
+ */
+export const requestHash = (validatedBody: unknown): Promise<string> => sha256Hex(JSON.stringify(validatedBody));

@@ -5,7 +5,7 @@ import { customers, ticketMessages, tickets } from "./schema";
 
 // Inside db.batch D1 returns rows as objects, so two selected columns with one name (tickets.id,
 // customers.id) would collide and shift every value after them: joined columns get unique aliases.
-const ticketColumns = {
+export const ticketColumns = {
   id: tickets.id,
   title: tickets.title,
   description: tickets.description,

@@ -1,0 +1,72 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { categories, customers, jobs, organizations, routingRules, ticketMessages, tickets } from "./schema";
+import { ticketColumns } from "./ticket-queries";
+
+/** Messages a classifier reads; the Slack notice needs only the first customer message. */
+const FIRST_MESSAGES = 3;
+
+const ticketOrg = (ticketId: string) => sql`(select ${tickets.organizationId} from ${tickets} where ${tickets.id} = ${ticketId})`;
+
+/**
+ * Everything a pipeline job decides from, in one batch (one round trip): the ticket's outbox
+ * rows, the ticket with its customer and organization webhook, the organization's categories
+ * and routing rules, and its first messages. Categories and rules are read once per job, not
+ * per condition. Undefined when the ticket no longer exists.
+ */
+export const loadJobContext = async (db: Db, ticketId: string) => {
+  const [jobRows, ticketRows, categoryRows, ruleRows, messages, customerMessages] = await db.batch([
+    db
+      .select({ id: jobs.id, kind: jobs.kind, status: jobs.status, attempts: jobs.attempts })
+      .from(jobs)
+      .where(eq(jobs.ticketId, ticketId)),
+    // The shared read-model columns (joined ones aliased) plus what only the pipeline needs.
+    db
+      .select({
+        ...ticketColumns,
+        organizationId: tickets.organizationId,
+        customerCategories: customers.categories,
+        orgWebhookUrl: sql<string | null>`${organizations.slackWebhookUrl}`.as("org_webhook_url"),
+      })
+      .from(tickets)
+      .innerJoin(customers, eq(customers.id, tickets.customerId))
+      .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
+      .where(eq(tickets.id, ticketId)),
+    db
+      .select()
+      .from(categories)
+      .where(eq(categories.organizationId, ticketOrg(ticketId)))
+      .orderBy(asc(categories.position)),
+    db
+      .select()
+      .from(routingRules)
+      .where(eq(routingRules.organizationId, ticketOrg(ticketId)))
+      .orderBy(asc(routingRules.position)),
+    db
+      .select({ role: ticketMessages.role, content: ticketMessages.content })
+      .from(ticketMessages)
+      .where(eq(ticketMessages.ticketId, ticketId))
+      .orderBy(asc(ticketMessages.position))
+      .limit(FIRST_MESSAGES),
+    db
+      .select({ content: ticketMessages.content })
+      .from(ticketMessages)
+      .where(and(eq(ticketMessages.ticketId, ticketId), eq(ticketMessages.role, "customer")))
+      .orderBy(asc(ticketMessages.position))
+      .limit(1),
+  ]);
+  const ticket = ticketRows[0];
+  if (!ticket) return undefined;
+  return {
+    ticket,
+    categorizeJob: jobRows.find((j) => j.kind === "categorize"),
+    notifyJob: jobRows.find((j) => j.kind === "notify"),
+    categories: categoryRows,
+    rules: ruleRows,
+    messages,
+    firstCustomerMessage: customerMessages[0]?.content ?? null,
+  };
+};
+
+export type JobContext = NonNullable<Awaited<ReturnType<typeof loadJobContext>>>;
+export type JobRow = NonNullable<JobContext["categorizeJob"]>;

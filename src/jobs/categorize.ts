@@ -1,0 +1,64 @@
+import { loadJobContext, type JobContext } from "../db/job-context";
+import { recordCategorization } from "../db/job-outcomes";
+import { nowIso } from "../lib/time";
+import { chooseCategory, type CategoryChoice } from "./choose-category";
+import type { PipelineDeps } from "./deps";
+import { enqueueJobs } from "./enqueue";
+import type { JobMessage } from "./messages";
+import { ACK, type JobOutcome } from "./outcome";
+import { routeTicket } from "./routing";
+
+/**
+ * Steps 2 and 3 after the category is known, in the contract's order: an auto-resolve category
+ * resolves the ticket and rules out Slack; routing sets the assignee and decides whether there
+ * is a webhook to notify at all.
+ */
+export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
+  const category = choice.category?.toLowerCase();
+  const autoResolve = ctx.categories.some((c) => c.name.toLowerCase() === category && c.active && c.autoResolve);
+  const route = routeTicket(ctx, choice.category);
+  const notify: "send" | "skip" = !autoResolve && route.webhookUrl ? "send" : "skip";
+  return {
+    changes: {
+      category: choice.category,
+      categorySource: choice.source,
+      categorization: ctx.ticket.categorization === "skipped" ? ("skipped" as const) : ("done" as const),
+      assignee: route.assignee,
+      ...(autoResolve ? { status: "resolved" as const } : {}),
+      ...(notify === "skip" ? { notification: "skipped" as const } : {}),
+    },
+    notify,
+  };
+};
+
+/**
+ * The categorize job: categorize → auto-resolve → routing, recorded in one D1 batch together
+ * with the job's own completion, then the notify job handed to the queue. A redelivery of a
+ * finished job changes nothing; a lost notify send is re-sent by the sweeper from the outbox.
+ */
+export const runCategorize = async (
+  deps: PipelineDeps,
+  message: JobMessage,
+  attempt: number,
+  opts: { useAi: boolean } = { useAi: true },
+): Promise<JobOutcome> => {
+  const ctx = await loadJobContext(deps.db, message.ticketId);
+  const job = ctx?.categorizeJob;
+  if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
+  // A sweeper re-send starts a fresh message at attempt 1; the outbox row remembers earlier ones.
+  const attempts = Math.max(attempt, job.attempts + 1);
+
+  const decision = await chooseCategory(deps, ctx, attempts, opts.useAi);
+  if (decision.kind === "retry") return decision;
+
+  const plan = planTicket(ctx, decision);
+  const won = await recordCategorization(
+    deps.db,
+    { ticketId: ctx.ticket.id, jobId: job.id, attempts, changes: plan.changes, notify: plan.notify },
+    nowIso(),
+  );
+  if (won && plan.notify === "send" && ctx.notifyJob) {
+    await enqueueJobs(deps.queue, [{ jobId: ctx.notifyJob.id, kind: "notify", ticketId: ctx.ticket.id }]);
+  }
+  return ACK;
+};

@@ -1,0 +1,56 @@
+import { classifyWithAi } from "../ai/ai-classifier";
+import { isUnavailable } from "../ai/binding";
+import { classifyByWords } from "../ai/fallback-classifier";
+import type { JobContext } from "../db/job-context";
+import type { CATEGORY_SOURCES } from "../db/schema";
+import { backoffSeconds } from "./backoff";
+import type { PipelineDeps } from "./deps";
+
+/**
+ * Deliveries of one categorize job that may use Workers AI; the last of them falls back to the
+ * built-in classifier instead of retrying. Kept below the queue's max_retries (5, i.e. 6
+ * deliveries) so AI trouble alone never sends a ticket to the dead-letter queue.
+ */
+export const AI_ATTEMPTS = 3;
+
+export type CategoryChoice = { category: string | null; source: (typeof CATEGORY_SOURCES)[number] | null };
+type Decision = ({ kind: "chosen" } & CategoryChoice) | { kind: "retry"; delaySeconds: number; error: string };
+
+/** Categories a classifier may pick: active, open to AI, and meant for tickets. */
+export const aiCandidates = (ctx: JobContext) =>
+  ctx.categories.filter((c) => c.active && c.aiEnabled && c.appliesTo !== "customer");
+
+// A category is only credited to a classifier that actually found one.
+const chosen = (category: string | null, source: "ai" | "fallback"): Decision => ({
+  kind: "chosen",
+  category,
+  source: category ? source : null,
+});
+
+/**
+ * Step 1 of the pipeline. A category named by the request stands. Otherwise Workers AI chooses;
+ * a transient AI failure is retried with backoff until the last AI attempt; when AI is
+ * unavailable, out of attempts, or not allowed (`useAi` false), the word-overlap classifier decides.
+ */
+export const chooseCategory = async (deps: PipelineDeps, ctx: JobContext, attempt: number, useAi: boolean): Promise<Decision> => {
+  const { ticket } = ctx;
+  if (ticket.categorization === "skipped" && ticket.category) {
+    return { kind: "chosen", category: ticket.category, source: "request" };
+  }
+  const options = aiCandidates(ctx);
+  if (options.length === 0) return { kind: "chosen", category: null, source: null };
+  const text = { title: ticket.title, description: ticket.description, messages: ctx.messages };
+
+  if (useAi) {
+    try {
+      return chosen(await classifyWithAi(deps.ai, deps.aiModel, text, options), "ai");
+    } catch (err) {
+      const error = String(err).slice(0, 300);
+      if (!isUnavailable(err) && attempt < AI_ATTEMPTS) {
+        return { kind: "retry", delaySeconds: backoffSeconds(attempt), error: `ai: ${error}` };
+      }
+      console.warn(JSON.stringify({ msg: "fallback classifier decides", ticketId: ticket.id, attempt, error }));
+    }
+  }
+  return chosen(classifyByWords(text, options), "fallback");
+};

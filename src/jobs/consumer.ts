@@ -1,0 +1,54 @@
+import { recordRetry } from "../db/job-outcomes";
+import type { Env } from "../env";
+import { isoAfter, nowIso } from "../lib/time";
+import { backoffSeconds } from "./backoff";
+import { runCategorize } from "./categorize";
+import { isDeadLetterQueue, runDeadLetter } from "./dead-letter";
+import { pipelineDeps, type PipelineDeps } from "./deps";
+import { jobMessageSchema, type JobMessage } from "./messages";
+import { runNotify } from "./notify";
+import type { JobOutcome } from "./outcome";
+
+const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> => {
+  if (deadLetter) return runDeadLetter(deps, job, attempt);
+  return job.kind === "categorize" ? runCategorize(deps, job, attempt) : runNotify(deps, job, attempt);
+};
+
+const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, deadLetter: boolean) => {
+  const parsed = jobMessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    // Not ours to retry: no outbox row can be found for it. Logged, never silently dropped.
+    console.error(JSON.stringify({ msg: "unreadable job message acked", id: message.id, body: message.body }));
+    message.ack();
+    return;
+  }
+  const job = parsed.data;
+  let outcome: JobOutcome;
+  try {
+    outcome = await runJob(deps, job, message.attempts, deadLetter);
+  } catch (err) {
+    // D1 or a bug: retried like any transient failure; the queue dead-letters it eventually.
+    outcome = { kind: "retry", delaySeconds: backoffSeconds(message.attempts), error: String(err).slice(0, 300) };
+  }
+  if (outcome.kind === "ack") {
+    message.ack();
+    return;
+  }
+  console.warn(JSON.stringify({ msg: "job retry", ...job, attempt: message.attempts, delaySeconds: outcome.delaySeconds, error: outcome.error }));
+  try {
+    await recordRetry(deps.db, job.jobId, message.attempts, outcome.error, isoAfter(outcome.delaySeconds * 1000), nowIso());
+  } catch {
+    // Bookkeeping only; the retry itself matters more.
+  }
+  message.retry({ delaySeconds: outcome.delaySeconds });
+};
+
+/**
+ * The queue handler for the jobs queue and its dead-letter queue. Messages are handled
+ * independently and acked or retried one by one, so one failing job never replays its batch.
+ */
+export const consumeBatch = async (batch: MessageBatch<unknown>, env: Env): Promise<void> => {
+  const deps = pipelineDeps(env);
+  const deadLetter = isDeadLetterQueue(batch.queue);
+  await Promise.all(batch.messages.map((m) => handleMessage(deps, m, deadLetter)));
+};

@@ -1,0 +1,23 @@
+import { textGenerator, type TextGenerator } from "../ai/binding";
+import { createDb, type Db } from "../db/client";
+import type { Env } from "../env";
+import type { JobMessage } from "./messages";
+
+export const DEFAULT_AI_MODEL = "@cf/meta/llama-3.1-8b-instruct-fast";
+
+/** What the pipeline jobs use from the environment, gathered once per batch. */
+export type PipelineDeps = {
+  db: Db;
+  queue: Queue<JobMessage>;
+  ai: TextGenerator | undefined;
+  aiModel: string;
+  allowedWebhookOrigins: string | undefined;
+};
+
+export const pipelineDeps = (env: Env): PipelineDeps => ({
+  db: createDb(env.DB),
+  queue: env.JOBS,
+  ai: textGenerator(env.AI),
+  aiModel: env.AI_MODEL || DEFAULT_AI_MODEL,
+  allowedWebhookOrigins: env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
+});

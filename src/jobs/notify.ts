@@ -1,0 +1,61 @@
+import { loadJobContext } from "../db/job-context";
+import { recordNotification } from "../db/job-outcomes";
+import { nowIso } from "../lib/time";
+import { isAllowedWebhook } from "../slack/allowed-origins";
+import { ticketMessage } from "../slack/message";
+import { postWebhook } from "../slack/webhook";
+import { backoffSeconds, clampDelay } from "./backoff";
+import type { PipelineDeps } from "./deps";
+import type { JobMessage } from "./messages";
+import { ACK, type JobOutcome } from "./outcome";
+import { routeTicket } from "./routing";
+
+/** A notify job that arrives before its categorization finished waits this long. */
+const WAIT_FOR_CATEGORIZE_SECONDS = 30;
+
+/**
+ * The notify job: posts the ticket to the routed Slack webhook (the matched rule's, else the
+ * organization's, as configured now) and records the outcome in D1 right after the answer.
+ *
+ * Redelivery after a successful post finds the job done and posts nothing. The one window left is
+ * a crash between Slack's 2xx and that D1 write: the redelivery then posts again. We accept that
+ * rare duplicate (at-least-once) over marking the job before posting (at-most-once), which would
+ * lose the notification for good on the same crash.
+ */
+export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
+  const ctx = await loadJobContext(deps.db, message.ticketId);
+  const job = ctx?.notifyJob;
+  if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
+  const attempts = Math.max(attempt, job.attempts + 1);
+  if (ctx.categorizeJob?.status === "pending") {
+    return { kind: "retry", delaySeconds: WAIT_FOR_CATEGORIZE_SECONDS, error: "waiting for categorization" };
+  }
+
+  const { ticket } = ctx;
+  const finish = (notification: "sent" | "skipped" | "failed", error?: string) =>
+    recordNotification(deps.db, { ticketId: ticket.id, jobId: job.id, attempts, notification, error }, nowIso()).then(() => ACK);
+
+  const { webhookUrl } = routeTicket(ctx, ticket.category);
+  if (ticket.status === "resolved" || !webhookUrl) return finish("skipped");
+  // Checked again at send time: the allow-list may have shrunk since the URL was configured.
+  if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins)) {
+    return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
+  }
+
+  const result = await postWebhook(
+    webhookUrl,
+    ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }),
+  );
+  switch (result.kind) {
+    case "sent":
+      return finish("sent");
+    case "failed":
+      return finish("failed", result.error);
+    case "retry":
+      return {
+        kind: "retry",
+        delaySeconds: result.retryAfterSeconds !== undefined ? clampDelay(result.retryAfterSeconds) : backoffSeconds(attempts),
+        error: result.error,
+      };
+  }
+};

@@ -1,6 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { adminApi } from "./api/admin";
+import { customersApi } from "./api/customers";
 import { createRouter } from "./api/router";
 import { ticketsApi } from "./api/tickets";
 import { accessLog } from "./http/access-log";
@@ -27,6 +28,7 @@ app.use("/api/ext-v1/*", rateLimit());
 app.use("/admin/*", adminAuth());
 
 app.route("/", ticketsApi);
+app.route("/", customersApi);
 app.route("/", adminApi);
 
 app.notFound((c) => {

@@ -1,0 +1,70 @@
+// Starts one workerd through Miniflare's Node API with every worker the benchmark needs,
+// each on its own direct socket (no entry-worker or dev-server proxy in front of it).
+import { existsSync } from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+
+const COMPATIBILITY_DATE = "2026-11-01";
+export const ADMIN_TOKEN = "bench-admin-token";
+
+const source = (path) => readFile(new URL(path, import.meta.url), "utf8");
+
+/** A worker definition: its modules, and its own D1 database and queue. */
+const workerOptions = (name, modules, port) => ({
+  name,
+  modules,
+  compatibilityDate: COMPATIBILITY_DATE,
+  d1Databases: { DB: `${name}-db` },
+  // Producer only: the bench measures the request path, so no consumer drains the queue
+  // (the same for every worker; see BENCHMARKS.md).
+  queueProducers: { JOBS: { queueName: `${name}-jobs` } },
+  // The real binding stays in the path, with a limit the load never reaches.
+  ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000_000, period: 10 } } },
+  bindings: { ADMIN_TOKEN, SLACK_WEBHOOK_ALLOWED_ORIGINS: "https://hooks.slack.com", AI_MODEL: "@cf/meta/llama-3.1-8b-instruct-fast" },
+  unsafeDirectSockets: [{ host: "127.0.0.1", port }],
+});
+
+// Miniflare keeps D1 and queue storage in os.tmpdir(). On a VM disk each commit's fsync costs
+// about a millisecond and would dominate both workers alike, hiding the worker's own cost;
+// tmpfs keeps SQLite's work and drops only the disk wait (see BENCHMARKS.md).
+const useTmpfs = () => {
+  if (existsSync("/dev/shm")) process.env.TMPDIR = "/dev/shm";
+};
+
+export const startRuntime = async ({ bundlePath, inspectorPort }) => {
+  useTmpfs();
+  const bundle = await readFile(bundlePath, "utf8");
+  const [floor, counting] = await Promise.all([source("./floor.mjs"), source("./counting.mjs")]);
+  const mod = (path, contents) => ({ type: "ESModule", path, contents });
+  // Miniflare 5 still accepts the documented v4 option shape through its converter.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    inspectorPort,
+    // One access-log line per request is part of the worker's cost; printing it is not.
+    handleStructuredLogs: (log) => {
+      if (log.level === "error" || log.level === "warn") console.error(`[workerd ${log.level}] ${log.message}`);
+    },
+    workers: [
+      workerOptions("ours", [mod("worker.js", bundle)], 0),
+      workerOptions("floor", [mod("worker.js", floor)], 0),
+      workerOptions("ours-counted", [mod("entry.js", counting), mod("worker.js", bundle)], 0),
+      workerOptions("floor-counted", [mod("entry.js", counting), mod("worker.js", floor)], 0),
+    ],
+  }));
+  await mf.ready;
+  const urls = {};
+  for (const name of ["ours", "floor", "ours-counted", "floor-counted"]) {
+    urls[name] = (await mf.unsafeGetDirectURL(name)).href;
+  }
+  return { mf, urls };
+};
+
+/** The real migrations from drizzle/, in order, split at drizzle-kit's statement breakpoints. */
+export const applyMigrations = async (db) => {
+  const dir = new URL("../drizzle/", import.meta.url);
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
+  for (const file of files) {
+    const sql = await readFile(new URL(file, dir), "utf8");
+    const statements = sql.split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+    await db.batch(statements.map((s) => db.prepare(s)));
+  }
+};

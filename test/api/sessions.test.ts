@@ -1,0 +1,91 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { fetchWithEnv } from "../support/counting";
+import { call } from "../support/http";
+import { createOrg } from "../support/orgs";
+import { createTicket } from "../support/tickets";
+
+const BOOKMARK = /^[0-9a-f]+(-[0-9a-f]+){3}$/;
+
+/** The DB binding with every `withSession` constraint recorded. */
+const recordingDb = () => {
+  const constraints: (string | undefined)[] = [];
+  const binding = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "withSession") {
+        return (constraint?: string) => {
+          constraints.push(constraint);
+          return target.withSession(constraint);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { binding, constraints };
+};
+
+const request = (path: string, apiKey: string, init: { body?: unknown; bookmark?: string } = {}) =>
+  new Request(`https://ticket-intake.test${path}`, {
+    method: init.body === undefined ? "GET" : "POST",
+    headers: {
+      "x-api-key": apiKey,
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      ...(init.bookmark ? { "x-d1-bookmark": init.bookmark } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+
+describe("D1 sessions and the x-d1-bookmark header", () => {
+  it("every ticket and customer endpoint returns a bookmark", async () => {
+    const org = await createOrg();
+    const ticket = await createTicket(org.apiKey, { title: "b", customerEmail: "b@example.com" });
+    const customer = await call("POST", "/api/ext-v1/customer/createOrUpdateCustomer", { key: org.apiKey, body: { email: "c@example.com" } });
+    const responses = [
+      ticket,
+      customer,
+      await call("GET", `/api/ext-v1/ticket/getTicket/${ticket.json.ticketId}`, { key: org.apiKey }),
+      await call("GET", "/api/ext-v1/ticket/listTickets", { key: org.apiKey }),
+      await call("GET", `/api/ext-v1/customer/getCustomer/${customer.json.customerId}`, { key: org.apiKey }),
+      await call("POST", "/api/ext-v1/customer/queryCustomer", { key: org.apiKey, body: { email: "c@example.com" } }),
+    ];
+    for (const res of responses) {
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get("x-d1-bookmark")).toMatch(BOOKMARK);
+    }
+  });
+
+  it("reads start anywhere (a replica may answer), writes start on the primary", async () => {
+    const org = await createOrg();
+    const db = recordingDb();
+    const created = await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "s", customerEmail: "s@example.com" } }), { DB: db.binding });
+    const { ticketId } = (await created.json()) as { ticketId: string };
+    await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey), { DB: db.binding });
+    await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey), { DB: db.binding });
+    await fetchWithEnv(request("/api/ext-v1/customer/queryCustomer", org.apiKey, { body: { email: "s@example.com" } }), { DB: db.binding });
+    expect(db.constraints).toEqual(["first-primary", "first-unconstrained", "first-unconstrained", "first-unconstrained"]);
+  });
+
+  it("a bookmark sent back starts the session there: read-your-writes", async () => {
+    const org = await createOrg();
+    const db = recordingDb();
+    const created = await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "ryw", customerEmail: "r@example.com" } }), { DB: db.binding });
+    const bookmark = created.headers.get("x-d1-bookmark")!;
+    const { ticketId } = (await created.json()) as { ticketId: string };
+
+    const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey, { bookmark }), { DB: db.binding });
+    expect(read.status).toBe(200);
+    expect(db.constraints.at(-1)).toBe(bookmark);
+    // Bookmarks are fixed-width hex: a later state sorts after an earlier one.
+    expect(read.headers.get("x-d1-bookmark")! >= bookmark).toBe(true);
+  });
+
+  it("a malformed bookmark is a 400 naming the header, never a D1 error", async () => {
+    const org = await createOrg();
+    for (const path of ["/api/ext-v1/ticket/listTickets", "/api/ext-v1/customer/getCustomer/x"]) {
+      const res = await call("GET", path, { key: org.apiKey, headers: { "x-d1-bookmark": "garbage; drop table" } });
+      expect(res.status).toBe(400);
+      expect(res.json.issues).toEqual([{ path: "x-d1-bookmark", message: expect.any(String) }]);
+    }
+  });
+});

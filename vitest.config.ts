@@ -12,6 +12,12 @@ export default defineConfig(async () => {
         // Workers AI has no local mode; tests replace it with a fake at the binding.
         remoteBindings: false,
         miniflare: {
+          // No test reaches the network: outbound fetches land here unless a test intercepts them
+          // itself (test/support/slack.ts). Webhook hosts get Slack's "ok", anything else a 502.
+          outboundService: (request: Request) =>
+            /^(https:\/\/hooks\.slack\.com|http:\/\/slack\.test)\//.test(request.url)
+              ? new Response("ok")
+              : new Response("outbound network is disabled in tests", { status: 502 }),
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",

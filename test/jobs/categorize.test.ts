@@ -1,0 +1,260 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { answer, failWith, fakeAi } from "../support/fake-ai";
+import { setRoutingRules } from "../support/orgs";
+import { AI_CHOICES, jobsOf, orgWithCategories, setCustomerCategories, ticketAndMessage } from "../support/pipeline";
+import { captureSends, runQueue } from "../support/queue";
+import { getTicket } from "../support/tickets";
+
+let sends: ReturnType<typeof captureSends>;
+beforeEach(() => {
+  sends = captureSends();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const ticketOf = async (key: string, id: string) => (await getTicket(key, id)).json.ticket;
+
+describe("categorize job: choosing the category", () => {
+  it("lets Workers AI choose among the active, AI-enabled ticket categories", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, {
+      title: "Charged twice",
+      description: "My card was charged two times this month",
+      messages: [{ role: "customer", content: "Please refund one of them" }],
+    });
+    expect(message).toMatchObject({ kind: "categorize", ticketId: id });
+    const ai = fakeAi(answer("Billing"));
+
+    const result = await runQueue([message], { env: { AI: ai.binding } });
+
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(ai.calls).toHaveLength(1);
+    expect(ai.calls[0]!.model).toBe("@cf/meta/llama-3.1-8b-instruct-fast");
+    expect(ai.calls[0]!.choices).toEqual(AI_CHOICES);
+    expect(ai.calls[0]!.prompt).toContain("Ticket title: Charged twice");
+    expect(ai.calls[0]!.prompt).toContain("customer: Please refund one of them");
+    const ticket = await ticketOf(org.apiKey, id);
+    expect(ticket).toMatchObject({
+      category: "Billing",
+      categorySource: "ai",
+      status: "open",
+      assignee: null,
+      processing: { categorization: "done", notification: "skipped" },
+    });
+    const jobs = await jobsOf(id);
+    expect(jobs.categorize).toMatchObject({ status: "done", attempts: 1 });
+    // No Slack configured: the notify job is closed, nothing else goes on the queue.
+    expect(jobs.notify.status).toBe("done");
+    expect(sends.take()).toEqual([]);
+  });
+
+  it("accepts an answer given as a JSON string, matching names case-insensitively", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "App crashes on start" });
+    await runQueue([message], { env: { AI: fakeAi(() => ({ response: '{"category":"technical"}' })).binding } });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Technical", categorySource: "ai" });
+  });
+
+  it.each([
+    ["an unknown label", { response: { category: "Refunds" } }],
+    ["a category the AI may not choose", { response: { category: "Internal" } }],
+    ["none", { response: { category: "none" } }],
+    ["no JSON at all", { response: "I think Billing" }],
+  ])("treats %s as no category", async (_, reply) => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Question about invoices" });
+    const result = await runQueue([message], { env: { AI: fakeAi(() => reply).binding } });
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: null,
+      categorySource: null,
+      processing: { categorization: "done" },
+    });
+  });
+
+  it("keeps the prompt bounded however long the ticket is", async () => {
+    const org = await orgWithCategories();
+    const messages = Array.from({ length: 20 }, (_, i) => ({ role: "customer", content: `message ${i} ${"x".repeat(5_000)}` }));
+    const { message } = await ticketAndMessage(sends, org.apiKey, { title: "Long", description: "d".repeat(20_000), messages });
+    const ai = fakeAi(answer("none"));
+    await runQueue([message], { env: { AI: ai.binding } });
+    const prompt = ai.calls[0]!.prompt;
+    expect(prompt.length).toBeLessThan(4_000);
+    expect(prompt).toContain("message 2 ");
+    expect(prompt).not.toContain("message 3 ");
+  });
+
+  it("retries a transient AI failure with backoff, then lets the fallback classifier decide", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, {
+      title: "Refund for a double charge",
+      description: "The invoice shows two charges",
+    });
+    const ai = fakeAi(failWith("3040: Capacity temporarily exceeded"));
+
+    const first = await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
+    expect(first.explicitAcks).toEqual([]);
+    expect(first.retryMessages).toHaveLength(1);
+    expect(first.delays["msg-0"]).toBeGreaterThanOrEqual(3);
+    expect(first.delays["msg-0"]).toBeLessThanOrEqual(5);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: null, processing: { categorization: "pending" } });
+    const job = (await jobsOf(id)).categorize;
+    expect(job).toMatchObject({ status: "pending", attempts: 1, last_error: expect.stringContaining("Capacity") });
+    // Stamped with its redelivery time, so the sweeper leaves it alone meanwhile.
+    expect(Date.parse(job.enqueued_at!) - Date.now()).toBeGreaterThan(1_000);
+
+    const second = await runQueue([message], { env: { AI: ai.binding }, attempts: 2 });
+    expect(second.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
+    expect(second.delays["msg-0"]).toBeGreaterThanOrEqual(5);
+    expect(second.delays["msg-0"]).toBeLessThanOrEqual(10);
+
+    // The third delivery is the last that may use AI: it falls back instead of retrying.
+    const third = await runQueue([message], { env: { AI: ai.binding }, attempts: 3 });
+    expect(third.explicitAcks).toEqual(["msg-0"]);
+    expect(ai.calls).toHaveLength(3);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Billing",
+      categorySource: "fallback",
+      processing: { categorization: "done" },
+    });
+  });
+
+  it("goes straight to the fallback when AI is not available (the local binding throws)", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Login fails with an error after the update" });
+    // The test runtime's own AI binding, like `wrangler dev`, throws "needs to be run remotely".
+    const result = await runQueue([message]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Technical", categorySource: "fallback" });
+  });
+
+  it("uses the fallback when there is no AI binding at all, and says none when nothing fits", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Hello there" });
+    await runQueue([message], { env: { AI: undefined } });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: null,
+      categorySource: null,
+      processing: { categorization: "done" },
+    });
+  });
+
+  it("keeps a category named by the request and never asks AI", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Anything", category: "billing" });
+    const ai = fakeAi(answer("Technical"));
+    await runQueue([message], { env: { AI: ai.binding } });
+    expect(ai.calls).toEqual([]);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Billing",
+      categorySource: "request",
+      processing: { categorization: "skipped", notification: "skipped" },
+    });
+    expect((await jobsOf(id)).categorize.status).toBe("done");
+  });
+});
+
+describe("categorize job: auto-resolve and routing", () => {
+  it("resolves a ticket in an auto-resolve category and sends nothing to Slack", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: "http://slack.test/org" });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Buy cheap watches" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Spam")).binding } });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Spam",
+      status: "resolved",
+      processing: { categorization: "done", notification: "skipped" },
+    });
+    expect((await jobsOf(id)).notify.status).toBe("done");
+    expect(sends.take()).toEqual([]);
+  });
+
+  it("hands the notify job to the queue when a webhook is configured", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: "http://slack.test/org" });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice question" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Billing")).binding } });
+    const jobs = await jobsOf(id);
+    expect(sends.take()).toEqual([{ jobId: jobs.notify.id, kind: "notify", ticketId: id }]);
+    expect(jobs.notify).toMatchObject({ status: "pending", enqueued_at: expect.any(String) });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ processing: { notification: "pending" } });
+  });
+
+  it("applies the first rule whose every condition holds, in order", async () => {
+    const org = await orgWithCategories();
+    await setRoutingRules(org.id, [
+      { when: { ticketCategory: "Billing", priority: "urgent" }, assignTo: "@billing-urgent" },
+      { when: { ticketCategory: "billing" }, assignTo: "@billing" },
+      { when: { priority: "urgent" }, assignTo: "@on-call" },
+    ]);
+    const cases = [
+      { category: "Billing", priority: "urgent", assignee: "@billing-urgent" },
+      { category: "Billing", priority: "high", assignee: "@billing" },
+      { category: "Technical", priority: "urgent", assignee: "@on-call" },
+      { category: "Technical", priority: "low", assignee: null },
+    ];
+    for (const c of cases) {
+      const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Routing", priority: c.priority });
+      await runQueue([message], { env: { AI: fakeAi(answer(c.category)).binding } });
+      expect(await ticketOf(org.apiKey, id), JSON.stringify(c)).toMatchObject({ category: c.category, assignee: c.assignee });
+    }
+  });
+
+  it("matches customer-category conditions against any of the customer's categories", async () => {
+    const org = await orgWithCategories();
+    await setRoutingRules(org.id, [
+      { when: { ticketCategory: "Billing", customerCategory: "VIP" }, assignTo: "@vip-billing" },
+      { when: { customerCategory: "VIP" }, assignTo: "@vip" },
+      { when: { ticketCategory: "Billing" }, assignTo: "@billing" },
+    ]);
+    await ticketAndMessage(sends, org.apiKey, { title: "Create the customers", customerEmail: "vip@example.com" });
+    await setCustomerCategories(org.id, "vip@example.com", ["Legacy", "vip"]);
+    const cases = [
+      { email: "vip@example.com", category: "Billing", assignee: "@vip-billing" },
+      { email: "VIP@example.com", category: "Technical", assignee: "@vip" },
+      { email: "plain@example.com", category: "Billing", assignee: "@billing" },
+      { email: "plain@example.com", category: "Technical", assignee: null },
+    ];
+    for (const c of cases) {
+      const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Routing", customerEmail: c.email });
+      await runQueue([message], { env: { AI: fakeAi(answer(c.category)).binding } });
+      expect((await ticketOf(org.apiKey, id)).assignee, JSON.stringify(c)).toBe(c.assignee);
+    }
+  });
+});
+
+describe("categorize job: redelivery", () => {
+  it("does nothing when a finished job is delivered again", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: "http://slack.test/org" });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Billing")).binding } });
+    const before = await ticketOf(org.apiKey, id);
+    expect(sends.take()).toHaveLength(1);
+
+    const ai = fakeAi(answer("Technical"));
+    const again = await runQueue([message], { env: { AI: ai.binding }, attempts: 2 });
+    expect(again.explicitAcks).toEqual(["msg-0"]);
+    expect(ai.calls).toEqual([]);
+    expect(await ticketOf(org.apiKey, id)).toEqual(before);
+    expect(sends.take()).toEqual([]);
+  });
+
+  it("lets exactly one of two concurrent deliveries win", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: "http://slack.test/org" });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
+    let n = 0;
+    const ai = fakeAi(() => ({ response: { category: n++ === 0 ? "Billing" : "Technical" } }));
+    const result = await runQueue([message, message], { env: { AI: ai.binding } });
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    expect(["Billing", "Technical"]).toContain((await ticketOf(org.apiKey, id)).category);
+    // One notify message, not two.
+    expect(sends.take()).toHaveLength(1);
+  });
+
+  it("acks a message whose ticket or job does not exist, and an unreadable one", async () => {
+    const result = await runQueue([{ jobId: "nope", kind: "categorize", ticketId: "missing" }, { bogus: true } as never]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    expect(env.DB).toBeDefined();
+  });
+});

@@ -1,0 +1,194 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { JobMessage } from "../../src/jobs/messages";
+import { answer, fakeAi } from "../support/fake-ai";
+import { admin } from "../support/http";
+import { setRoutingRules, type TestOrg } from "../support/orgs";
+import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
+import { captureSends, runQueue } from "../support/queue";
+import { interceptSlack, slackOk } from "../support/slack";
+import { getTicket, rows } from "../support/tickets";
+
+const ORG_WEBHOOK = "http://slack.test/services/org";
+
+let sends: ReturnType<typeof captureSends>;
+beforeEach(() => {
+  sends = captureSends();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** A ticket taken through categorization by the fake AI; returns the notify message it produced. */
+const categorized = async (org: TestOrg, body: Record<string, unknown>, category = "Billing") => {
+  const { id, message } = await ticketAndMessage(sends, org.apiKey, body);
+  await runQueue([message], { env: { AI: fakeAi(answer(category)).binding } });
+  const [notify] = sends.take();
+  expect(notify).toMatchObject({ kind: "notify", ticketId: id });
+  return { id, notify: notify! };
+};
+
+const stateOf = async (org: TestOrg, id: string) => {
+  const ticket = (await getTicket(org.apiKey, id)).json.ticket;
+  return { notification: ticket.processing.notification, job: (await jobsOf(id)).notify };
+};
+
+const deliver = (notify: JobMessage, attempts = 1) => runQueue([notify], { attempts });
+
+describe("notify job", () => {
+  it("posts the Block Kit message, escaped, to the matched rule's webhook and records it sent", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    await setRoutingRules(org.id, [
+      { when: { ticketCategory: "Billing" }, assignTo: "@billing-team <!here>", slackWebhookUrl: "http://slack.test/services/billing" },
+    ]);
+    const { id, notify } = await categorized(org, {
+      title: "Refund <!channel> & more",
+      priority: "high",
+      customerEmail: "Jane@Example.com",
+      messages: [
+        { role: "bot", content: "Hi! How can I help?" },
+        { role: "customer", content: "Ping <@U123> & see <https://x|y>" },
+      ],
+    });
+    const posts = interceptSlack(slackOk());
+
+    const result = await deliver(notify);
+
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    const ticket = (await getTicket(org.apiKey, id)).json.ticket;
+    expect(posts).toEqual([
+      {
+        url: "http://slack.test/services/billing",
+        body: {
+          text: "New high ticket: Refund &lt;!channel&gt; &amp; more",
+          blocks: [
+            { type: "header", text: { type: "plain_text", text: "Refund &lt;!channel&gt; &amp; more", emoji: false } },
+            {
+              type: "section",
+              fields: [
+                { type: "mrkdwn", text: "*Priority*\nhigh" },
+                { type: "mrkdwn", text: "*Category*\nBilling (ai)" },
+                { type: "mrkdwn", text: "*Assignee*\n@billing-team &lt;!here&gt;" },
+                { type: "mrkdwn", text: "*Customer*\nJane@Example.com" },
+                { type: "mrkdwn", text: `*Ticket ID*\n${id}` },
+              ],
+            },
+            {
+              type: "section",
+              text: { type: "mrkdwn", text: "*First customer message*\nPing &lt;@U123&gt; &amp; see &lt;https://x|y&gt;" },
+            },
+            { type: "context", elements: [{ type: "mrkdwn", text: `Status open · created ${ticket.createdAt} · ticket-intake` }] },
+          ],
+        },
+      },
+    ]);
+    // Nothing anywhere in the payload can open a mention or a link.
+    expect(JSON.stringify(posts[0]!.body)).not.toContain("<");
+    expect(ticket).toMatchObject({ assignee: "@billing-team <!here>", processing: { notification: "sent" } });
+    expect((await jobsOf(id)).notify).toMatchObject({ status: "done", attempts: 1 });
+  });
+
+  it("falls back to the organization's webhook and never posts twice on redelivery", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, notify } = await categorized(org, { title: "Invoice", description: "Where is my invoice?" });
+    const posts = interceptSlack(slackOk());
+    await deliver(notify);
+    expect(posts.map((p) => p.url)).toEqual([ORG_WEBHOOK]);
+    // With no customer message, the description is quoted.
+    expect(posts[0]!.body.blocks[2].text.text).toBe("*First customer message*\nWhere is my invoice?");
+
+    const again = await deliver(notify, 2);
+    expect(again.explicitAcks).toEqual(["msg-0"]);
+    expect(posts).toHaveLength(1);
+    expect(await stateOf(org, id)).toMatchObject({ notification: "sent", job: { status: "done" } });
+  });
+
+  it("retries a 429 after its Retry-After, then sends", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, notify } = await categorized(org, { title: "Invoice" });
+    const posts = interceptSlack(new Response("rate_limited", { status: 429, headers: { "retry-after": "42" } }), slackOk());
+
+    const first = await deliver(notify);
+    expect(first.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
+    expect(first.delays["msg-0"]).toBe(42);
+    expect(await stateOf(org, id)).toMatchObject({
+      notification: "pending",
+      job: { status: "pending", attempts: 1, last_error: "HTTP 429: rate_limited" },
+    });
+
+    const second = await deliver(notify, 2);
+    expect(second.explicitAcks).toEqual(["msg-0"]);
+    expect(posts).toHaveLength(2);
+    expect(await stateOf(org, id)).toMatchObject({ notification: "sent", job: { status: "done", attempts: 2 } });
+  });
+
+  it("retries 5xx answers and network errors with growing, jittered backoff", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, notify } = await categorized(org, { title: "Invoice" });
+    interceptSlack(new Response("internal_error", { status: 500 }), new TypeError("Network connection lost"));
+
+    const first = await deliver(notify, 1);
+    expect(first.delays["msg-0"]).toBeGreaterThanOrEqual(3);
+    expect(first.delays["msg-0"]).toBeLessThanOrEqual(5);
+    const fourth = await deliver(notify, 4);
+    expect(fourth.delays["msg-0"]).toBeGreaterThanOrEqual(20);
+    expect(fourth.delays["msg-0"]).toBeLessThanOrEqual(40);
+    expect(await stateOf(org, id)).toMatchObject({
+      notification: "pending",
+      job: { status: "pending", attempts: 4, last_error: expect.stringContaining("Network connection lost") },
+    });
+  });
+
+  it.each([
+    [404, "channel_not_found"],
+    [400, "invalid_payload"],
+    [403, "action_prohibited"],
+    [410, "channel_is_archived"],
+  ])("treats %i %s as permanent: failed, no retry", async (status, text) => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, notify } = await categorized(org, { title: "Invoice" });
+    const posts = interceptSlack(new Response(text, { status }));
+    const result = await deliver(notify);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(await stateOf(org, id)).toMatchObject({
+      notification: "failed",
+      job: { status: "failed", last_error: `HTTP ${status}: ${text}` },
+    });
+    await deliver(notify, 2);
+    expect(posts).toHaveLength(1);
+  });
+
+  it("skips when the webhook was removed before sending", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, notify } = await categorized(org, { title: "Invoice" });
+    expect((await admin("PATCH", `/admin/organizations/${org.id}`, { slackWebhookUrl: null })).status).toBe(200);
+    const posts = interceptSlack(slackOk());
+    await deliver(notify);
+    expect(posts).toEqual([]);
+    expect(await stateOf(org, id)).toMatchObject({ notification: "skipped", job: { status: "done" } });
+  });
+
+  it("checks the webhook against SLACK_WEBHOOK_ALLOWED_ORIGINS again before sending", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, notify } = await categorized(org, { title: "Invoice" });
+    // As if the allow-list had shrunk after the URL was configured.
+    await rows("update organizations set slack_webhook_url = ? where id = ?", "https://hooks.slack.com.evil.test/x", org.id);
+    const posts = interceptSlack(slackOk());
+    await deliver(notify);
+    expect(posts).toEqual([]);
+    expect(await stateOf(org, id)).toMatchObject({
+      notification: "failed",
+      job: { status: "failed", last_error: expect.stringContaining("SLACK_WEBHOOK_ALLOWED_ORIGINS") },
+    });
+  });
+
+  it("waits when it arrives before its categorization finished", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
+    const jobs = await jobsOf(id);
+    const posts = interceptSlack(slackOk());
+    const result = await deliver({ jobId: jobs.notify.id, kind: "notify", ticketId: id });
+    expect(result.delays["msg-0"]).toBe(30);
+    expect(posts).toEqual([]);
+  });
+});

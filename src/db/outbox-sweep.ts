@@ -30,7 +30,7 @@ export const claimStaleJobs = async (db: Db, now: string, staleBefore: string, l
     db
       .update(jobs)
       .set({ enqueuedAt: now, updatedAt: now })
-      .where(sql`${jobs.id} in (select id from (${staleCategorize} union all ${staleNotify}) limit ${limit})`)
+      .where(sql`${jobs.id} in (select id from ${staleCategorize.unionAll(staleNotify)} limit ${limit})`)
       .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
     db
       .delete(idempotencyKeys)

@@ -105,7 +105,7 @@ describe("notify job", () => {
   it("retries a 429 after its Retry-After, then sends", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, notify } = await categorized(org, { title: "Invoice" });
-    const posts = interceptSlack(new Response("rate_limited", { status: 429, headers: { "retry-after": "42" } }), slackOk());
+    const posts = interceptSlack({ status: 429, body: "rate_limited", headers: { "retry-after": "42" } }, slackOk());
 
     const first = await deliver(notify);
     expect(first.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
@@ -124,7 +124,7 @@ describe("notify job", () => {
   it("retries 5xx answers and network errors with growing, jittered backoff", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, notify } = await categorized(org, { title: "Invoice" });
-    interceptSlack(new Response("internal_error", { status: 500 }), new TypeError("Network connection lost"));
+    interceptSlack({ status: 500, body: "internal_error" }, new TypeError("Network connection lost"));
 
     const first = await deliver(notify, 1);
     expect(first.delays["msg-0"]).toBeGreaterThanOrEqual(3);
@@ -146,7 +146,7 @@ describe("notify job", () => {
   ])("treats %i %s as permanent: failed, no retry", async (status, text) => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, notify } = await categorized(org, { title: "Invoice" });
-    const posts = interceptSlack(new Response(text, { status }));
+    const posts = interceptSlack({ status, body: text });
     const result = await deliver(notify);
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(result.retryMessages).toEqual([]);

@@ -2,7 +2,8 @@ import { vi } from "vitest";
 
 export type SlackPost = { url: string; body: any };
 
-type Reply = Response | Error;
+/** Slack's answer; built afresh per call, since a Response made in a test cannot cross into the consumer's request. */
+export type Reply = { status?: number; body?: string; headers?: Record<string, string> } | Error;
 
 /**
  * Intercepts the worker's outbound fetch (it shares the test isolate, so spying on the global
@@ -14,11 +15,11 @@ export const interceptSlack = (...replies: Reply[]) => {
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     posts.push({ url: request.url, body: await request.json() });
-    const reply = replies[Math.min(posts.length - 1, replies.length - 1)] ?? new Response("ok");
+    const reply = replies[Math.min(posts.length - 1, replies.length - 1)] ?? slackOk();
     if (reply instanceof Error) throw reply;
-    return reply.clone();
+    return new Response(reply.body ?? "ok", { status: reply.status ?? 200, headers: reply.headers });
   });
   return posts;
 };
 
-export const slackOk = () => new Response("ok");
+export const slackOk = (): Reply => ({ status: 200, body: "ok" });

@@ -5,7 +5,6 @@ import { readFile, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { activeTime } from "./profile.mjs";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -39,6 +38,20 @@ export const buildBundles = async () => ({
   deployed: await dryRun(`${OUT}bundle`),
   minified: await dryRun(`${OUT}bundle-minified`, ["--minify"]),
 });
+
+/** Milliseconds a V8 CPU profile shows the isolate busy (every sample but "(idle)"), and GC. */
+const activeTime = (profile) => {
+  const nameOf = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let active = 0;
+  let gc = 0;
+  profile.samples.forEach((nodeId, i) => {
+    const name = nameOf.get(nodeId);
+    if (name === "(idle)") return;
+    active += profile.timeDeltas[i] ?? 0;
+    if (name === "(garbage collector)") gc += profile.timeDeltas[i] ?? 0;
+  });
+  return { activeMs: active / 1000, gcMs: gc / 1000 };
+};
 
 /** Startup CPU (module evaluation) per `wrangler check startup`, median of `runs`. */
 export const measureStartup = async (runs) => {

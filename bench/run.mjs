@@ -5,9 +5,8 @@ import { bodyFor } from "./bodies.mjs";
 import { buildBundles, measureStartup } from "./build.mjs";
 import { runLoad, postJson } from "./load.mjs";
 import { cpuSeconds, findWorkerdPid } from "./proc-cpu.mjs";
-import { profileWorker } from "./profile.mjs";
 import { machine, updateBenchmarksMd } from "./report.mjs";
-import { startRuntime } from "./runtime.mjs";
+import { WORKER_NAMES, startRuntime } from "./runtime.mjs";
 import { API_KEY, seedDatabase } from "./seed.mjs";
 
 const PATH = "/api/ext-v1/ticket/createTicket";
@@ -15,7 +14,7 @@ const CONCURRENCY = 16;
 const ROUND_MS = 5_000;
 const ROUNDS = 3;
 const MAX_REQUESTS_PER_RUN = 40_000;
-const PROFILED_REQUESTS = 600;
+const CPU_MS = 3_000;
 const started = Date.now();
 const log = (msg) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -68,10 +67,10 @@ const bundles = await buildBundles();
 log("measuring startup with wrangler check startup (3 runs)");
 const startup = await measureStartup(3);
 
-log("starting workerd (no inspector) for throughput");
+log("starting workerd");
 const timing = await startRuntime({ bundlePath: bundles.deployed.path });
 const workerdPid = findWorkerdPid();
-const ids = await seedAll(timing.mf, ["ours", "floor", "ours-counted", "floor-counted"]);
+const ids = await seedAll(timing.mf, WORKER_NAMES.filter((name) => name !== "null"));
 
 log("counting D1 round trips and queue sends per create");
 const costs = {
@@ -118,30 +117,24 @@ for (const name of WORKERS) {
   const db = await timing.mf.getD1Database("DB", name);
   stored[name] = (await db.prepare("select count(*) as n from tickets").first()).n;
 }
-await timing.mf.dispose();
 
-log("starting workerd with the inspector for CPU profiles");
-const profiling = await startRuntime({ bundlePath: bundles.deployed.path, inspectorPort: 0 });
-const pids = await seedAll(profiling.mf, WORKERS);
-const inspectorUrl = await profiling.mf.getInspectorURL();
-const cpu = {};
-for (const name of WORKERS) {
-  await load(profiling.urls[name], pids[name], "pwarm", 4, 1_000);
-  const profiled = await profileWorker(inspectorUrl, name, () =>
-    runLoad({
-      url: profiling.urls[name] + PATH.slice(1),
-      headers: headersFor(),
-      makeBody: (i) => bodyFor(i, pids[name], "prof"),
-      concurrency: 4,
-      durationMs: 30_000,
-      maxRequests: PROFILED_REQUESTS,
-    }),
-  );
-  assertClean(name, profiled.result);
-  cpu[name] = { msPerRequest: profiled.activeMs / profiled.result.requests, gcMsPerRequest: profiled.gcMs / profiled.result.requests, requests: profiled.result.requests };
-  log(`${name}: ${cpu[name].msPerRequest.toFixed(3)} ms isolate CPU per create`);
+log("CPU pass: D1, queue and limiter answered from memory, minus a null worker's HTTP cost");
+const cpuRuns = { "ours-replayed": [], "floor-replayed": [], null: [] };
+for (let r = 0; r < 2; r++) {
+  for (const name of Object.keys(cpuRuns)) {
+    const idsFor = ids[name] ?? [];
+    await load(timing.urls[name], idsFor, `cw${r}`, 4, 500);
+    const before = cpuSeconds(workerdPid);
+    const result = await load(timing.urls[name], idsFor, `c${r}`, 8, CPU_MS);
+    assertClean(name, result);
+    cpuRuns[name].push(before === null ? null : ((cpuSeconds(workerdPid) - before) * 1000) / result.requests);
+  }
 }
-await profiling.mf.dispose();
+await timing.mf.dispose();
+const httpMs = workerdPid === null ? null : median(cpuRuns.null);
+const workerCpu = (name) => (httpMs === null ? null : Math.max(0, median(cpuRuns[`${name}-replayed`]) - httpMs));
+const cpu = { ours: workerCpu("ours"), floor: workerCpu("floor") };
+log(`worker CPU per create: ours ${cpu.ours?.toFixed(3)} ms, floor ${cpu.floor?.toFixed(3)} ms (HTTP baseline ${httpMs?.toFixed(3)} ms)`);
 
 const summarize = (name) => {
   const best = rounds[name];
@@ -153,8 +146,7 @@ const summarize = (name) => {
     workerdCoreUse: workerdPid === null ? null : median(best.map((r) => r.workerdCoreUse)),
     unloadedP50: unloaded[name].p50,
     unloadedP99: unloaded[name].p99,
-    isolateCpuMsPerRequest: cpu[name].msPerRequest,
-    gcMsPerRequest: cpu[name].gcMsPerRequest,
+    workerCpuMsPerRequest: cpu[name],
     costs: costs[name],
     acknowledged: acknowledged[name],
     stored: stored[name],
@@ -164,7 +156,9 @@ const summarize = (name) => {
 const results = {
   date: new Date().toISOString(),
   machine: await machine(),
-  settings: { concurrency: CONCURRENCY, roundMs: ROUND_MS, rounds: ROUNDS, profiledRequests: PROFILED_REQUESTS },
+  settings: { concurrency: CONCURRENCY, roundMs: ROUND_MS, rounds: ROUNDS, cpuMs: CPU_MS },
+  httpBaselineCpuMs: httpMs,
+  cpuRuns,
   ours: summarize("ours"),
   floor: summarize("floor"),
   rounds,

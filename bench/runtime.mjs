@@ -31,14 +31,17 @@ const useTmpfs = () => {
   if (existsSync("/dev/shm")) process.env.TMPDIR = "/dev/shm";
 };
 
-export const startRuntime = async ({ bundlePath, inspectorPort }) => {
+export const WORKER_NAMES = ["ours", "floor", "ours-counted", "floor-counted", "ours-replayed", "floor-replayed", "null"];
+
+export const startRuntime = async ({ bundlePath }) => {
   useTmpfs();
   const bundle = await readFile(bundlePath, "utf8");
-  const [floor, counting] = await Promise.all([source("./floor.mjs"), source("./counting.mjs")]);
+  const [floor, counting, replaying, nullWorker] = await Promise.all(
+    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./null-worker.mjs"].map(source),
+  );
   const mod = (path, contents) => ({ type: "ESModule", path, contents });
   // Miniflare 5 still accepts the documented v4 option shape through its converter.
   const mf = new Miniflare(convertV4MiniflareOptions({
-    inspectorPort,
     // One access-log line per request is part of the worker's cost; printing it is not.
     handleStructuredLogs: (log) => {
       if (log.level === "error" || log.level === "warn") console.error(`[workerd ${log.level}] ${log.message}`);
@@ -48,11 +51,14 @@ export const startRuntime = async ({ bundlePath, inspectorPort }) => {
       workerOptions("floor", [mod("worker.js", floor)], 0),
       workerOptions("ours-counted", [mod("entry.js", counting), mod("worker.js", bundle)], 0),
       workerOptions("floor-counted", [mod("entry.js", counting), mod("worker.js", floor)], 0),
+      workerOptions("ours-replayed", [mod("entry.js", replaying), mod("worker.js", bundle)], 0),
+      workerOptions("floor-replayed", [mod("entry.js", replaying), mod("worker.js", floor)], 0),
+      workerOptions("null", [mod("worker.js", nullWorker)], 0),
     ],
   }));
   await mf.ready;
   const urls = {};
-  for (const name of ["ours", "floor", "ours-counted", "floor-counted"]) {
+  for (const name of WORKER_NAMES) {
     urls[name] = (await mf.unsafeGetDirectURL(name)).href;
   }
   return { mf, urls };

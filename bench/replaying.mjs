@@ -1,0 +1,35 @@
+// Entry module for the CPU pass: the worker under test runs unchanged, but its D1 batches are
+// answered from memory (the first batch of each SQL shape runs on the real local D1 and its
+// result is replayed for later ones), queue sends and the rate limiter return at once.
+// What remains in workerd is the worker's own work plus HTTP, which a null worker measures.
+import worker from "./worker.js";
+
+const recorded = new Map();
+
+const replayingD1 = (db) => {
+  const sqlOf = new WeakMap();
+  const statement = (stmt, sql) => {
+    const wrapped = { bind: (...args) => statement(stmt.bind(...args), sql) };
+    sqlOf.set(wrapped, { stmt, sql });
+    return wrapped;
+  };
+  return {
+    withSession: () => replayingD1(db),
+    getBookmark: () => null,
+    prepare: (sql) => statement(db.prepare(sql), sql),
+    batch: async (stmts) => {
+      const key = stmts.map((s) => sqlOf.get(s).sql).join("\n;\n");
+      if (!recorded.has(key)) recorded.set(key, JSON.stringify(await db.batch(stmts.map((s) => sqlOf.get(s).stmt))));
+      return JSON.parse(recorded.get(key));
+    },
+  };
+};
+
+const instantQueue = { send: async () => {}, sendBatch: async () => {} };
+const openLimiter = { limit: async () => ({ success: true }) };
+
+export default {
+  fetch(request, env, ctx) {
+    return worker.fetch(request, { ...env, DB: replayingD1(env.DB), JOBS: instantQueue, RATE_LIMITER: openLimiter }, ctx);
+  },
+};

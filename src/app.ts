@@ -2,6 +2,8 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { adminApi } from "./api/admin";
 import { customersApi } from "./api/customers";
+import { healthApi } from "./api/health";
+import { registerApiReference } from "./api/openapi";
 import { createRouter } from "./api/router";
 import { ticketsApi } from "./api/tickets";
 import { accessLog } from "./http/access-log";
@@ -20,7 +22,7 @@ app.use(jsonOnly());
 // Before any validator reads a body.
 app.use(limitBody());
 
-app.get("/health", (c) => c.json({ ok: true }));
+app.route("/", healthApi);
 
 app.use("/api/ext-v1/*", apiKeyAuth());
 // After authentication: the budget belongs to the presented key.
@@ -30,6 +32,7 @@ app.use("/admin/*", adminAuth());
 app.route("/", ticketsApi);
 app.route("/", customersApi);
 app.route("/", adminApi);
+registerApiReference(app);
 
 app.notFound((c) => {
   const allowed = methodsAllowed(app.routes, c.req.path);

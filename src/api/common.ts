@@ -24,13 +24,36 @@ const ERROR_DESCRIPTIONS = {
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-type ErrorResponse = { description: string; content: { "application/json": { schema: typeof errorSchema } } };
+// What a caller actually receives, one example per status.
+const ERROR_EXAMPLES: Record<ErrorStatus, z.infer<typeof errorSchema>> = {
+  400: { success: false, error: "Validation failed", issues: [{ path: "priority", message: 'Invalid option: expected one of "low"|"medium"|"high"|"urgent"' }] },
+  401: { success: false, error: "Invalid or revoked API key" },
+  404: { success: false, error: "Customer not found" },
+  409: { success: false, error: "Another customer of this organization already has this email", issues: [{ path: "email", message: "email already in use" }] },
+  413: { success: false, error: "Request body exceeds the 1 MiB limit" },
+  415: { success: false, error: "Content-Type must be application/json" },
+  422: { success: false, error: "Idempotency-Key was already used with a different request body", issues: [{ path: "Idempotency-Key", message: "reuse a key only to retry the identical request" }] },
+  429: { success: false, error: "Rate limit exceeded for this API key; retry after 10 seconds" },
+  500: { success: false, error: "Internal server error" },
+};
+
+const RETRY_AFTER = { "retry-after": { description: "Seconds to wait before retrying", schema: { type: "integer" as const } } };
+
+type ErrorResponse = {
+  description: string;
+  headers?: typeof RETRY_AFTER;
+  content: { "application/json": { schema: typeof errorSchema; example: z.infer<typeof errorSchema> } };
+};
 
 /** OpenAPI response entries for error statuses, all in the contract's error shape. */
 export const errorResponses = <S extends ErrorStatus>(...statuses: S[]) => {
   const out = {} as Record<S, ErrorResponse>;
   for (const s of statuses) {
-    out[s] = { description: ERROR_DESCRIPTIONS[s], content: { "application/json": { schema: errorSchema } } };
+    out[s] = {
+      description: ERROR_DESCRIPTIONS[s],
+      ...(s === 429 ? { headers: RETRY_AFTER } : {}),
+      content: { "application/json": { schema: errorSchema, example: ERROR_EXAMPLES[s] } },
+    };
   }
   return out;
 };
@@ -44,7 +67,7 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   content: { "application/json": { schema } },
 });
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+export const jsonBody = <T extends z.ZodType>(schema: T, examples?: Record<string, { summary: string; value: z.input<T> }>) => ({
   required: true,
-  content: { "application/json": { schema } },
+  content: { "application/json": { schema, ...(examples ? { examples } : {}) } },
 });

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";
+import { createTicketExamples } from "./examples";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
   createTicketBody,
@@ -17,7 +18,11 @@ export const createTicketRoute = createRoute({
   tags: ["Tickets"],
   summary: "Create a ticket",
   security,
-  request: { body: jsonBody(createTicketBody), headers: z.object({ ...idempotencyHeader, ...bookmarkHeader }) },
+  description:
+    "Stores the ticket, its messages and (found case-insensitively, or created) its customer, then answers; " +
+    "categorization, routing and the Slack notification follow on the queue. Send `Idempotency-Key` to make " +
+    "retries safe.",
+  request: { body: jsonBody(createTicketBody, createTicketExamples), headers: z.object({ ...idempotencyHeader, ...bookmarkHeader }) },
   responses: {
     200: {
       ...jsonContent(createTicketResponse, "Ticket created (or an idempotent replay of it)"),

@@ -1,0 +1,15 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonContent } from "./common";
+import { createRouter } from "./router";
+
+export const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Meta"],
+  summary: "Liveness check (no auth, touches no binding)",
+  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }).openapi("Health"), "The worker is up") },
+});
+
+export const healthApi = createRouter();
+
+healthApi.openapi(healthRoute, (c) => c.json({ ok: true as const }, 200));

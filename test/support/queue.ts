@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
 import worker from "../../src/index";
@@ -49,7 +49,7 @@ export const runQueue = async (
     });
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch<unknown>, { ...env, ...opts.env }, ctx);
+  await worker.queue(batch as MessageBatch<unknown>, { ...env, ...opts.env });
   return { ...(await getQueueResult(batch, ctx)), delays };
 };
 
@@ -62,3 +62,7 @@ export const eventually = async <T>(read: () => Promise<T>, done: (value: T) => 
     await new Promise((r) => setTimeout(r, 100));
   }
 };
+
+/** Runs the worker's cron handler as if the trigger fired at `time`. */
+export const runCron = (time: number) =>
+  worker.scheduled(createScheduledController({ scheduledTime: time, cron: "*/5 * * * *" }), env);

@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { call } from "../support/http";
-import { createOrg, setCategories } from "../support/orgs";
-import { createTicket, rows } from "../support/tickets";
+import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
+import { ticketAndMessage } from "../support/pipeline";
+import { captureSends, runQueue } from "../support/queue";
+import { createTicket, getTicket, rows } from "../support/tickets";
 
 const SAVE = "/api/ext-v1/customer/createOrUpdateCustomer";
 const QUERY = "/api/ext-v1/customer/queryCustomer";
@@ -168,5 +170,27 @@ describe("queryCustomer and getCustomer", () => {
     expect((await call("GET", GET(id), { key: other.apiKey })).status).toBe(404);
     expect((await call("GET", GET("00000000-0000-0000-0000-000000000000"), { key: org.apiKey })).status).toBe(404);
     expect((await call("GET", GET(id), { key: "tik_unknown" })).status).toBe(401);
+  });
+});
+
+describe("customer categories in routing", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("categories saved through the customer API decide which routing rule a ticket matches", async () => {
+    const org = await orgWithCategories();
+    await setRoutingRules(org.id, [
+      { when: { customerCategory: "VIP" }, assignTo: "@vip-desk" },
+      { when: { ticketCategory: "Billing" }, assignTo: "@billing" },
+    ]);
+    await save(org.apiKey, { email: "vip@example.com", categories: ["vip"] });
+    await save(org.apiKey, { email: "plain@example.com" });
+    const sends = captureSends();
+    for (const [email, assignee] of [["vip@example.com", "@vip-desk"], ["plain@example.com", "@billing"]] as const) {
+      const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice", customerEmail: email, category: "Billing" });
+      await runQueue([message]);
+      expect((await getTicket(org.apiKey, id)).json.ticket.assignee, email).toBe(assignee);
+    }
   });
 });

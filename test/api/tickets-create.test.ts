@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createUndispatched } from "../support/counting";
 import { call } from "../support/http";
 import { createOrg, setCategories } from "../support/orgs";
 import { CREATE, createTicket, getTicket, rows } from "../support/tickets";
@@ -8,7 +9,7 @@ const issuePaths = (json: { issues?: { path: string }[] }) => (json.issues ?? []
 describe("createTicket: success", () => {
   it("by email creates the customer and answers in Telemetron's shape", async () => {
     const org = await createOrg();
-    const res = await createTicket(org.apiKey, { title: "  Cannot log in  ", customerEmail: "Jane@Example.com", priority: "high" });
+    const res = await createUndispatched(org.apiKey, { title: "  Cannot log in  ", customerEmail: "Jane@Example.com", priority: "high" });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ success: true, ticketId: expect.any(String), message: "Ticket created successfully" });
     expect(res.json.ticketId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -18,8 +19,10 @@ describe("createTicket: success", () => {
     const customers = await rows("select * from customers where organization_id = ?", org.id);
     expect(customers).toHaveLength(1);
     expect(customers[0]).toMatchObject({ email: "Jane@Example.com", email_lower: "jane@example.com", id: ticket!.customer_id });
-    const jobs = await rows<{ kind: string; status: string }>("select kind, status from jobs where ticket_id = ? order by kind", res.json.ticketId);
-    expect(jobs).toEqual([{ kind: "categorize", status: "pending" }, { kind: "notify", status: "pending" }]);
+    const jobs = await rows<{ id: string; kind: string; status: string }>("select id, kind, status from jobs where ticket_id = ? order by kind", res.json.ticketId);
+    expect(jobs.map(({ kind, status }) => ({ kind, status }))).toEqual([{ kind: "categorize", status: "pending" }, { kind: "notify", status: "pending" }]);
+    // The queue carries only a pointer to the committed outbox row.
+    expect(res.messages).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: res.json.ticketId }]);
   });
 
   it("finds the customer case-insensitively instead of creating another", async () => {
@@ -89,14 +92,14 @@ describe("createTicket: success", () => {
   it("matches a requested category case-insensitively and skips categorization", async () => {
     const org = await createOrg();
     await setCategories(org.id, [{ name: "Billing" }, { name: "Old", active: false }, { name: "VIP", appliesTo: "customer" }]);
-    const matched = await createTicket(org.apiKey, { title: "t", customerEmail: "c@example.com", category: " billing " });
+    const matched = await createUndispatched(org.apiKey, { title: "t", customerEmail: "c@example.com", category: " billing " });
     expect((await getTicket(org.apiKey, matched.json.ticketId)).json.ticket).toMatchObject({
       category: "Billing",
       categorySource: "request",
       processing: { categorization: "skipped", notification: "pending" },
     });
     for (const category of ["Old", "VIP", "Nope"]) {
-      const res = await createTicket(org.apiKey, { title: "t", customerEmail: "c@example.com", category });
+      const res = await createUndispatched(org.apiKey, { title: "t", customerEmail: "c@example.com", category });
       expect(res.status).toBe(200);
       expect((await getTicket(org.apiKey, res.json.ticketId)).json.ticket).toMatchObject({
         category: null,

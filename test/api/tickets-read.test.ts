@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createUndispatched } from "../support/counting";
 import { call } from "../support/http";
 import { createOrg, setCategories } from "../support/orgs";
-import { createTicket, getTicket, newTicket } from "../support/tickets";
+import { getTicket, newTicket } from "../support/tickets";
 
 const LIST = "/api/ext-v1/ticket/listTickets";
 
@@ -23,7 +24,7 @@ const listAll = async (key: string, query: string) => {
 describe("getTicket", () => {
   it("returns the ticket in the contract's shape", async () => {
     const org = await createOrg();
-    const res = await createTicket(org.apiKey, {
+    const res = await createUndispatched(org.apiKey, {
       title: "Printer on fire",
       customerEmail: "Pat@Example.com",
       priority: "urgent",

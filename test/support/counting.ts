@@ -58,23 +58,45 @@ export const countingD1 = (db: D1Database) => {
   return { binding, counts };
 };
 
-/** A queue binding that counts messages handed to the queue, then forwards them. */
+/**
+ * The real queue binding with `send`/`sendBatch` intercepted; `deliver: false` keeps messages
+ * out of the queue (so no consumer runs), `deliver: true` forwards them after recording.
+ */
+const interceptQueue = <T>(queue: Queue<T>, deliver: boolean, record: (bodies: T[]) => void): Queue<T> =>
+  new Proxy(queue, {
+    get(target, prop) {
+      if (prop === "send") {
+        return async (body: T, opts?: QueueSendOptions) => {
+          record([body]);
+          if (deliver) await target.send(body, opts);
+        };
+      }
+      if (prop === "sendBatch") {
+        return async (batch: Iterable<MessageSendRequest<T>>, opts?: QueueSendBatchOptions) => {
+          const list = [...batch];
+          record(list.map((m) => m.body));
+          if (deliver) await target.sendBatch(list, opts);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+
+/** Counts calls and messages handed to the queue, then delivers them. */
 export const countingQueue = <T>(queue: Queue<T>) => {
   const counts = { sendCalls: 0, messages: 0 };
-  const binding = {
-    send: (body: T, opts?: QueueSendOptions) => {
-      counts.sendCalls++;
-      counts.messages++;
-      return queue.send(body, opts);
-    },
-    sendBatch: (batch: Iterable<MessageSendRequest<T>>, opts?: QueueSendBatchOptions) => {
-      const list = [...batch];
-      counts.sendCalls++;
-      counts.messages += list.length;
-      return queue.sendBatch(list, opts);
-    },
-  } as Queue<T>;
+  const binding = interceptQueue(queue, true, (bodies) => {
+    counts.sendCalls++;
+    counts.messages += bodies.length;
+  });
   return { binding, counts };
+};
+
+/** Records messages instead of delivering them, so the consumer never sees them. */
+export const capturingQueue = <T>(queue: Queue<T>) => {
+  const messages: T[] = [];
+  return { binding: interceptQueue(queue, false, (bodies) => messages.push(...bodies)), messages };
 };
 
 /** Sends a request straight to the worker's fetch handler with some bindings replaced. */
@@ -83,4 +105,18 @@ export const fetchWithEnv = async (request: Request, overrides: Partial<Cloudfla
   const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
+};
+
+/** createTicket with the queue captured: the ticket stays exactly as it was stored. */
+export const createUndispatched = async (apiKey: string, body: unknown) => {
+  const queue = capturingQueue(env.JOBS);
+  const res = await fetchWithEnv(
+    new Request("https://ticket-intake.test/api/ext-v1/ticket/createTicket", {
+      method: "POST",
+      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    { JOBS: queue.binding },
+  );
+  return { status: res.status, json: (await res.json()) as { ticketId: string }, messages: queue.messages };
 };

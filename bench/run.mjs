@@ -71,6 +71,8 @@ log("starting workerd");
 const timing = await startRuntime({ bundlePath: bundles.deployed.path });
 const workerdPid = findWorkerdPid();
 const ids = await seedAll(timing.mf, WORKER_NAMES.filter((name) => name !== "null"));
+const dbBytes = async (name) => (await (await timing.mf.getD1Database("DB", name)).prepare("select 1").run()).meta.size_after;
+const seededBytes = await dbBytes("ours");
 
 log("counting D1 round trips and queue sends per create");
 const costs = {
@@ -117,6 +119,8 @@ for (const name of WORKERS) {
   const db = await timing.mf.getD1Database("DB", name);
   stored[name] = (await db.prepare("select count(*) as n from tickets").first()).n;
 }
+// Storage per ticket for this body mix (customers, tickets, messages, outbox rows and indexes).
+const bytesPerTicket = (((await dbBytes("ours")) - seededBytes) / stored.ours);
 
 log("CPU pass: D1, queue and limiter answered from memory, minus a null worker's HTTP cost");
 const cpuRuns = { "ours-replayed": [], "floor-replayed": [], null: [] };
@@ -158,6 +162,7 @@ const results = {
   machine: await machine(),
   settings: { concurrency: CONCURRENCY, roundMs: ROUND_MS, rounds: ROUNDS, cpuMs: CPU_MS },
   httpBaselineCpuMs: httpMs,
+  bytesPerTicket,
   cpuRuns,
   ours: summarize("ours"),
   floor: summarize("floor"),

@@ -19,7 +19,16 @@ const countingD1 = (db, counts) => {
   const unwrap = new WeakMap();
   const wrapped = {
     prepare: (query) => countingStatement(db.prepare(query), counts, unwrap),
-    batch: (stmts) => (counts.d1++, db.batch(stmts.map((s) => unwrap.get(s) ?? s))),
+    batch: async (stmts) => {
+      counts.d1++;
+      const results = await db.batch(stmts.map((s) => unwrap.get(s) ?? s));
+      // What D1 bills: rows written (index entries included) and rows read, per statement.
+      for (const r of results) {
+        counts.rowsWritten += r.meta?.rows_written ?? 0;
+        counts.rowsRead += r.meta?.rows_read ?? 0;
+      }
+      return results;
+    },
     exec: (query) => (counts.d1++, db.exec(query)),
     withSession: (bookmark) => countingD1(db.withSession(bookmark), counts),
     getBookmark: () => db.getBookmark?.(),
@@ -35,13 +44,14 @@ const countingQueue = (queue, counts) => ({
 
 export default {
   async fetch(request, env, ctx) {
-    const counts = { d1: 0, queueSends: 0, queueCalls: 0 };
+    const counts = { d1: 0, queueSends: 0, queueCalls: 0, rowsWritten: 0, rowsRead: 0 };
     const countedEnv = { ...env, DB: countingD1(env.DB, counts), JOBS: countingQueue(env.JOBS, counts) };
     const res = await worker.fetch(request, countedEnv, ctx);
     const out = new Response(res.body, res);
     out.headers.set("x-bench-d1-round-trips", String(counts.d1));
     out.headers.set("x-bench-queue-sends", String(counts.queueSends));
     out.headers.set("x-bench-queue-calls", String(counts.queueCalls));
+    out.headers.set("x-bench-d1-rows", `${counts.rowsWritten}/${counts.rowsRead}`);
     return out;
   },
 };

@@ -37,11 +37,12 @@ const countCosts = async (url, customerIds) => {
     const res = await postJson(url + PATH.slice(1), headersFor(), bodyFor(i, customerIds, "count"));
     if (res.status !== 200) throw new Error(`counting request failed: ${res.status} ${res.body}`);
     const kind = kinds[i % 4];
-    perKind[kind] ??= { d1: new Set(), queueSends: new Set() };
+    perKind[kind] ??= { d1: new Set(), queueSends: new Set(), rows: new Set() };
+    perKind[kind].rows.add(res.headers["x-bench-d1-rows"]);
     perKind[kind].d1.add(Number(res.headers["x-bench-d1-round-trips"]));
     perKind[kind].queueSends.add(Number(res.headers["x-bench-queue-sends"]));
   }
-  return Object.fromEntries(Object.entries(perKind).map(([k, v]) => [k, { d1: [...v.d1], queueSends: [...v.queueSends] }]));
+  return Object.fromEntries(Object.entries(perKind).map(([k, v]) => [k, { d1: [...v.d1], queueSends: [...v.queueSends], rows: [...v.rows] }]));
 };
 
 const load = (url, customerIds, tag, concurrency, durationMs) =>

@@ -164,9 +164,10 @@ describe("createTicket under property-based fuzzing", () => {
   });
 
   it("answers random header values within the contract", async () => {
-    // Header values must be Latin-1 without CR/LF to be sent at all.
+    // Printable ASCII: CR/LF cannot be sent at all, and the runtime warns on every non-ASCII value
+    // (it reaches the worker as UTF-8 bytes, which the ASCII-only validators reject the same way).
     const headerValue = fc.oneof(
-      fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 300 }),
+      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 }),
       fc.constantFrom("", " ", ...SQLISH, "Bearer", "Bearer ", "application/json; charset=utf-16", "text/plain", "application/x+json"),
     );
     // Mostly the real key and a JSON type, so the request gets past the gates to the headers behind them.

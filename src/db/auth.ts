@@ -1,10 +1,10 @@
-import { and, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import { apiKeys } from "./schema";
 
 /** The key row is usable: digest matches and it has not been revoked. */
-export const activeKey = (keyHash: string): SQL => and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))!;
+export const activeKey = (keyHash: string | Placeholder): SQL => and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))!;
 
 /**
  * Scopes a query to the organization that owns the key. Every org-scoped statement carries

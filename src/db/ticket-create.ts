@@ -1,6 +1,5 @@
-import { and, eq, exists, gt, ne, not, sql, type SQL } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "./client";
+import { and, eq, exists, fillPlaceholders, gt, ne, not, sql, type SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { activeKey } from "./auth";
 import { apiKeys, categories, customers, idempotencyKeys, jobs, ticketMessages, tickets } from "./schema";
 import type { JobMessage } from "../jobs/messages";
@@ -27,25 +26,43 @@ export type CreateOutcome =
   | { kind: "replay"; ticketId: string; sameRequest: boolean }
   | { kind: "not_created"; organizationId: string };
 
+/** Every value the batch binds; the statements name them as Drizzle placeholders. */
+type Values = {
+  keyHash: string;
+  ticketId: string;
+  customerId: string;
+  email: string | null;
+  emailLower: string | null;
+  title: string;
+  description: string | null;
+  priority: string;
+  categoryLower: string | null;
+  messages: string | null;
+  categorizeJobId: string;
+  notifyJobId: string;
+  idemKey: string;
+  idemHash: string | null;
+  now: string;
+  expiresAt: string;
+};
+
+const p = (name: keyof Values) => sql.placeholder(name);
 /** A bound value as a named select field, for INSERT … SELECT column lists. */
-const lit = <T>(value: T, alias: string) => sql<T>`${value}`.as(alias);
+const lit = <T>(name: keyof Values, alias: string) => sql<T>`${p(name)}`.as(alias);
+
+type Variant = { customer: "email" | "id" | "id+email"; messages: boolean; idempotent: boolean };
+
+// Only used to render SQL text; it never runs a query.
+const db = drizzle({} as D1Database);
 
 /**
- * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction):
- * key check, customer find-or-create, category match, ticket, messages, outbox rows and the
- * idempotency record. Each statement reads the key's organization itself, so an unknown or
- * revoked key simply inserts nothing, and the last statement reports what happened.
+ * The statements of one create, in order: customer, ticket, messages, outbox rows, idempotency
+ * record, then the report. Each reads the key's organization itself, so an unknown or revoked key
+ * inserts nothing and the report comes back empty.
  */
-export const createTicketBatch = async (db: Db, input: NewTicket, now: string): Promise<CreateOutcome> => {
-  const ticketId = newId();
-  const customerId = input.customerId ?? newId();
-  const emailLower = input.customerEmail?.trim().toLowerCase();
-  const categorizeJobId = newId();
-  const notifyJobId = newId();
-  const idem = input.idempotency;
-
+const buildStatements = ({ customer, messages, idempotent }: Variant) => {
   // A live idempotency record for this key means another request already owns it.
-  const keyIsFree: SQL = idem
+  const keyIsFree: SQL = idempotent
     ? not(
         exists(
           db
@@ -54,65 +71,68 @@ export const createTicketBatch = async (db: Db, input: NewTicket, now: string): 
             .where(
               and(
                 eq(idempotencyKeys.organizationId, apiKeys.organizationId),
-                eq(idempotencyKeys.key, idem.key),
-                gt(idempotencyKeys.expiresAt, now),
+                eq(idempotencyKeys.key, p("idemKey")),
+                gt(idempotencyKeys.expiresAt, p("now")),
               ),
             ),
         ),
       )
     : sql`1`;
+  const authorizedAndFree = and(activeKey(p("keyHash")), keyIsFree);
 
-  const customerMatch = input.customerId
-    ? and(eq(customers.id, input.customerId), emailLower ? eq(customers.emailLower, emailLower) : undefined)
-    : eq(customers.emailLower, emailLower!);
+  const customerMatch =
+    customer === "email"
+      ? eq(customers.emailLower, p("emailLower"))
+      : customer === "id"
+        ? eq(customers.id, p("customerId"))
+        : and(eq(customers.id, p("customerId")), eq(customers.emailLower, p("emailLower")));
 
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: { toSQL(): { sql: string; params: unknown[] } }[] = [];
 
   // Race-safe find-or-create: concurrent first tickets for one email all hit the unique
   // (organization_id, email_lower) index; one row wins, the others select it below.
-  if (!input.customerId) {
+  if (customer === "email") {
     statements.push(
       db
         .insert(customers)
         .select(
           db
             .select({
-              id: lit(customerId, "id"),
+              id: lit<string>("customerId", "id"),
               organizationId: apiKeys.organizationId,
-              email: lit(input.customerEmail!.trim(), "email"),
-              emailLower: lit(emailLower!, "emailLower"),
+              email: lit<string>("email", "email"),
+              emailLower: lit<string>("emailLower", "emailLower"),
               name: sql<string | null>`null`.as("name"),
               phone: sql<string | null>`null`.as("phone"),
               categories: sql<string[]>`'[]'`.as("categories"),
-              createdAt: lit(now, "createdAt"),
-              updatedAt: lit(now, "updatedAt"),
+              createdAt: lit<string>("now", "createdAt"),
+              updatedAt: lit<string>("now", "updatedAt"),
             })
             .from(apiKeys)
-            .where(and(activeKey(input.keyHash), keyIsFree)),
+            .where(authorizedAndFree),
         )
         .onConflictDoNothing(),
     );
   }
 
-  const categoryLower = input.category?.trim().toLowerCase() || null;
   statements.push(
     db.insert(tickets).select(
       db
         .select({
-          id: lit(ticketId, "id"),
+          id: lit<string>("ticketId", "id"),
           organizationId: apiKeys.organizationId,
           customerId: customers.id,
-          title: lit(input.title, "title"),
-          description: lit(input.description, "description"),
-          priority: lit(input.priority, "priority"),
-          status: lit("open", "status"),
+          title: lit<string>("title", "title"),
+          description: lit<string | null>("description", "description"),
+          priority: lit<NewTicket["priority"]>("priority", "priority"),
+          status: sql<"open">`'open'`.as("status"),
           category: categories.name,
-          categorySource: sql<string | null>`case when ${categories.id} is null then null else 'request' end`.as("categorySource"),
+          categorySource: sql<"request" | null>`case when ${categories.id} is null then null else 'request' end`.as("categorySource"),
           assignee: sql<string | null>`null`.as("assignee"),
-          categorization: sql<string>`case when ${categories.id} is null then 'pending' else 'skipped' end`.as("categorization"),
-          notification: lit("pending", "notification"),
-          createdAt: lit(now, "createdAt"),
-          updatedAt: lit(now, "updatedAt"),
+          categorization: sql<"pending" | "skipped">`case when ${categories.id} is null then 'pending' else 'skipped' end`.as("categorization"),
+          notification: sql<"pending">`'pending'`.as("notification"),
+          createdAt: lit<string>("now", "createdAt"),
+          updatedAt: lit<string>("now", "updatedAt"),
         })
         .from(apiKeys)
         .innerJoin(customers, and(eq(customers.organizationId, apiKeys.organizationId), customerMatch))
@@ -120,25 +140,25 @@ export const createTicketBatch = async (db: Db, input: NewTicket, now: string): 
           categories,
           and(
             eq(categories.organizationId, apiKeys.organizationId),
-            eq(categories.nameLower, sql`${categoryLower}`),
+            eq(categories.nameLower, p("categoryLower")),
             eq(categories.active, true),
             ne(categories.appliesTo, "customer"),
           ),
         )
-        .where(and(activeKey(input.keyHash), keyIsFree)),
+        .where(authorizedAndFree),
     ),
   );
 
-  const ticketExists = sql`exists (select 1 from ${tickets} where ${tickets.id} = ${ticketId})`;
+  const ticketExists = sql`exists (select 1 from ${tickets} where ${tickets.id} = ${p("ticketId")})`;
 
-  if (input.messages?.length) {
-    // One statement for any number of messages: json_each keeps the bound-parameter count at two.
+  if (messages) {
+    // One statement for any number of messages: json_each keeps the bound-parameter count low.
     statements.push(
       db
         .insert(ticketMessages)
         .select(
-          sql`select ${ticketId}, j.key, json_extract(j.value, '$.role'), json_extract(j.value, '$.content')
-              from json_each(${JSON.stringify(input.messages)}) as j where ${ticketExists}`,
+          sql`select ${p("ticketId")}, j.key, json_extract(j.value, '$.role'), json_extract(j.value, '$.content')
+              from json_each(${p("messages")}) as j where ${ticketExists}`,
         ),
     );
   }
@@ -146,21 +166,21 @@ export const createTicketBatch = async (db: Db, input: NewTicket, now: string): 
   // Both outbox rows exist from the start; only categorize is sent now, notify follows it.
   statements.push(
     db.insert(jobs).select(
-      sql`select ${categorizeJobId}, t.organization_id, t.id, 'categorize', 'pending', 0, null, ${now}, ${now}, ${now}
-          from ${tickets} as t where t.id = ${ticketId}
+      sql`select ${p("categorizeJobId")}, t.organization_id, t.id, 'categorize', 'pending', 0, null, ${p("now")}, ${p("now")}, ${p("now")}
+          from ${tickets} as t where t.id = ${p("ticketId")}
           union all
-          select ${notifyJobId}, t.organization_id, t.id, 'notify', 'pending', 0, null, null, ${now}, ${now}
-          from ${tickets} as t where t.id = ${ticketId}`,
+          select ${p("notifyJobId")}, t.organization_id, t.id, 'notify', 'pending', 0, null, null, ${p("now")}, ${p("now")}
+          from ${tickets} as t where t.id = ${p("ticketId")}`,
     ),
   );
 
-  if (idem) {
+  if (idempotent) {
     statements.push(
       db
         .insert(idempotencyKeys)
         .select(
-          sql`select t.organization_id, ${idem.key}, ${idem.requestHash}, t.id, ${now}, ${isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now))}
-              from ${tickets} as t where t.id = ${ticketId}`,
+          sql`select t.organization_id, ${p("idemKey")}, ${p("idemHash")}, t.id, ${p("now")}, ${p("expiresAt")}
+              from ${tickets} as t where t.id = ${p("ticketId")}`,
         )
         .onConflictDoUpdate({
           target: [idempotencyKeys.organizationId, idempotencyKeys.key],
@@ -176,29 +196,84 @@ export const createTicketBatch = async (db: Db, input: NewTicket, now: string): 
     );
   }
 
-  const outcome = db
-    .select({
-      organizationId: apiKeys.organizationId,
-      ticketId: tickets.id,
-      idemTicketId: idempotencyKeys.ticketId,
-      idemRequestHash: idempotencyKeys.requestHash,
-    })
-    .from(apiKeys)
-    .leftJoin(tickets, and(eq(tickets.id, ticketId), eq(tickets.organizationId, apiKeys.organizationId)))
-    .leftJoin(
-      idempotencyKeys,
-      and(
-        eq(idempotencyKeys.organizationId, apiKeys.organizationId),
-        eq(idempotencyKeys.key, idem?.key ?? ""),
-        gt(idempotencyKeys.expiresAt, now),
-      ),
-    )
-    .where(activeKey(input.keyHash))
-    .limit(1);
+  // The report. Unique aliases: D1 batch rows are objects keyed by column name.
+  statements.push(
+    db
+      .select({
+        organizationId: sql<string>`${apiKeys.organizationId}`.as("organizationId"),
+        ticketId: sql<string | null>`${tickets.id}`.as("ticketId"),
+        idemTicketId: sql<string | null>`${idempotencyKeys.ticketId}`.as("idemTicketId"),
+        idemRequestHash: sql<string | null>`${idempotencyKeys.requestHash}`.as("idemRequestHash"),
+      })
+      .from(apiKeys)
+      .leftJoin(tickets, and(eq(tickets.id, p("ticketId")), eq(tickets.organizationId, apiKeys.organizationId)))
+      .leftJoin(
+        idempotencyKeys,
+        and(
+          eq(idempotencyKeys.organizationId, apiKeys.organizationId),
+          eq(idempotencyKeys.key, p("idemKey")),
+          gt(idempotencyKeys.expiresAt, p("now")),
+        ),
+      )
+      .where(activeKey(p("keyHash")))
+      .limit(1),
+  );
 
-  // Order matters: customer, ticket, messages, jobs, idempotency record, then the report.
-  const results = await db.batch([statements[0]!, ...statements.slice(1), outcome]);
-  const row = (results.at(-1) as Awaited<typeof outcome>)[0];
+  return statements.map((s) => s.toSQL());
+};
+
+type Report = { organizationId: string; ticketId: string | null; idemTicketId: string | null; idemRequestHash: string | null };
+
+// SQL text is rendered by Drizzle once per variant and isolate (at most 12), not per request.
+const plans = new Map<string, ReturnType<typeof buildStatements>>();
+
+const planFor = (variant: Variant) => {
+  const key = `${variant.customer}|${variant.messages}|${variant.idempotent}`;
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = buildStatements(variant);
+    plans.set(key, plan);
+  }
+  return plan;
+};
+
+/**
+ * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction):
+ * key check, customer find-or-create, category match, ticket, messages, outbox rows and the
+ * idempotency record, and a final report of what happened.
+ */
+export const createTicketBatch = async (
+  d1: D1Database | D1DatabaseSession,
+  input: NewTicket,
+  now: string,
+): Promise<CreateOutcome> => {
+  const emailLower = input.customerEmail?.trim().toLowerCase() ?? null;
+  const values: Values = {
+    keyHash: input.keyHash,
+    ticketId: newId(),
+    customerId: input.customerId ?? newId(),
+    email: input.customerEmail?.trim() ?? null,
+    emailLower,
+    title: input.title,
+    description: input.description,
+    priority: input.priority,
+    categoryLower: input.category?.trim().toLowerCase() || null,
+    messages: input.messages?.length ? JSON.stringify(input.messages) : null,
+    categorizeJobId: newId(),
+    notifyJobId: newId(),
+    idemKey: input.idempotency?.key ?? "",
+    idemHash: input.idempotency?.requestHash ?? null,
+    now,
+    expiresAt: isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now)),
+  };
+  const plan = planFor({
+    customer: input.customerId ? (emailLower ? "id+email" : "id") : "email",
+    messages: values.messages !== null,
+    idempotent: input.idempotency !== undefined,
+  });
+
+  const results = await d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
+  const row = results.at(-1)?.results[0] as Report | undefined;
 
   if (!row) return { kind: "unauthorized" };
   if (row.ticketId) {
@@ -206,11 +281,11 @@ export const createTicketBatch = async (db: Db, input: NewTicket, now: string): 
       kind: "created",
       ticketId: row.ticketId,
       organizationId: row.organizationId,
-      jobs: [{ jobId: categorizeJobId, kind: "categorize", ticketId }],
+      jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: row.ticketId }],
     };
   }
-  if (idem && row.idemTicketId) {
-    return { kind: "replay", ticketId: row.idemTicketId, sameRequest: row.idemRequestHash === idem.requestHash };
+  if (input.idempotency && row.idemTicketId) {
+    return { kind: "replay", ticketId: row.idemTicketId, sameRequest: row.idemRequestHash === input.idempotency.requestHash };
   }
   return { kind: "not_created", organizationId: row.organizationId };
 };

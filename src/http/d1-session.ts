@@ -33,6 +33,7 @@ export const bookmarkResponseHeader = {
 export const d1Session = (c: Context<AppEnv>, start: "first-unconstrained" | "first-primary", sent: string | undefined) => {
   const session = c.env.DB.withSession(sent ?? start);
   return {
+    session,
     db: createDb(session),
     done: () => {
       const latest = session.getBookmark();

@@ -19,9 +19,9 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
   const body = c.req.valid("json");
   const headers = c.req.valid("header");
   const idempotencyKey = headers["Idempotency-Key"];
-  const { db, done } = d1Session(c, "first-primary", headers["x-d1-bookmark"]);
+  const { session, db, done } = d1Session(c, "first-primary", headers["x-d1-bookmark"]);
   const outcome = await createTicketBatch(
-    db,
+    session,
     {
       keyHash: c.get("keyHash"),
       title: body.title,

@@ -115,7 +115,7 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
     responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: z.object({}).passthrough() } } } },
   });
 
-  app.doc31("/openapi.json", {
+  const config = {
     openapi: "3.1.0",
     info: { title: "ticket-intake", version: "1.0.0", description: DESCRIPTION },
     tags: [
@@ -124,7 +124,10 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
       { name: "Operator", description: "Organizations, API keys, categories and routing rules (ADMIN_TOKEN)" },
       { name: "Meta", description: "Health, this document and its reference page" },
     ],
-  });
+  };
+  // The routes cannot change within an isolate, so the document is generated once, on first request.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => c.json((document ??= app.getOpenAPI31Document(config))));
 
   app.use("/docs", docsHeaders);
   app.use("/docs/*", docsHeaders);

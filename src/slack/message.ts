@@ -19,21 +19,26 @@ export type TicketNotice = {
 
 const MESSAGE_LABEL = "*First customer message*\n";
 
-const field = (label: string, value: string | null) => ({
-  type: "mrkdwn" as const,
-  text: `*${label}*\n${value ? escapeWithin(value, SLACK_LIMITS.field - label.length - 3) : "_none_"}`,
-});
+// verbatim: Slack would otherwise turn bare URLs and #channel names in the text into links.
+const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text, verbatim: true });
+
+const field = (label: string, value: string | null) =>
+  mrkdwn(`*${label}*\n${value ? escapeWithin(value, SLACK_LIMITS.field - label.length - 3) : "_none_"}`);
 
 /**
  * The incoming-webhook body for a new ticket: Block Kit blocks plus a plain `text` fallback for
  * notifications and old clients. Every piece of user or operator text is escaped and clipped to
- * Slack's limits, so no ticket can mention, ping or link, or make Slack reject the message.
+ * Slack's limits and marked verbatim, so no ticket can mention, ping or link, or make Slack reject
+ * the message.
  */
 export const ticketMessage = (t: TicketNotice) => {
   const quote = t.firstCustomerMessage ?? t.description;
   const categoryLine = t.category ? `${t.category}${t.categorySource ? ` (${t.categorySource})` : ""}` : null;
   return {
-    text: escapeWithin(`New ${t.priority} ticket: ${t.title}`, SLACK_LIMITS.text),
+    // The fallback cannot be verbatim, so it carries no user text at all.
+    text: `New ${escapeSlack(t.priority)} ticket ${escapeSlack(t.id)}`,
+    unfurl_links: false,
+    unfurl_media: false,
     blocks: [
       { type: "header", text: { type: "plain_text", text: escapeWithin(t.title, SLACK_LIMITS.header), emoji: false } },
       {
@@ -50,13 +55,13 @@ export const ticketMessage = (t: TicketNotice) => {
         ? [
             {
               type: "section",
-              text: { type: "mrkdwn", text: MESSAGE_LABEL + escapeWithin(quote, SLACK_LIMITS.section - MESSAGE_LABEL.length) },
+              text: mrkdwn(MESSAGE_LABEL + escapeWithin(quote, SLACK_LIMITS.section - MESSAGE_LABEL.length)),
             },
           ]
         : []),
       {
         type: "context",
-        elements: [{ type: "mrkdwn", text: `Status ${escapeSlack(t.status)} · created ${escapeSlack(t.createdAt)} · ticket-intake` }],
+        elements: [mrkdwn(`Status ${escapeSlack(t.status)} · created ${escapeSlack(t.createdAt)} · ticket-intake`)],
       },
     ],
   };

@@ -59,24 +59,26 @@ describe("notify job", () => {
       {
         url: "http://slack.test/services/billing",
         body: {
-          text: "New high ticket: Refund &lt;!channel&gt; &amp; more",
+          text: `New high ticket ${id}`,
+          unfurl_links: false,
+          unfurl_media: false,
           blocks: [
             { type: "header", text: { type: "plain_text", text: "Refund &lt;!channel&gt; &amp; more", emoji: false } },
             {
               type: "section",
               fields: [
-                { type: "mrkdwn", text: "*Priority*\nhigh" },
-                { type: "mrkdwn", text: "*Category*\nBilling (ai)" },
-                { type: "mrkdwn", text: "*Assignee*\n@billing-team &lt;!here&gt;" },
-                { type: "mrkdwn", text: "*Customer*\nJane@Example.com" },
-                { type: "mrkdwn", text: `*Ticket ID*\n${id}` },
+                { type: "mrkdwn", text: "*Priority*\nhigh", verbatim: true },
+                { type: "mrkdwn", text: "*Category*\nBilling (ai)", verbatim: true },
+                { type: "mrkdwn", text: "*Assignee*\n@billing-team &lt;!here&gt;", verbatim: true },
+                { type: "mrkdwn", text: "*Customer*\nJane@Example.com", verbatim: true },
+                { type: "mrkdwn", text: `*Ticket ID*\n${id}`, verbatim: true },
               ],
             },
             {
               type: "section",
-              text: { type: "mrkdwn", text: "*First customer message*\nPing &lt;@U123&gt; &amp; see &lt;https://x|y&gt;" },
+              text: { type: "mrkdwn", text: "*First customer message*\nPing &lt;@U123&gt; &amp; see &lt;https://x|y&gt;", verbatim: true },
             },
-            { type: "context", elements: [{ type: "mrkdwn", text: `Status open · created ${ticket.createdAt} · ticket-intake` }] },
+            { type: "context", elements: [{ type: "mrkdwn", text: `Status open · created ${ticket.createdAt} · ticket-intake`, verbatim: true }] },
           ],
         },
       },
@@ -182,13 +184,15 @@ describe("notify job", () => {
     });
   });
 
-  it("waits when it arrives before its categorization finished", async () => {
+  it("acks a notify that arrives before its categorization finished, leaving the job for categorize to send", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
     const jobs = await jobsOf(id);
     const posts = interceptSlack(slackOk());
     const result = await deliver({ jobId: jobs.notify.id, kind: "notify", ticketId: id });
-    expect(result.delays["msg-0"]).toBe(30);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(result.retryMessages).toEqual([]);
     expect(posts).toEqual([]);
+    expect((await jobsOf(id)).notify).toMatchObject({ status: "pending", attempts: 0 });
   });
 });

@@ -62,7 +62,8 @@ export const recordNotification = async (
 export const recordRetry = (db: Db, jobId: string, attempts: number, error: string, redeliverAt: string, now: string) =>
   db
     .update(jobs)
-    .set({ attempts, lastError: error, enqueuedAt: redeliverAt, updatedAt: now })
+    // Never lower: a sweeper re-send restarts the queue's own count at 1.
+    .set({ attempts: sql`max(${jobs.attempts}, ${attempts})`, lastError: error, enqueuedAt: redeliverAt, updatedAt: now })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending")));
 
 /**

@@ -49,7 +49,7 @@ export const runCategorize = async (
   const attempts = Math.max(attempt, job.attempts + 1);
 
   const decision = await chooseCategory(deps, ctx, attempts, opts.useAi);
-  if (decision.kind === "retry") return decision;
+  if (decision.kind === "retry") return { ...decision, attempts };
 
   const plan = planTicket(ctx, decision);
   const won = await recordCategorization(

@@ -10,9 +10,6 @@ import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
 import { routeTicket } from "./routing";
 
-/** A notify job that arrives before its categorization finished waits this long. */
-const WAIT_FOR_CATEGORIZE_SECONDS = 30;
-
 /**
  * The notify job: posts the ticket to the routed Slack webhook (the matched rule's, else the
  * organization's, as configured now) and records the outcome in D1 right after the answer.
@@ -27,9 +24,9 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
   const job = ctx?.notifyJob;
   if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
   const attempts = Math.max(attempt, job.attempts + 1);
-  if (ctx.categorizeJob?.status === "pending") {
-    return { kind: "retry", delaySeconds: WAIT_FOR_CATEGORIZE_SECONDS, error: "waiting for categorization" };
-  }
+  // Too early (never sent so, but cheap to guard): finishing categorization sends notify again,
+  // so acking costs nothing, while retrying would spend the queue's retries and dead-letter it.
+  if (ctx.categorizeJob?.status === "pending") return ACK;
 
   const { ticket } = ctx;
   const finish = (notification: "sent" | "skipped" | "failed", error?: string) =>
@@ -54,6 +51,7 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
     case "retry":
       return {
         kind: "retry",
+        attempts,
         delaySeconds: result.retryAfterSeconds !== undefined ? clampDelay(result.retryAfterSeconds) : backoffSeconds(attempts),
         error: result.error,
       };

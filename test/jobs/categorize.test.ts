@@ -122,6 +122,23 @@ describe("categorize job: choosing the category", () => {
     });
   });
 
+  it("counts attempts across a sweeper re-send, whose queue message starts again at 1", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for a double charge" });
+    const ai = fakeAi(failWith("3040: Capacity temporarily exceeded"));
+    await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
+    expect((await jobsOf(id)).categorize.attempts).toBe(1);
+    // The sweeper's copy of the message arrives as attempt 1 again; the job's count goes on to 2.
+    const resent = await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
+    expect(resent.retryMessages).toHaveLength(1);
+    expect((await jobsOf(id)).categorize.attempts).toBe(2);
+    // And the next copy is the third attempt: AI's last, after which the fallback decides.
+    const last = await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
+    expect(last.explicitAcks).toEqual(["msg-0"]);
+    expect(ai.calls).toHaveLength(3);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ categorySource: "fallback", processing: { categorization: "done" } });
+  });
+
   it("goes straight to the fallback when AI is not available (the local binding throws)", async () => {
     const org = await orgWithCategories();
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Login fails with an error after the update" });

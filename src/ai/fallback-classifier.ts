@@ -1,3 +1,4 @@
+import { MAX_MESSAGES } from "./prompt";
 import { stems } from "./words";
 import type { CategoryOption, TicketText } from "./types";
 
@@ -10,7 +11,7 @@ export const MIN_SCORE = 2;
 const MAX_TEXT = 5_000;
 
 const ticketStems = (ticket: TicketText) =>
-  stems([ticket.title, ticket.description ?? "", ...ticket.messages.slice(0, 3).map((m) => m.content)].join(" ").slice(0, MAX_TEXT));
+  stems([ticket.title, ticket.description ?? "", ...ticket.messages.slice(0, MAX_MESSAGES).map((m) => m.content)].join(" ").slice(0, MAX_TEXT));
 
 /**
  * The built-in classifier for when Workers AI is unavailable or keeps failing: word overlap

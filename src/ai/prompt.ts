@@ -3,7 +3,7 @@ import type { CategoryOption, TicketText } from "./types";
 // Bounds keep the prompt small and its cost flat however long a ticket or category list is.
 const MAX_DESCRIPTION = 1_500;
 const MAX_MESSAGE = 500;
-const MAX_MESSAGES = 3;
+export const MAX_MESSAGES = 3;
 const MAX_CATEGORY_DESCRIPTION = 200;
 
 export const NO_CATEGORY = "none";

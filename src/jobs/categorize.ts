@@ -15,7 +15,7 @@ import { routeTicket } from "./routing";
  */
 export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
   const category = choice.category?.toLowerCase();
-  const autoResolve = ctx.categories.some((c) => c.name.toLowerCase() === category && c.active && c.autoResolve);
+  const autoResolve = ctx.categories.some((c) => c.nameLower === category && c.active && c.autoResolve);
   const route = routeTicket(ctx, choice.category);
   const notify: "send" | "skip" = !autoResolve && route.webhookUrl ? "send" : "skip";
   return {

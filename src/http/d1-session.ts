@@ -28,13 +28,18 @@ export const bookmarkResponseHeader = {
 
 /**
  * A D1 session for one request. Reads start `first-unconstrained` (any replica) unless the caller
- * sent a bookmark; writes start on the primary. `done` puts the session's latest bookmark on the response.
+ * sent a bookmark; writes start on the primary. Call it from a handler, after the route's header
+ * schema has validated any bookmark. `done` puts the session's latest bookmark on the response.
  */
-export const d1Session = (c: Context<AppEnv>, start: "first-unconstrained" | "first-primary", sent: string | undefined) => {
-  const session = c.env.DB.withSession(sent ?? start);
+export const d1Session = (c: Context<AppEnv>, start: "first-unconstrained" | "first-primary") => {
+  const session = c.env.DB.withSession(c.req.header(BOOKMARK_HEADER) ?? start);
+  let db: ReturnType<typeof createDb> | undefined;
   return {
     session,
-    db: createDb(session),
+    // Built on first use: createTicket's success path talks to the session directly.
+    get db() {
+      return (db ??= createDb(session));
+    },
     done: () => {
       const latest = session.getBookmark();
       if (latest) c.header(BOOKMARK_HEADER, latest);

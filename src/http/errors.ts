@@ -26,3 +26,6 @@ export const errorResponse = (c: Context, status: ContentfulStatusCode, error: s
 /** Zod issue paths in the contract's dot notation (`messages.2.role`). */
 export const toIssues = (zodIssues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Issue[] =>
   zodIssues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+
+/** The 401 for a key that is unknown or revoked, decided inside a handler's own D1 batch. */
+export const invalidApiKey = () => new ApiError(401, "Invalid or revoked API key");

@@ -1,11 +1,10 @@
 import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type SaveOutcome } from "../../db/customers";
 import { d1Session } from "../../http/d1-session";
-import { ApiError } from "../../http/errors";
+import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
 import { createOrUpdateCustomerRoute, getCustomerRoute, queryCustomerRoute } from "./routes";
 
-const INVALID_KEY = "Invalid or revoked API key";
 
 export const customersApi = createRouter();
 
@@ -13,7 +12,7 @@ export const customersApi = createRouter();
 const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, categories: string[] = []) => {
   switch (outcome.kind) {
     case "unauthorized":
-      return new ApiError(401, INVALID_KEY);
+      return invalidApiKey();
     case "not_found":
       return new ApiError(404, "Customer not found");
     case "email_taken":
@@ -33,14 +32,14 @@ const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, categories:
 };
 
 const customerOrThrow = <T>({ authorized, customer }: { authorized: boolean; customer: T | undefined }): T => {
-  if (!authorized) throw new ApiError(401, INVALID_KEY);
+  if (!authorized) throw invalidApiKey();
   if (!customer) throw new ApiError(404, "Customer not found");
   return customer;
 };
 
 customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
   const { customerId, ...input } = c.req.valid("json");
-  const { db, done } = d1Session(c, "first-primary", c.req.valid("header")["x-d1-bookmark"]);
+  const { db, done } = d1Session(c, "first-primary");
   const outcome = customerId
     ? await updateCustomer(db, c.get("keyHash"), customerId, input, nowIso())
     : await createCustomer(db, c.get("keyHash"), input, nowIso());
@@ -51,14 +50,14 @@ customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
 });
 
 customersApi.openapi(queryCustomerRoute, async (c) => {
-  const { db, done } = d1Session(c, "first-unconstrained", c.req.valid("header")["x-d1-bookmark"]);
+  const { db, done } = d1Session(c, "first-unconstrained");
   const found = await findCustomerByEmail(db, c.get("keyHash"), c.req.valid("json").email);
   done();
   return c.json({ success: true as const, customer: customerOrThrow(found) }, 200);
 });
 
 customersApi.openapi(getCustomerRoute, async (c) => {
-  const { db, done } = d1Session(c, "first-unconstrained", c.req.valid("header")["x-d1-bookmark"]);
+  const { db, done } = d1Session(c, "first-unconstrained");
   const found = await getCustomer(db, c.get("keyHash"), c.req.valid("param").customerId);
   done();
   return c.json({ success: true as const, customer: customerOrThrow(found) }, 200);

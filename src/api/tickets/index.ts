@@ -2,7 +2,7 @@ import { findCustomerInOrg } from "../../db/customer-lookup";
 import { createTicketBatch } from "../../db/ticket-create";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
 import { d1Session } from "../../http/d1-session";
-import { ApiError } from "../../http/errors";
+import { ApiError, invalidApiKey } from "../../http/errors";
 import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
@@ -10,7 +10,6 @@ import { createRouter } from "../router";
 import { resolveDescription } from "./description";
 import { createTicketRoute, getTicketRoute, listTicketsRoute } from "./routes";
 
-const INVALID_KEY = "Invalid or revoked API key";
 const CREATED = "Ticket created successfully";
 
 export const ticketsApi = createRouter();
@@ -19,9 +18,9 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
   const body = c.req.valid("json");
   const headers = c.req.valid("header");
   const idempotencyKey = headers["Idempotency-Key"];
-  const { session, db, done } = d1Session(c, "first-primary", headers["x-d1-bookmark"]);
+  const d1 = d1Session(c, "first-primary");
   const outcome = await createTicketBatch(
-    session,
+    d1.session,
     {
       keyHash: c.get("keyHash"),
       title: body.title,
@@ -35,11 +34,11 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
     },
     nowIso(),
   );
-  done();
+  d1.done();
 
   switch (outcome.kind) {
     case "unauthorized":
-      throw new ApiError(401, INVALID_KEY);
+      throw invalidApiKey();
     case "created":
       // The ticket is committed; a failed send is logged and recovered by the outbox sweeper.
       await enqueueJobs(c.env.JOBS, outcome.jobs);
@@ -55,7 +54,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "not_created": {
       // Failure path only: a second round trip to say why.
-      const customer = body.customerId && (await findCustomerInOrg(db, outcome.organizationId, body.customerId));
+      const customer = body.customerId && (await findCustomerInOrg(d1.db, outcome.organizationId, body.customerId));
       if (!customer) throw new ApiError(404, "Customer not found");
       throw new ApiError(400, "Validation failed", [
         { path: "customerEmail", message: "customerEmail does not belong to the customer given by customerId" },
@@ -65,10 +64,10 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
 });
 
 ticketsApi.openapi(getTicketRoute, async (c) => {
-  const { db, done } = d1Session(c, "first-unconstrained", c.req.valid("header")["x-d1-bookmark"]);
+  const { db, done } = d1Session(c, "first-unconstrained");
   const { authorized, ticket } = await findTicket(db, c.get("keyHash"), c.req.valid("param").ticketId);
   done();
-  if (!authorized) throw new ApiError(401, INVALID_KEY);
+  if (!authorized) throw invalidApiKey();
   if (!ticket) throw new ApiError(404, "Ticket not found");
   return c.json({ success: true as const, ticket }, 200);
 });
@@ -79,9 +78,9 @@ ticketsApi.openapi(listTicketsRoute, async (c) => {
   if (cursor !== undefined && !after) {
     throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
   }
-  const { db, done } = d1Session(c, "first-unconstrained", c.req.valid("header")["x-d1-bookmark"]);
+  const { db, done } = d1Session(c, "first-unconstrained");
   const page = await listTickets(db, c.get("keyHash"), filters, limit, after);
   done();
-  if (!page.authorized) throw new ApiError(401, INVALID_KEY);
+  if (!page.authorized) throw invalidApiKey();
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);
 });

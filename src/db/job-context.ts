@@ -17,7 +17,7 @@ const ticketOrg = (ticketId: string) => sql`(select ${tickets.organizationId} fr
 export const loadJobContext = async (db: Db, ticketId: string) => {
   const [jobRows, ticketRows, categoryRows, ruleRows, messages, customerMessages] = await db.batch([
     db
-      .select({ id: jobs.id, kind: jobs.kind, status: jobs.status, attempts: jobs.attempts })
+      .select({ id: jobs.id, kind: jobs.kind, status: jobs.status, attempts: jobs.attempts, webhookUrl: jobs.webhookUrl })
       .from(jobs)
       .where(eq(jobs.ticketId, ticketId)),
     // The shared read-model columns (joined ones aliased) plus what only the pipeline needs.

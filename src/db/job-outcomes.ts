@@ -20,19 +20,19 @@ const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: n
 
 /**
  * The categorize job's whole outcome in one batch: the ticket's category, status, assignee and
- * notification state, the notify job (closed when nothing will be sent, else stamped as enqueued
- * now), and the categorize job itself. False when another delivery finished the job first.
+ * notification state, the notify job (closed when nothing will be sent, else given its webhook and
+ * stamped as enqueued now), and the categorize job itself. False when another delivery finished the job first.
  */
 export const recordCategorization = async (
   db: Db,
-  input: { ticketId: string; jobId: string; attempts: number; changes: TicketChanges; notify: "send" | "skip" },
+  input: { ticketId: string; jobId: string; attempts: number; changes: TicketChanges; notifyWebhook: string | null },
   now: string,
 ): Promise<boolean> => {
   const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pending(input.jobId));
   const [, , finished] = await db.batch([
     db.update(tickets).set({ ...input.changes, updatedAt: now }).where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
-    input.notify === "send"
-      ? db.update(jobs).set({ enqueuedAt: now, updatedAt: now }).where(notifyJob)
+    input.notifyWebhook
+      ? db.update(jobs).set({ webhookUrl: input.notifyWebhook, enqueuedAt: now, updatedAt: now }).where(notifyJob)
       : db.update(jobs).set({ status: "done", updatedAt: now }).where(notifyJob),
     finishJob(db, input.jobId, "done", input.attempts, null, now),
   ]);

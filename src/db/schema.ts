@@ -159,6 +159,9 @@ export const jobs = sqliteTable(
     lastError: text("last_error"),
     // When the job was last handed to the queue; the sweeper re-sends stale pending jobs.
     enqueuedAt: text("enqueued_at"),
+    // notify only: the webhook routing chose when the ticket was categorized, so the post goes
+    // where the stored assignee says even if the rules change before it is sent.
+    webhookUrl: text("webhook_url"),
     ...timestamps,
   },
   (t) => [

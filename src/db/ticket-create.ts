@@ -164,12 +164,13 @@ const buildStatements = ({ customer, messages, idempotent }: Variant) => {
   }
 
   // Both outbox rows exist from the start; only categorize is sent now, notify follows it.
+  // Values follow the jobs table's column order (id … enqueued_at, webhook_url, timestamps).
   statements.push(
     db.insert(jobs).select(
-      sql`select ${p("categorizeJobId")}, t.organization_id, t.id, 'categorize', 'pending', 0, null, ${p("now")}, ${p("now")}, ${p("now")}
+      sql`select ${p("categorizeJobId")}, t.organization_id, t.id, 'categorize', 'pending', 0, null, ${p("now")}, null, ${p("now")}, ${p("now")}
           from ${tickets} as t where t.id = ${p("ticketId")}
           union all
-          select ${p("notifyJobId")}, t.organization_id, t.id, 'notify', 'pending', 0, null, null, ${p("now")}, ${p("now")}
+          select ${p("notifyJobId")}, t.organization_id, t.id, 'notify', 'pending', 0, null, null, null, ${p("now")}, ${p("now")}
           from ${tickets} as t where t.id = ${p("ticketId")}`,
     ),
   );

@@ -17,7 +17,8 @@ export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
   const category = choice.category?.toLowerCase();
   const autoResolve = ctx.categories.some((c) => c.nameLower === category && c.active && c.autoResolve);
   const route = routeTicket(ctx, choice.category);
-  const notify: "send" | "skip" = !autoResolve && route.webhookUrl ? "send" : "skip";
+  // Where the notification goes, decided now with the assignee; null: nothing to send.
+  const notifyWebhook = autoResolve ? null : route.webhookUrl;
   return {
     changes: {
       category: choice.category,
@@ -25,9 +26,9 @@ export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
       categorization: ctx.ticket.categorization === "skipped" ? ("skipped" as const) : ("done" as const),
       assignee: route.assignee,
       ...(autoResolve ? { status: "resolved" as const } : {}),
-      ...(notify === "skip" ? { notification: "skipped" as const } : {}),
+      ...(notifyWebhook ? {} : { notification: "skipped" as const }),
     },
-    notify,
+    notifyWebhook,
   };
 };
 
@@ -54,10 +55,10 @@ export const runCategorize = async (
   const plan = planTicket(ctx, decision);
   const won = await recordCategorization(
     deps.db,
-    { ticketId: ctx.ticket.id, jobId: job.id, attempts, changes: plan.changes, notify: plan.notify },
+    { ticketId: ctx.ticket.id, jobId: job.id, attempts, changes: plan.changes, notifyWebhook: plan.notifyWebhook },
     nowIso(),
   );
-  if (won && plan.notify === "send" && ctx.notifyJob) {
+  if (won && plan.notifyWebhook && ctx.notifyJob) {
     await enqueueJobs(deps.queue, [{ jobId: ctx.notifyJob.id, kind: "notify", ticketId: ctx.ticket.id }]);
   }
   return ACK;

@@ -8,11 +8,11 @@ import { backoffSeconds, clampDelay } from "./backoff";
 import type { PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
-import { routeTicket } from "./routing";
 
 /**
- * The notify job: posts the ticket to the routed Slack webhook (the matched rule's, else the
- * organization's, as configured now) and records the outcome in D1 right after the answer.
+ * The notify job: posts the ticket to the webhook that routing chose when the ticket was
+ * categorized (the matched rule's, else the organization's), so the post goes where the stored
+ * assignee says even if the rules change meanwhile, and records the outcome right after the answer.
  *
  * Redelivery after a successful post finds the job done and posts nothing. The one window left is
  * a crash between Slack's 2xx and that D1 write: the redelivery then posts again. We accept that
@@ -32,7 +32,7 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
   const finish = (notification: "sent" | "skipped" | "failed", error?: string) =>
     recordNotification(deps.db, { ticketId: ticket.id, jobId: job.id, attempts, notification, error }, nowIso()).then(() => ACK);
 
-  const { webhookUrl } = routeTicket(ctx, ticket.category);
+  const { webhookUrl } = job;
   if (ticket.status === "resolved" || !webhookUrl) return finish("skipped");
   // Checked again at send time: the allow-list may have shrunk since the URL was configured.
   if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins)) {

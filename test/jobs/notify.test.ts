@@ -160,21 +160,27 @@ describe("notify job", () => {
     expect(posts).toHaveLength(1);
   });
 
-  it("skips when the webhook was removed before sending", async () => {
+  it("posts where routing decided at categorization, even if the rules change before sending", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
-    const { id, notify } = await categorized(org, { title: "Invoice" });
+    await setRoutingRules(org.id, [{ when: { priority: "high" }, assignTo: "@first", slackWebhookUrl: "http://slack.test/services/first" }]);
+    const { id, notify } = await categorized(org, { title: "Invoice", priority: "high" });
+    expect((await jobsOf(id)).notify).toMatchObject({ webhook_url: "http://slack.test/services/first" });
+    await setRoutingRules(org.id, [{ when: { priority: "high" }, assignTo: "@second", slackWebhookUrl: "http://slack.test/services/second" }]);
     expect((await admin("PATCH", `/admin/organizations/${org.id}`, { slackWebhookUrl: null })).status).toBe(200);
     const posts = interceptSlack(slackOk());
     await deliver(notify);
-    expect(posts).toEqual([]);
-    expect(await stateOf(org, id)).toMatchObject({ notification: "skipped", job: { status: "done" } });
+    // The message and the channel agree with the assignee stored on the ticket.
+    expect(posts.map((p) => p.url)).toEqual(["http://slack.test/services/first"]);
+    expect(JSON.stringify(posts[0]!.body)).toContain("@first");
+    expect(await stateOf(org, id)).toMatchObject({ notification: "sent", job: { status: "done" } });
+    expect((await getTicket(org.apiKey, id)).json.ticket.assignee).toBe("@first");
   });
 
   it("checks the webhook against SLACK_WEBHOOK_ALLOWED_ORIGINS again before sending", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, notify } = await categorized(org, { title: "Invoice" });
-    // As if the allow-list had shrunk after the URL was configured.
-    await rows("update organizations set slack_webhook_url = ? where id = ?", "https://hooks.slack.com.evil.test/x", org.id);
+    // As if the allow-list had shrunk after routing chose this URL.
+    await rows("update jobs set webhook_url = ? where id = ?", "https://hooks.slack.com.evil.test/x", notify.jobId);
     const posts = interceptSlack(slackOk());
     await deliver(notify);
     expect(posts).toEqual([]);

@@ -33,11 +33,19 @@ export const ticketAndMessage = async (
   return { id, message: sent[0]! };
 };
 
-type JobRow = { id: string; kind: string; status: string; attempts: number; last_error: string | null; enqueued_at: string | null };
+type JobRow = {
+  id: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  enqueued_at: string | null;
+  webhook_url: string | null;
+};
 
 export const jobsOf = async (ticketId: string) => {
   const list = await rows<JobRow>(
-    "select id, kind, status, attempts, last_error, enqueued_at from jobs where ticket_id = ? order by kind",
+    "select id, kind, status, attempts, last_error, enqueued_at, webhook_url from jobs where ticket_id = ? order by kind",
     ticketId,
   );
   return { categorize: list.find((j) => j.kind === "categorize")!, notify: list.find((j) => j.kind === "notify")! };

@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `webhook_url` text;

@@ -2,6 +2,8 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { adminApi } from "./api/admin";
 import { customersApi } from "./api/customers";
+import { deviceAssignmentsApi } from "./api/device-assignments";
+import { devicesApi } from "./api/devices";
 import { healthApi } from "./api/health";
 import { registerApiReference } from "./api/openapi";
 import { createRouter } from "./api/router";
@@ -10,7 +12,7 @@ import { accessLog } from "./http/access-log";
 import { adminAuth, apiKeyAuth } from "./http/auth";
 import { limitBody } from "./http/body-limit";
 import { ApiError, errorResponse } from "./http/errors";
-import { jsonOnly } from "./http/json-only";
+import { jsonOnly, parseJson } from "./http/json-only";
 import { methodsAllowed } from "./http/method-not-allowed";
 import { rateLimit } from "./http/rate-limit";
 
@@ -28,9 +30,13 @@ app.use("/api/ext-v1/*", apiKeyAuth());
 // After authentication: the budget belongs to the presented key.
 app.use("/api/ext-v1/*", rateLimit());
 app.use("/admin/*", adminAuth());
+// After authentication, so a request without credentials is a 401 whatever its body.
+app.use(parseJson());
 
 app.route("/", ticketsApi);
 app.route("/", customersApi);
+app.route("/", devicesApi);
+app.route("/", deviceAssignmentsApi);
 app.route("/", adminApi);
 registerApiReference(app);
 
@@ -43,8 +49,7 @@ app.notFound((c) => {
 
 app.onError((err, c) => {
   if (err instanceof ApiError) {
-    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-    return errorResponse(c, err.status, err.message, err.issues);
+    return errorResponse(c, err.status, err.message, err.issues, err.details);
   }
   if (err instanceof HTTPException && err.status < 500) {
     return errorResponse(c, err.status, err.message || "Bad request");

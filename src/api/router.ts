@@ -2,13 +2,28 @@ import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { errorBody, toIssues } from "../http/errors";
 
-// Zod failures become the contract's 400 with one issue per offending field.
-const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
+type ValidationHook = Hook<unknown, AppEnv, string, unknown>;
+
+const failed = (firstAsError: boolean): ValidationHook => (result, c) => {
   if (result.success) return;
   const issues = toIssues(result.error.issues);
   const rootOnly = issues.length === 1 && issues[0]!.path === "" && result.target === "json";
-  return c.json(errorBody(rootOnly ? "Request body must be a JSON object" : "Validation failed", issues), 400);
+  const error = rootOnly ? "Request body must be a JSON object" : firstAsError ? issues[0]!.message : "Validation failed";
+  return c.json(errorBody(error, issues), 400);
 };
 
-/** Every resource router validates the same way, so all of them are made here. */
-export const createRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+// Zod failures become the contract's 400 with one issue per offending field.
+const validationHook = failed(false);
+
+/**
+ * For the device endpoints, whose 400 messages Telemetron documents word for word: `error` is the
+ * first issue's message (the schemas carry Telemetron's strings), `issues` lists them all.
+ */
+const telemetronMessages = failed(true);
+
+/**
+ * Every resource router validates the same way, so all of them are made here. `telemetron`: the
+ * 400's `error` is the first issue's own message rather than "Validation failed".
+ */
+export const createRouter = (opts: { telemetron?: boolean } = {}) =>
+  new OpenAPIHono<AppEnv>({ defaultHook: opts.telemetron ? telemetronMessages : validationHook });

@@ -1,31 +1,74 @@
 import { and, eq, ne, not, exists, sql, type SQL } from "drizzle-orm";
-import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
-import { apiKeys, categories, customers } from "./schema";
+import { allValid, canonicalNames, knownCategories, lowerUnique, unknownCategories } from "./entity-categories";
+import { apiKeys, customers, deviceAssignments, devices } from "./schema";
 import { newId } from "../lib/ids";
+
+/** Telemetron names a customer by the part of the email before `@` unless told otherwise. */
+export const emailPrefix = (email: string) => email.slice(0, Math.max(0, email.indexOf("@")));
+
+/**
+ * Identifiers of the devices assigned to the customer of the enclosing query's row, oldest
+ * assignment first, as a JSON array. Written with its own aliases and a qualified outer column:
+ * Drizzle renders columns unqualified in single-table queries, where `created_at` or `id` would
+ * be ambiguous, or bind to the wrong table, inside this subquery.
+ */
+export const assignedIdentifiers = () =>
+  sql<string>`(select json_group_array(identifier) from (select d.identifier as identifier
+    from ${deviceAssignments} as a join ${devices} as d on d.id = a.device_id
+    where a.customer_id = ${sql.identifier("customers")}.${sql.identifier("id")}
+    order by a.created_at, d.identifier))`;
 
 const customerColumns = {
   id: customers.id,
-  email: customers.email,
+  organizationId: customers.organizationId,
   name: customers.name,
+  email: customers.email,
   phone: customers.phone,
+  address: customers.address,
+  devices: assignedIdentifiers().as("devices"),
+  metadata: customers.metadata,
   categories: customers.categories,
   createdAt: customers.createdAt,
   updatedAt: customers.updatedAt,
 };
 
+const selectCustomers = (db: Db) => db.select(customerColumns).from(customers);
+type CustomerRow = Awaited<ReturnType<typeof selectCustomers>>[number];
+
+/**
+ * The customer object exactly as Telemetron's read endpoints return it, at the top level, plus
+ * our extras (`success`, `categories`, `updatedAt`). Nothing writes orders, so `orders` is `[]`.
+ */
+const toCustomerView = (row: CustomerRow) => ({
+  success: true as const,
+  id: row.id,
+  organizationId: row.organizationId,
+  name: row.name ?? emailPrefix(row.email),
+  email: row.email,
+  phone: row.phone,
+  address: row.address,
+  devices: JSON.parse(row.devices) as string[],
+  orders: [] as string[],
+  metadata: row.metadata,
+  categories: row.categories,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+export type CustomerView = ReturnType<typeof toCustomerView>;
+
 /** Key check and one customer of the key's organization, in one batch; `authorized: false` means 401. */
 const findOne = async (db: Db, keyHash: string, where: SQL) => {
   const [auth, found] = await db.batch([
     keyOrganization(db, keyHash),
-    db
-      .select(customerColumns)
-      .from(customers)
+    selectCustomers(db)
       .where(and(where, inKeyOrg(db, customers.organizationId, keyHash)))
       .limit(1),
   ]);
-  return { authorized: auth.length > 0, customer: found[0] };
+  return { authorized: auth.length > 0, customer: found[0] && toCustomerView(found[0]) };
 };
 
 export const getCustomer = (db: Db, keyHash: string, customerId: string) => findOne(db, keyHash, eq(customers.id, customerId));
@@ -33,32 +76,12 @@ export const getCustomer = (db: Db, keyHash: string, customerId: string) => find
 export const findCustomerByEmail = (db: Db, keyHash: string, email: string) =>
   findOne(db, keyHash, eq(customers.emailLower, email.trim().toLowerCase()));
 
-/**
- * Categories a customer may carry: active ones of the organization that apply to customers
- * or to anything, among the wanted lower-cased names. The names travel as one JSON parameter,
- * which keeps every statement far below D1's 100 bound parameters.
- */
-const customerCategory = (inOrganization: SQL, wantedLower: string[]) =>
-  and(
-    inOrganization,
-    sql`${categories.nameLower} in (select value from json_each(${JSON.stringify(wantedLower)}))`,
-    eq(categories.active, true),
-    ne(categories.appliesTo, "ticket"),
-  )!;
-
-/** The canonical names, in the organization's category order, as the JSON array the column stores. */
-const canonicalNames = (organizationId: SQLiteColumn, wantedLower: string[]) =>
-  sql<string[]>`(select json_group_array(name) from (select ${categories.name} as name from ${categories}
-    where ${customerCategory(eq(categories.organizationId, organizationId), wantedLower)} order by ${categories.position}))`;
-
-/** Every wanted name is a valid customer category: the write happens only then. */
-const allValid = (organizationId: SQLiteColumn, wantedLower: string[]) =>
-  sql`(select count(*) from ${categories} where ${customerCategory(eq(categories.organizationId, organizationId), wantedLower)}) = ${wantedLower.length}`;
-
 export type CustomerWrite = {
   email: string;
   name?: string | null;
   phone?: string | null;
+  address?: string | null;
+  metadata?: Record<string, unknown> | null;
   categories?: string[];
 };
 
@@ -66,22 +89,17 @@ export type SaveOutcome =
   | { kind: "saved"; customerId: string }
   | { kind: "unauthorized" }
   | { kind: "unknown_categories"; names: string[] }
-  | { kind: "email_taken" }
+  /** The organization already has a customer with this email: that customer's id. */
+  | { kind: "email_taken"; existingId: string }
   | { kind: "not_found" };
 
-const lowerUnique = (names: string[]) => [...new Set(names.map((n) => n.toLowerCase()))];
-
-/** Which wanted names are not customer categories of the key's organization (for the 400). */
-const unknownCategories = (wanted: string[] | undefined, found: { nameLower: string }[]) => {
-  const known = new Set(found.map((f) => f.nameLower));
-  return (wanted ?? []).filter((name) => !known.has(name.toLowerCase()));
-};
-
-const knownCategories = (db: Db, keyHash: string, wantedLower: string[]) =>
+/** The customer of the key's organization that has this email, for the 409's `telemetronCustomerId`. */
+const holderOfEmail = (db: Db, keyHash: string, emailLower: string) =>
   db
-    .select({ nameLower: categories.nameLower })
-    .from(categories)
-    .where(customerCategory(inKeyOrg(db, categories.organizationId, keyHash), wantedLower));
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.emailLower, emailLower), inKeyOrg(db, customers.organizationId, keyHash)))
+    .limit(1);
 
 /**
  * Creates a customer in one batch: key check, category check and a conditional insert, so a
@@ -91,9 +109,10 @@ export const createCustomer = async (db: Db, keyHash: string, input: CustomerWri
   const wanted = lowerUnique(input.categories ?? []);
   const id = newId();
   const email = input.email.trim();
-  const [auth, found, inserted] = await db.batch([
+  const emailLower = email.toLowerCase();
+  const [auth, found, inserted, holder] = await db.batch([
     keyOrganization(db, keyHash),
-    knownCategories(db, keyHash, wanted),
+    knownCategories(db, keyHash, "customer", wanted),
     db
       .insert(customers)
       .select(
@@ -102,30 +121,34 @@ export const createCustomer = async (db: Db, keyHash: string, input: CustomerWri
             id: sql<string>`${id}`.as("id"),
             organizationId: apiKeys.organizationId,
             email: sql<string>`${email}`.as("email"),
-            emailLower: sql<string>`${email.toLowerCase()}`.as("email_lower"),
-            name: sql<string | null>`${input.name ?? null}`.as("name"),
+            emailLower: sql<string>`${emailLower}`.as("email_lower"),
+            name: sql<string>`${input.name ?? emailPrefix(email)}`.as("name"),
             phone: sql<string | null>`${input.phone ?? null}`.as("phone"),
-            categories: (wanted.length ? canonicalNames(apiKeys.organizationId, wanted) : sql<string[]>`'[]'`).as("categories"),
+            address: sql<string | null>`${input.address ?? null}`.as("address"),
+            metadata: sql<Record<string, unknown>>`${JSON.stringify(input.metadata ?? {})}`.as("metadata"),
+            categories: canonicalNames("customer", apiKeys.organizationId, wanted).as("categories"),
             createdAt: sql<string>`${now}`.as("created_at"),
             updatedAt: sql<string>`${now}`.as("updated_at"),
           })
           .from(apiKeys)
-          .where(and(activeKey(keyHash), wanted.length ? allValid(apiKeys.organizationId, wanted) : undefined)),
+          .where(and(activeKey(keyHash), allValid("customer", apiKeys.organizationId, wanted))),
       )
       .onConflictDoNothing()
       .returning({ id: customers.id }),
+    holderOfEmail(db, keyHash, emailLower),
   ]);
   if (auth.length === 0) return { kind: "unauthorized" };
   if (inserted[0]) return { kind: "saved", customerId: inserted[0].id };
   const unknown = unknownCategories(input.categories, found);
   if (unknown.length) return { kind: "unknown_categories", names: unknown };
-  return { kind: "email_taken" };
+  return { kind: "email_taken", existingId: holder[0]!.id };
 };
 
 const other = alias(customers, "other_customer");
 
 /**
- * Updates a customer of the key's organization in one batch. Absent fields keep their value.
+ * Updates a customer of the key's organization in one batch. Absent fields keep their value;
+ * `null` clears an optional one (a cleared name falls back to the email prefix, metadata to `{}`).
  * The email may change only to one no other customer of the organization has.
  */
 export const updateCustomer = async (
@@ -152,17 +175,19 @@ export const updateCustomer = async (
         ),
     ),
   );
-  const [auth, found, updated, existing] = await db.batch([
+  const [auth, found, updated, existing, holder] = await db.batch([
     keyOrganization(db, keyHash),
-    knownCategories(db, keyHash, wanted ?? []),
+    knownCategories(db, keyHash, "customer", wanted ?? []),
     db
       .update(customers)
       .set({
         email,
         emailLower,
-        name: input.name,
+        name: input.name === null ? emailPrefix(email) : input.name,
         phone: input.phone,
-        categories: wanted && (wanted.length ? canonicalNames(customers.organizationId, wanted) : sql`'[]'`),
+        address: input.address,
+        metadata: input.metadata === null ? {} : input.metadata,
+        categories: wanted && canonicalNames("customer", customers.organizationId, wanted),
         updatedAt: now,
       })
       .where(
@@ -170,7 +195,7 @@ export const updateCustomer = async (
           eq(customers.id, customerId),
           inKeyOrg(db, customers.organizationId, keyHash),
           emailFree,
-          wanted?.length ? allValid(customers.organizationId, wanted) : undefined,
+          wanted && allValid("customer", customers.organizationId, wanted),
         ),
       )
       .returning({ id: customers.id }),
@@ -178,11 +203,12 @@ export const updateCustomer = async (
       .select({ id: customers.id })
       .from(customers)
       .where(and(eq(customers.id, customerId), inKeyOrg(db, customers.organizationId, keyHash))),
+    holderOfEmail(db, keyHash, emailLower),
   ]);
   if (auth.length === 0) return { kind: "unauthorized" };
   if (updated[0]) return { kind: "saved", customerId: updated[0].id };
   if (!existing[0]) return { kind: "not_found" };
   const unknown = unknownCategories(input.categories, found);
   if (unknown.length) return { kind: "unknown_categories", names: unknown };
-  return { kind: "email_taken" };
+  return { kind: "email_taken", existingId: holder[0]!.id };
 };

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { categories, customers, jobs, organizations, routingRules, ticketMessages, tickets } from "./schema";
+import { categories, customers, devices, jobs, organizations, routingRules, ticketMessages, tickets } from "./schema";
 import { ticketColumns } from "./ticket-queries";
 
 /** Messages a classifier reads; the Slack notice needs only the first customer message. */
@@ -26,10 +26,12 @@ export const loadJobContext = async (db: Db, ticketId: string) => {
         ...ticketColumns,
         organizationId: tickets.organizationId,
         customerCategories: customers.categories,
+        deviceCategories: sql<string | null>`${devices.categories}`.as("device_categories"),
         orgWebhookUrl: sql<string | null>`${organizations.slackWebhookUrl}`.as("org_webhook_url"),
       })
       .from(tickets)
       .innerJoin(customers, eq(customers.id, tickets.customerId))
+      .leftJoin(devices, eq(devices.id, tickets.deviceId))
       .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
       .where(eq(tickets.id, ticketId)),
     db
@@ -58,7 +60,8 @@ export const loadJobContext = async (db: Db, ticketId: string) => {
   const ticket = ticketRows[0];
   if (!ticket) return undefined;
   return {
-    ticket,
+    // Raw JSON from the left join (null without a device): the column's JSON mode does not reach an aliased expression.
+    ticket: { ...ticket, deviceCategories: ticket.deviceCategories ? (JSON.parse(ticket.deviceCategories) as string[]) : [] },
     categorizeJob: jobRows.find((j) => j.kind === "categorize"),
     notifyJob: jobRows.find((j) => j.kind === "notify"),
     categories: categoryRows,

@@ -14,7 +14,7 @@ export const CATEGORY_SOURCES = ["request", "ai", "fallback"] as const;
 export const CATEGORIZATION_STATES = ["pending", "done", "skipped", "failed"] as const;
 export const NOTIFICATION_STATES = ["pending", "sent", "skipped", "failed"] as const;
 export const MESSAGE_ROLES = ["customer", "agent", "bot"] as const;
-export const APPLIES_TO = ["ticket", "customer", "any"] as const;
+export const APPLIES_TO = ["ticket", "customer", "device", "any"] as const;
 export const JOB_KINDS = ["categorize", "notify"] as const;
 export const JOB_STATES = ["pending", "done", "failed"] as const;
 
@@ -52,12 +52,50 @@ export const customers = sqliteTable(
     email: text("email").notNull(),
     // Lower-cased email: the identity of a customer within an organization.
     emailLower: text("email_lower").notNull(),
+    // Defaults to the email's local part (Telemetron's rule) on every path that creates a customer.
     name: text("name"),
     phone: text("phone"),
+    address: text("address"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     categories: text("categories", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     ...timestamps,
   },
   (t) => [uniqueIndex("customers_org_email_uq").on(t.organizationId, t.emailLower)],
+);
+
+export const devices = sqliteTable(
+  "devices",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    // The caller's own name for the device (serial number, MAC address), trimmed; compared exactly.
+    identifier: text("identifier").notNull(),
+    type: text("type"),
+    properties: text("properties", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("devices_org_identifier_uq").on(t.organizationId, t.identifier)],
+);
+
+// Owners of a device (many-to-many: a family shares one). The primary key makes re-assigning a no-op.
+export const deviceAssignments = sqliteTable(
+  "device_assignments",
+  {
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.customerId] }), index("device_assignments_customer_idx").on(t.customerId)],
 );
 
 export const categories = sqliteTable(
@@ -83,6 +121,7 @@ export const categories = sqliteTable(
 export type RuleCondition = {
   ticketCategory?: string;
   customerCategory?: string;
+  deviceCategory?: string;
   priority?: (typeof PRIORITIES)[number];
 };
 
@@ -112,6 +151,8 @@ export const tickets = sqliteTable(
     customerId: text("customer_id")
       .notNull()
       .references(() => customers.id),
+    // The device the ticket is about (extension), for device-category routing.
+    deviceId: text("device_id").references(() => devices.id),
     title: text("title").notNull(),
     description: text("description"),
     priority: text("priority", { enum: PRIORITIES }).notNull(),

@@ -1,7 +1,9 @@
-import { and, eq, exists, fillPlaceholders, gt, ne, not, sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, fillPlaceholders, gt, isNotNull, not, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { activeKey } from "./auth";
-import { apiKeys, categories, customers, idempotencyKeys, jobs, ticketMessages, tickets } from "./schema";
+import { emailPrefix } from "./customers";
+import { categoryFor } from "./entity-categories";
+import { apiKeys, categories, customers, devices, idempotencyKeys, jobs, ticketMessages, tickets } from "./schema";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 import { isoAfter } from "../lib/time";
@@ -16,6 +18,7 @@ export type NewTicket = {
   customerEmail?: string;
   customerId?: string;
   category?: string;
+  deviceIdentifier?: string;
   messages?: { role: string; content: string }[];
   idempotency?: { key: string; requestHash: string };
 };
@@ -33,6 +36,8 @@ type Values = {
   customerId: string;
   email: string | null;
   emailLower: string | null;
+  customerName: string | null;
+  deviceIdentifier: string | null;
   title: string;
   description: string | null;
   priority: string;
@@ -50,7 +55,7 @@ const p = (name: keyof Values) => sql.placeholder(name);
 /** A bound value as a named select field, for INSERT … SELECT column lists. */
 const lit = <T>(name: keyof Values, alias: string) => sql<T>`${p(name)}`.as(alias);
 
-type Variant = { customer: "email" | "id" | "id+email"; messages: boolean; idempotent: boolean };
+type Variant = { customer: "email" | "id" | "id+email"; device: boolean; messages: boolean; idempotent: boolean };
 
 // Only used to render SQL text; it never runs a query.
 const db = drizzle({} as D1Database);
@@ -60,7 +65,7 @@ const db = drizzle({} as D1Database);
  * record, then the report. Each reads the key's organization itself, so an unknown or revoked key
  * inserts nothing and the report comes back empty.
  */
-const buildStatements = ({ customer, messages, idempotent }: Variant) => {
+const buildStatements = ({ customer, device, messages, idempotent }: Variant) => {
   // A live idempotency record for this key means another request already owns it.
   const keyIsFree: SQL = idempotent
     ? not(
@@ -79,6 +84,7 @@ const buildStatements = ({ customer, messages, idempotent }: Variant) => {
       )
     : sql`1`;
   const authorizedAndFree = and(activeKey(p("keyHash")), keyIsFree);
+  const deviceMatch = and(eq(devices.organizationId, apiKeys.organizationId), eq(devices.identifier, p("deviceIdentifier")));
 
   const customerMatch =
     customer === "email"
@@ -102,14 +108,17 @@ const buildStatements = ({ customer, messages, idempotent }: Variant) => {
               organizationId: apiKeys.organizationId,
               email: lit<string>("email", "email"),
               emailLower: lit<string>("emailLower", "emailLower"),
-              name: sql<string | null>`null`.as("name"),
+              name: lit<string>("customerName", "name"),
               phone: sql<string | null>`null`.as("phone"),
+              address: sql<string | null>`null`.as("address"),
+              metadata: sql<Record<string, unknown>>`'{}'`.as("metadata"),
               categories: sql<string[]>`'[]'`.as("categories"),
               createdAt: lit<string>("now", "createdAt"),
               updatedAt: lit<string>("now", "updatedAt"),
             })
             .from(apiKeys)
-            .where(authorizedAndFree),
+            // An unknown device is a 404 that must write nothing, not even the customer.
+            .where(and(authorizedAndFree, device ? exists(db.select({ one: sql`1` }).from(devices).where(deviceMatch)) : undefined)),
         )
         .onConflictDoNothing(),
     );
@@ -122,6 +131,7 @@ const buildStatements = ({ customer, messages, idempotent }: Variant) => {
           id: lit<string>("ticketId", "id"),
           organizationId: apiKeys.organizationId,
           customerId: customers.id,
+          deviceId: devices.id,
           title: lit<string>("title", "title"),
           description: lit<string | null>("description", "description"),
           priority: lit<NewTicket["priority"]>("priority", "priority"),
@@ -136,16 +146,13 @@ const buildStatements = ({ customer, messages, idempotent }: Variant) => {
         })
         .from(apiKeys)
         .innerJoin(customers, and(eq(customers.organizationId, apiKeys.organizationId), customerMatch))
+        // Without a device nothing matches and device_id stays null; with one, an unknown device means no row.
+        .leftJoin(devices, device ? deviceMatch : sql`0`)
         .leftJoin(
           categories,
-          and(
-            eq(categories.organizationId, apiKeys.organizationId),
-            eq(categories.nameLower, p("categoryLower")),
-            eq(categories.active, true),
-            ne(categories.appliesTo, "customer"),
-          ),
+          and(eq(categories.organizationId, apiKeys.organizationId), eq(categories.nameLower, p("categoryLower")), categoryFor("ticket")),
         )
-        .where(authorizedAndFree),
+        .where(and(authorizedAndFree, device ? isNotNull(devices.id) : undefined)),
     ),
   );
 
@@ -225,11 +232,11 @@ const buildStatements = ({ customer, messages, idempotent }: Variant) => {
 
 type Report = { organizationId: string; ticketId: string | null; idemTicketId: string | null; idemRequestHash: string | null };
 
-// SQL text is rendered by Drizzle once per variant and isolate (at most 12), not per request.
+// SQL text is rendered by Drizzle once per variant and isolate (at most 24), not per request.
 const plans = new Map<string, ReturnType<typeof buildStatements>>();
 
 const planFor = (variant: Variant) => {
-  const key = `${variant.customer}|${variant.messages}|${variant.idempotent}`;
+  const key = `${variant.customer}|${variant.device}|${variant.messages}|${variant.idempotent}`;
   let plan = plans.get(key);
   if (!plan) {
     plan = buildStatements(variant);
@@ -255,6 +262,8 @@ export const createTicketBatch = async (
     customerId: input.customerId ?? newId(),
     email: input.customerEmail?.trim() ?? null,
     emailLower,
+    customerName: input.customerEmail ? emailPrefix(input.customerEmail.trim()) : null,
+    deviceIdentifier: input.deviceIdentifier?.trim() ?? null,
     title: input.title,
     description: input.description,
     priority: input.priority,
@@ -269,6 +278,7 @@ export const createTicketBatch = async (
   };
   const plan = planFor({
     customer: input.customerId ? (emailLower ? "id+email" : "id") : "email",
+    device: values.deviceIdentifier !== null,
     messages: values.messages !== null,
     idempotent: input.idempotency !== undefined,
   });

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
-import { customers, ticketMessages, tickets } from "./schema";
+import { emailPrefix } from "./customers";
+import { customers, devices, ticketMessages, tickets } from "./schema";
 
 // Inside db.batch D1 returns rows as objects, so two selected columns with one name (tickets.id,
 // customers.id) would collide and shift every value after them: joined columns get unique aliases.
@@ -21,10 +22,17 @@ export const ticketColumns = {
   customerId: sql<string>`${customers.id}`.as("customer_id"),
   customerEmail: customers.email,
   customerName: customers.name,
+  deviceId: tickets.deviceId,
+  deviceIdentifier: devices.identifier,
+  deviceType: sql<string | null>`${devices.type}`.as("device_type"),
 };
 
 const selectTickets = (db: Db) =>
-  db.select(ticketColumns).from(tickets).innerJoin(customers, eq(customers.id, tickets.customerId));
+  db
+    .select(ticketColumns)
+    .from(tickets)
+    .innerJoin(customers, eq(customers.id, tickets.customerId))
+    .leftJoin(devices, eq(devices.id, tickets.deviceId));
 
 type TicketRow = Awaited<ReturnType<typeof selectTickets>>[number];
 type MessageRow = Pick<typeof ticketMessages.$inferSelect, "ticketId" | "role" | "content">;
@@ -38,7 +46,8 @@ const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
   category: row.category,
   categorySource: row.categorySource,
   assignee: row.assignee,
-  customer: { id: row.customerId, email: row.customerEmail, name: row.customerName },
+  customer: { id: row.customerId, email: row.customerEmail, name: row.customerName ?? emailPrefix(row.customerEmail) },
+  device: row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
   messages: messages.map(({ role, content }) => ({ role, content })),
   processing: { categorization: row.categorization, notification: row.notification },
   createdAt: row.createdAt,

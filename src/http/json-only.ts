@@ -3,16 +3,48 @@ import { errorResponse } from "./errors";
 
 // application/json, any +json type, with or without parameters such as charset.
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+const TEXT_PLAIN = /^text\/plain\s*(;|$)/i;
+
+/**
+ * Telemetron documents no 415, so its clients may send JSON without a Content-Type, or as
+ * text/plain (what fetch() sets for a string body): on its paths such bodies are read as JSON.
+ */
+const TELEMETRON_PATHS = "/api/ext-v1/";
 
 const hasBody = (headers: Headers) =>
   headers.has("transfer-encoding") || Number(headers.get("content-length") ?? "0") > 0;
 
-/** Bodies must be JSON: anything else is a 415 before any handler or validator runs. */
+const isWrite = (method: string) => method === "POST" || method === "PUT" || method === "PATCH";
+
+/**
+ * Bodies must be JSON: a clearly different type (a form, multipart) is a 415 before any handler
+ * or validator runs. On Telemetron's paths a missing type or text/plain is taken as JSON: the
+ * request is re-labelled, so the validators parse it like any JSON body (malformed is a 400).
+ */
 export const jsonOnly = (): MiddlewareHandler => async (c, next) => {
-  if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
+  if (isWrite(c.req.method)) {
     const type = c.req.header("content-type");
-    if ((type !== undefined || hasBody(c.req.raw.headers)) && !JSON_TYPE.test(type ?? "")) {
+    if (c.req.path.startsWith(TELEMETRON_PATHS) && (type === undefined || TEXT_PLAIN.test(type))) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("content-type", "application/json");
+      c.req.raw = new Request(c.req.raw, { headers });
+    } else if ((type !== undefined || hasBody(c.req.raw.headers)) && !JSON_TYPE.test(type ?? "")) {
       return errorResponse(c, 415, "Content-Type must be application/json");
+    }
+  }
+  await next();
+};
+
+/**
+ * Parses a declared JSON body once, before the validators (which reuse Hono's parsed copy), so
+ * malformed JSON gets Telemetron's own message.
+ */
+export const parseJson = (): MiddlewareHandler => async (c, next) => {
+  if (isWrite(c.req.method) && JSON_TYPE.test(c.req.header("content-type") ?? "") && hasBody(c.req.raw.headers)) {
+    try {
+      await c.req.json();
+    } catch {
+      return errorResponse(c, 400, "Invalid JSON payload");
     }
   }
   await next();

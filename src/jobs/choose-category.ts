@@ -18,7 +18,7 @@ type Decision = ({ kind: "chosen" } & CategoryChoice) | { kind: "retry"; delaySe
 
 /** Categories a classifier may pick: active, open to AI, and meant for tickets. */
 export const aiCandidates = (ctx: JobContext) =>
-  ctx.categories.filter((c) => c.active && c.aiEnabled && c.appliesTo !== "customer");
+  ctx.categories.filter((c) => c.active && c.aiEnabled && (c.appliesTo === "ticket" || c.appliesTo === "any"));
 
 // A category is only credited to a classifier that actually found one.
 const chosen = (category: string | null, source: "ai" | "fallback"): Decision => ({

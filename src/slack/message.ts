@@ -13,6 +13,7 @@ export type TicketNotice = {
   categorySource: string | null;
   assignee: string | null;
   customerEmail: string;
+  deviceIdentifier: string | null;
   firstCustomerMessage: string | null;
   createdAt: string;
 };
@@ -48,6 +49,7 @@ export const ticketMessage = (t: TicketNotice) => {
           field("Category", categoryLine),
           field("Assignee", t.assignee),
           field("Customer", t.customerEmail),
+          ...(t.deviceIdentifier ? [field("Device", t.deviceIdentifier)] : []),
           field("Ticket ID", t.id),
         ],
       },

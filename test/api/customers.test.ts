@@ -19,43 +19,67 @@ const orgWithCategories = async () => {
     { name: "Billing", appliesTo: "ticket" },
     { name: "Enterprise", appliesTo: "any" },
     { name: "Legacy", appliesTo: "customer", active: false },
+    { name: "Production", appliesTo: "device" },
   ]);
   return org;
 };
 
-describe("createOrUpdateCustomer", () => {
-  it("creates a customer and getCustomer returns the contract's customer object", async () => {
-    const org = await orgWithCategories();
-    const created = await save(org.apiKey, { email: "Jane@Example.com", name: "Jane", phone: "+1 555 0100", categories: ["vip"] });
-    expect(created.status, created.text).toBe(200);
-    expect(created.json).toEqual({ success: true, customerId: expect.any(String), message: "Customer created successfully" });
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-    const got = await call("GET", GET(created.json.customerId), { key: org.apiKey });
+/** Telemetron's documented create example, word for word. */
+const TELEMETRON_CREATE = { name: "John Doe", email: "john.doe@example.com", phone: "+1234567890", address: "123 Main St, City, State 12345" };
+
+const idOf = (res: { json: { telemetronCustomerId: string } }) => res.json.telemetronCustomerId;
+
+describe("createOrUpdateCustomer", () => {
+  it("creates with Telemetron's example body and answers in Telemetron's shape", async () => {
+    const org = await createOrg();
+    const created = await save(org.apiKey, TELEMETRON_CREATE);
+    expect(created.status, created.text).toBe(200);
+    expect(created.json).toEqual({ success: true, telemetronCustomerId: expect.stringMatching(UUID), message: "Customer created successfully" });
+  });
+
+  it("getCustomer returns Telemetron's customer object at the top level, plus our extras", async () => {
+    const org = await orgWithCategories();
+    const id = idOf(await save(org.apiKey, { ...TELEMETRON_CREATE, metadata: { plan: "pro", seats: 3 }, categories: ["vip"] }));
+    const got = await call("GET", GET(id), { key: org.apiKey });
     expect(got.status).toBe(200);
     expect(got.json).toEqual({
       success: true,
-      customer: {
-        id: created.json.customerId,
-        email: "Jane@Example.com",
-        name: "Jane",
-        phone: "+1 555 0100",
-        categories: ["VIP"],
-        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-        updatedAt: expect.any(String),
-      },
+      id,
+      organizationId: org.id,
+      name: "John Doe",
+      email: "john.doe@example.com",
+      phone: "+1234567890",
+      address: "123 Main St, City, State 12345",
+      devices: [],
+      orders: [],
+      metadata: { plan: "pro", seats: 3 },
+      categories: ["VIP"],
+      createdAt: expect.stringMatching(ISO),
+      updatedAt: expect.stringMatching(ISO),
     });
+  });
+
+  it("names a customer by the email prefix when no name is sent", async () => {
+    const org = await createOrg();
+    const id = idOf(await save(org.apiKey, { email: "Jane.Smith@Example.com" }));
+    const got = await call("GET", GET(id), { key: org.apiKey });
+    expect(got.json).toMatchObject({ name: "Jane.Smith", phone: null, address: null, metadata: {} });
   });
 
   it("stores categories by canonical name in the organization's order, without duplicates", async () => {
     const org = await orgWithCategories();
     const created = await save(org.apiKey, { email: "c@example.com", categories: ["ENTERPRISE", "vip", "Vip"] });
     expect(created.status, created.text).toBe(200);
-    const stored = await rows<{ categories: string }>("select categories from customers where id = ?", created.json.customerId);
+    const stored = await rows<{ categories: string }>("select categories from customers where id = ?", idOf(created));
     expect(JSON.parse(stored[0]!.categories)).toEqual(["VIP", "Enterprise"]);
   });
 
   it.each([
     ["a ticket-only category", "Billing"],
+    ["a device-only category", "Production"],
     ["an inactive category", "Legacy"],
     ["an unknown category", "Nope"],
   ])("rejects %s with 400 naming the entry, and stores nothing", async (_, name) => {
@@ -77,66 +101,100 @@ describe("createOrUpdateCustomer", () => {
     expect(res.status).toBe(400);
   });
 
-  it("409 when the email already belongs to a customer of the organization, case-insensitively", async () => {
+  it("409 for an email the organization already has (case-insensitive), carrying the existing telemetronCustomerId", async () => {
     const org = await createOrg();
-    await save(org.apiKey, { email: "dup@example.com" });
+    const first = idOf(await save(org.apiKey, { email: "dup@example.com" }));
     const dup = await save(org.apiKey, { email: "DUP@example.com", name: "Other" });
     expect(dup.status).toBe(409);
-    expect(dup.json).toMatchObject({ success: false, issues: [{ path: "email", message: expect.any(String) }] });
-    // Another organization may have the same email.
-    const elsewhere = await createOrg();
+    expect(dup.json).toEqual({
+      success: false,
+      error: "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+      telemetronCustomerId: first,
+    });
+  });
+
+  it("another organization may have the same email", async () => {
+    const [org, elsewhere] = await Promise.all([createOrg(), createOrg()]);
+    await save(org.apiKey, { email: "dup@example.com" });
     expect((await save(elsewhere.apiKey, { email: "dup@example.com" })).status).toBe(200);
   });
 
-  it("a customer created by a ticket cannot be created again, and is the same customer", async () => {
+  it("a customer created by a ticket is the same customer: create is a 409 with its id", async () => {
     const org = await createOrg();
     const ticket = await createTicket(org.apiKey, { title: "t", customerEmail: "from-ticket@example.com" });
-    expect(ticket.status).toBe(200);
-    expect((await save(org.apiKey, { email: "From-Ticket@example.com" })).status).toBe(409);
+    const fromTicket = (await getTicket(org.apiKey, ticket.json.ticketId)).json.ticket.customer.id;
+    const res = await save(org.apiKey, { email: "From-Ticket@example.com" });
+    expect(res.status).toBe(409);
+    expect(res.json.telemetronCustomerId).toBe(fromTicket);
   });
 
-  it("updates by customerId: sent fields change, absent ones stay, null clears", async () => {
+  it("updates with Telemetron's update example: sent fields change, absent ones stay", async () => {
     const org = await orgWithCategories();
-    const { json } = await save(org.apiKey, { email: "u@example.com", name: "Old", phone: "123", categories: ["VIP"] });
-    const id = json.customerId;
-    const updated = await save(org.apiKey, { customerId: id, email: "U2@example.com", name: "New", phone: null });
+    const id = idOf(await save(org.apiKey, { ...TELEMETRON_CREATE, metadata: { a: 1 }, categories: ["VIP"] }));
+    const updated = await save(org.apiKey, { telemetronCustomerId: id, name: "John Doe Updated", email: "john.doe@example.com", phone: "+1234567890" });
     expect(updated.status, updated.text).toBe(200);
-    expect(updated.json).toEqual({ success: true, customerId: id, message: "Customer updated successfully" });
+    expect(updated.json).toEqual({ success: true, telemetronCustomerId: id, message: "Customer updated successfully" });
     const got = await call("GET", GET(id), { key: org.apiKey });
-    expect(got.json.customer).toMatchObject({ email: "U2@example.com", name: "New", phone: null, categories: ["VIP"] });
-
-    expect((await save(org.apiKey, { customerId: id, email: "u2@example.com", categories: [] })).status).toBe(200);
-    expect((await call("GET", GET(id), { key: org.apiKey })).json.customer.categories).toEqual([]);
-    // The new email is the identity now: tickets by it land on this customer.
-    const ticket = await createTicket(org.apiKey, { title: "t", customerEmail: "u2@EXAMPLE.com" });
-    const t = await call("GET", `/api/ext-v1/ticket/getTicket/${ticket.json.ticketId}`, { key: org.apiKey });
-    expect(t.json.ticket.customer.id).toBe(id);
+    expect(got.json).toMatchObject({ name: "John Doe Updated", address: "123 Main St, City, State 12345", metadata: { a: 1 }, categories: ["VIP"] });
   });
 
-  it("update: 404 for an unknown or foreign customerId, 409 for an email another customer has, 400 for bad categories", async () => {
+  it("update: null clears optional fields (name back to the email prefix, metadata to {}), [] clears categories", async () => {
     const org = await orgWithCategories();
-    const a = (await save(org.apiKey, { email: "a@example.com" })).json.customerId;
-    await save(org.apiKey, { email: "b@example.com" });
-    const foreign = await createOrg();
-    const theirs = (await save(foreign.apiKey, { email: "f@example.com" })).json.customerId;
+    const id = idOf(await save(org.apiKey, { ...TELEMETRON_CREATE, metadata: { a: 1 }, categories: ["VIP"] }));
+    const res = await save(org.apiKey, { telemetronCustomerId: id, email: "john.doe@example.com", name: null, phone: null, address: null, metadata: null, categories: [] });
+    expect(res.status, res.text).toBe(200);
+    const got = await call("GET", GET(id), { key: org.apiKey });
+    expect(got.json).toMatchObject({ name: "john.doe", phone: null, address: null, metadata: {}, categories: [] });
+  });
 
-    expect((await save(org.apiKey, { customerId: "missing", email: "a@example.com" })).status).toBe(404);
-    expect((await save(org.apiKey, { customerId: theirs, email: "f@example.com" })).status).toBe(404);
-    expect((await save(org.apiKey, { customerId: a, email: "B@example.com" })).status).toBe(409);
-    const bad = await save(org.apiKey, { customerId: a, email: "a@example.com", categories: ["Billing"] });
+  it("update: customerId is accepted as an alias of telemetronCustomerId", async () => {
+    const org = await createOrg();
+    const id = idOf(await save(org.apiKey, { email: "alias@example.com" }));
+    const res = await save(org.apiKey, { customerId: id, email: "alias@example.com", name: "Aliased" });
+    expect(res.json).toEqual({ success: true, telemetronCustomerId: id, message: "Customer updated successfully" });
+    expect((await call("GET", GET(id), { key: org.apiKey })).json.name).toBe("Aliased");
+    const conflicting = await save(org.apiKey, { customerId: id, telemetronCustomerId: "00000000-0000-7000-8000-000000000000", email: "alias@example.com" });
+    expect(conflicting.status).toBe(400);
+  });
+
+  it("update: a new email becomes the identity that tickets find", async () => {
+    const org = await createOrg();
+    const id = idOf(await save(org.apiKey, { email: "u@example.com" }));
+    expect((await save(org.apiKey, { telemetronCustomerId: id, email: "U2@example.com" })).status).toBe(200);
+    const ticket = await createTicket(org.apiKey, { title: "t", customerEmail: "u2@EXAMPLE.com" });
+    expect((await getTicket(org.apiKey, ticket.json.ticketId)).json.ticket.customer.id).toBe(id);
+  });
+
+  it.each([
+    ["an unknown id", () => Promise.resolve("00000000-0000-7000-8000-000000000000")],
+    ["Telemetron's non-UUID example id", () => Promise.resolve("customer-uuid-123")],
+    ["another organization's customer", async () => idOf(await save((await createOrg()).apiKey, { email: "f@example.com" }))],
+  ])("update: 404 with Telemetron's message for %s", async (_, target) => {
+    const org = await createOrg();
+    const res = await save(org.apiKey, { telemetronCustomerId: await target(), email: "f@example.com", name: "Hijacked" });
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ success: false, error: "Customer not found or does not belong to this organization" });
+    expect(await rows("select id from customers where name = 'Hijacked'")).toEqual([]);
+  });
+
+  it("update: 409 for an email another customer has, naming that customer; 400 for bad categories; nothing changes", async () => {
+    const org = await orgWithCategories();
+    const a = idOf(await save(org.apiKey, { email: "a@example.com" }));
+    const b = idOf(await save(org.apiKey, { email: "b@example.com" }));
+    const taken = await save(org.apiKey, { telemetronCustomerId: a, email: "B@example.com" });
+    expect(taken.status).toBe(409);
+    expect(taken.json).toMatchObject({ success: false, telemetronCustomerId: b, issues: [{ path: "email", message: expect.any(String) }] });
+    const bad = await save(org.apiKey, { telemetronCustomerId: a, email: "a@example.com", categories: ["Billing"] });
     expect(bad.status).toBe(400);
     expect(bad.json.issues).toEqual([{ path: "categories.0", message: expect.any(String) }]);
-    const still = await call("GET", GET(a), { key: org.apiKey });
-    expect(still.json.customer).toMatchObject({ email: "a@example.com", categories: [] });
-    const theirsNow = await call("GET", GET(theirs), { key: foreign.apiKey });
-    expect(theirsNow.json.customer.email).toBe("f@example.com");
+    expect((await call("GET", GET(a), { key: org.apiKey })).json).toMatchObject({ email: "a@example.com", categories: [] });
   });
 
-  it("validates the body: email required and well-formed, bounded fields", async () => {
+  it("validates the body: email required and well-formed, bounded fields, metadata an object", async () => {
     const org = await createOrg();
-    const res = await save(org.apiKey, { name: "x".repeat(201), categories: "VIP" });
+    const res = await save(org.apiKey, { name: "x".repeat(201), categories: "VIP", metadata: [1] });
     expect(res.status).toBe(400);
-    expect(res.json.issues.map((i: { path: string }) => i.path).sort()).toEqual(["categories", "email", "name"]);
+    expect(res.json.issues.map((i: { path: string }) => i.path).sort()).toEqual(["categories", "email", "metadata", "name"]);
     expect((await save(org.apiKey, { email: "not-an-email" })).json.issues[0].path).toBe("email");
   });
 
@@ -149,27 +207,40 @@ describe("createOrUpdateCustomer", () => {
 });
 
 describe("queryCustomer and getCustomer", () => {
-  it("queryCustomer finds by email case-insensitively, only within the organization", async () => {
+  it("queryCustomer finds by email case-insensitively and answers with the same object as getCustomer", async () => {
     const org = await createOrg();
-    const id = (await save(org.apiKey, { email: "Find.Me@Example.com", name: "F" })).json.customerId;
+    const id = idOf(await save(org.apiKey, { email: "Find.Me@Example.com", name: "F" }));
     const found = await call("POST", QUERY, { key: org.apiKey, body: { email: "find.me@EXAMPLE.com" } });
     expect(found.status).toBe(200);
-    expect(found.json.customer).toMatchObject({ id, email: "Find.Me@Example.com", name: "F" });
+    expect(found.json).toMatchObject({ success: true, id, email: "Find.Me@Example.com", name: "F", orders: [] });
+    expect(found.json).toEqual((await call("GET", GET(id), { key: org.apiKey })).json);
+  });
 
+  it("queryCustomer: 404 in another organization, 400 for a missing or malformed email", async () => {
+    const org = await createOrg();
+    await save(org.apiKey, { email: "find.me@example.com" });
     const other = await createOrg();
     const miss = await call("POST", QUERY, { key: other.apiKey, body: { email: "find.me@example.com" } });
     expect(miss.status).toBe(404);
     expect(miss.json).toEqual({ success: false, error: "Customer not found" });
     expect((await call("POST", QUERY, { key: org.apiKey, body: { email: "nope" } })).status).toBe(400);
+    expect((await call("POST", QUERY, { key: org.apiKey, body: {} })).status).toBe(400);
   });
 
   it("getCustomer: 404 for another organization's customer or an unknown id, 401 for an unknown key", async () => {
     const org = await createOrg();
     const other = await createOrg();
-    const id = (await save(org.apiKey, { email: "mine@example.com" })).json.customerId;
+    const id = idOf(await save(org.apiKey, { email: "mine@example.com" }));
     expect((await call("GET", GET(id), { key: other.apiKey })).status).toBe(404);
-    expect((await call("GET", GET("00000000-0000-0000-0000-000000000000"), { key: org.apiKey })).status).toBe(404);
+    expect((await call("GET", GET("00000000-0000-7000-8000-000000000000"), { key: org.apiKey })).json).toEqual({ success: false, error: "Customer not found" });
     expect((await call("GET", GET(id), { key: "tik_unknown" })).status).toBe(401);
+  });
+
+  it.each(["cust_a1b2c3d4e5f6", "customer-uuid-123", "x"])("getCustomer: %s is not a UUID, so 400", async (id) => {
+    const org = await createOrg();
+    const res = await call("GET", GET(id), { key: org.apiKey });
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual([{ path: "telemetronCustomerId", message: "Customer ID must be a valid UUID" }]);
   });
 });
 

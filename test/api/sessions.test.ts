@@ -46,7 +46,7 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
       customer,
       await call("GET", `/api/ext-v1/ticket/getTicket/${ticket.json.ticketId}`, { key: org.apiKey }),
       await call("GET", "/api/ext-v1/ticket/listTickets", { key: org.apiKey }),
-      await call("GET", `/api/ext-v1/customer/getCustomer/${customer.json.customerId}`, { key: org.apiKey }),
+      await call("GET", `/api/ext-v1/customer/getCustomer/${customer.json.telemetronCustomerId}`, { key: org.apiKey }),
       await call("POST", "/api/ext-v1/customer/queryCustomer", { key: org.apiKey, body: { email: "c@example.com" } }),
     ];
     for (const res of responses) {
@@ -82,8 +82,13 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
 
   it("a malformed bookmark is a 400 naming the header, never a D1 error", async () => {
     const org = await createOrg();
-    for (const path of ["/api/ext-v1/ticket/listTickets", "/api/ext-v1/customer/getCustomer/x"]) {
-      const res = await call("GET", path, { key: org.apiKey, headers: { "x-d1-bookmark": "garbage; drop table" } });
+    for (const [method, path, body] of [
+      ["GET", "/api/ext-v1/ticket/listTickets"],
+      ["GET", "/api/ext-v1/customer/getCustomer/00000000-0000-7000-8000-000000000000"],
+      ["POST", "/api/ext-v1/device", { identifier: "SN-1", type: "sensor" }],
+      ["POST", "/api/ext-v1/deviceAssignment/unassignDevicesFromOwner", { customerEmail: "a@example.com", deviceIdentifiers: ["SN-1"] }],
+    ] as const) {
+      const res = await call(method, path, { key: org.apiKey, body, headers: { "x-d1-bookmark": "garbage; drop table" } });
       expect(res.status).toBe(400);
       expect(res.json.issues).toEqual([{ path: "x-d1-bookmark", message: expect.any(String) }]);
     }

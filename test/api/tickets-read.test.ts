@@ -43,7 +43,9 @@ describe("getTicket", () => {
         category: null,
         categorySource: null,
         assignee: null,
-        customer: { id: expect.any(String), email: "Pat@Example.com", name: null },
+        // A customer created by a ticket is named by its email prefix, as Telemetron does.
+        customer: { id: expect.any(String), email: "Pat@Example.com", name: "Pat" },
+        device: null,
         messages: [{ role: "customer", content: "It is on fire" }],
         processing: { categorization: "pending", notification: "pending" },
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

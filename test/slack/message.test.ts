@@ -13,6 +13,7 @@ const notice = (over: Partial<TicketNotice> = {}): TicketNotice => ({
   categorySource: null,
   assignee: null,
   customerEmail: "a@example.com",
+  deviceIdentifier: null,
   firstCustomerMessage: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   ...over,

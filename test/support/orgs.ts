@@ -14,7 +14,7 @@ export const createOrg = async (opts: { name?: string; slackWebhookUrl?: string 
 export type CategorySpec = {
   name: string;
   description?: string;
-  appliesTo?: "ticket" | "customer" | "any";
+  appliesTo?: "ticket" | "customer" | "device" | "any";
   aiEnabled?: boolean;
   autoResolve?: boolean;
   active?: boolean;

@@ -12,6 +12,7 @@ import {
 } from "../../db/organizations";
 import { ApiError, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
+import { shadowedRules } from "../../jobs/routing";
 import { isAllowedWebhook } from "../../slack/allowed-origins";
 import { createRouter } from "../router";
 import {
@@ -95,11 +96,12 @@ adminApi.openapi(putRoutingRulesRoute, async (c) => {
   // Rules must name categories that exist, or they could never match.
   const known = new Set(await categoryNames(db, orgId));
   const unknown: Issue[] = rules.flatMap((r, i) =>
-    (["ticketCategory", "customerCategory"] as const)
+    (["ticketCategory", "customerCategory", "deviceCategory"] as const)
       .filter((k) => r.when[k] !== undefined && !known.has(r.when[k]!.toLowerCase()))
       .map((k) => ({ path: `${i}.when.${k}`, message: `unknown category "${r.when[k]}"` })),
   );
   if (unknown.length) throw new ApiError(400, "Validation failed", unknown);
   await replaceRoutingRules(db, orgId, rules, nowIso());
-  return c.json({ success: true as const, routingRules: (await getOrganization(db, orgId))!.routingRules }, 200);
+  const stored = (await getOrganization(db, orgId))!.routingRules;
+  return c.json({ success: true as const, rules: stored, routingRules: stored, warnings: shadowedRules(rules) }, 200);
 });

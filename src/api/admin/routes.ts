@@ -9,7 +9,7 @@ import {
   keyIdParam,
   organizationSchema,
   orgIdParam,
-  routingRuleSchema,
+  routingRulesResponse,
   routingRulesBody,
   updateOrganizationBody,
 } from "./schemas";
@@ -85,9 +85,12 @@ export const putRoutingRulesRoute = createRoute({
   tags,
   security,
   summary: "Replace the organization's ordered routing rules (first match wins)",
+  description:
+    "Conditions (ticketCategory, customerCategory, deviceCategory, priority; at least one) combine with AND. A rule " +
+    "whose conditions include all of an earlier rule's can never match: it is saved, and named in `warnings`.",
   request: { params: orgIdParam, body: jsonBody(routingRulesBody) },
   responses: {
-    200: jsonContent(z.object({ success: z.literal(true), routingRules: z.array(routingRuleSchema) }), "Replaced"),
+    200: jsonContent(routingRulesResponse, "Replaced; `warnings` names every rule an earlier, broader rule shadows"),
     ...errorResponses(400, 401, 404, 413, 415, 500),
   },
 });

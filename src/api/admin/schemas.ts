@@ -45,6 +45,7 @@ export const routingRuleInput = z.object({
     .object({
       ticketCategory: z.string().trim().min(1).max(100).optional(),
       customerCategory: z.string().trim().min(1).max(100).optional(),
+      deviceCategory: z.string().trim().min(1).max(100).optional(),
       priority: z.enum(PRIORITIES).optional(),
     })
     .refine((w) => Object.values(w).some((v) => v !== undefined), { message: "at least one condition is required" }),
@@ -69,6 +70,21 @@ export const routingRuleSchema = z.object({
   assignTo: z.string(),
   slackWebhookUrl: z.string().nullable(),
 });
+
+export const ruleWarningSchema = z.object({
+  rule: z.number().int().openapi({ description: "Position (0-based) of the rule that can never match." }),
+  shadowedBy: z.number().int().openapi({ description: "Position of the earlier, broader rule that matches every ticket it would." }),
+  message: z.string(),
+});
+
+export const routingRulesResponse = z
+  .object({
+    success: z.literal(true),
+    rules: z.array(routingRuleSchema),
+    routingRules: z.array(routingRuleSchema).openapi({ description: "Deprecated alias of `rules`." }),
+    warnings: z.array(ruleWarningSchema),
+  })
+  .openapi("RoutingRulesResponse");
 
 export const organizationSchema = z
   .object({

@@ -1,24 +1,34 @@
-import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type SaveOutcome } from "../../db/customers";
+import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type CustomerView, type SaveOutcome } from "../../db/customers";
 import { d1Session } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
 import { createOrUpdateCustomerRoute, getCustomerRoute, queryCustomerRoute } from "./routes";
 
-
 export const customersApi = createRouter();
 
+/** Telemetron's messages, matched word for word: its clients may show or compare them. */
+const MESSAGES = {
+  created: "Customer created successfully",
+  updated: "Customer updated successfully",
+  exists: "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+  updateNotFound: "Customer not found or does not belong to this organization",
+  notFound: "Customer not found",
+} as const;
+
 /** The contract error for a save that wrote nothing; `categories` is the list as sent, for issue paths. */
-const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, categories: string[] = []) => {
+const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, updating: boolean, categories: string[] = []) => {
   switch (outcome.kind) {
     case "unauthorized":
       return invalidApiKey();
     case "not_found":
-      return new ApiError(404, "Customer not found");
+      return new ApiError(404, MESSAGES.updateNotFound);
     case "email_taken":
-      return new ApiError(409, "Another customer of this organization already has this email", [
-        { path: "email", message: "email already in use" },
-      ]);
+      return updating
+        ? new ApiError(409, "Another customer of this organization already has this email", [{ path: "email", message: "email already in use" }], {
+            telemetronCustomerId: outcome.existingId,
+          })
+        : new ApiError(409, MESSAGES.exists, undefined, { telemetronCustomerId: outcome.existingId });
     case "unknown_categories":
       return new ApiError(
         400,
@@ -31,34 +41,34 @@ const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, categories:
   }
 };
 
-const customerOrThrow = <T>({ authorized, customer }: { authorized: boolean; customer: T | undefined }): T => {
+const customerOrThrow = ({ authorized, customer }: { authorized: boolean; customer: CustomerView | undefined }) => {
   if (!authorized) throw invalidApiKey();
-  if (!customer) throw new ApiError(404, "Customer not found");
+  if (!customer) throw new ApiError(404, MESSAGES.notFound);
   return customer;
 };
 
 customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
-  const { customerId, ...input } = c.req.valid("json");
+  const { telemetronCustomerId, customerId, ...input } = c.req.valid("json");
+  const id = telemetronCustomerId ?? customerId;
   const { db, done } = d1Session(c, "first-primary");
-  const outcome = customerId
-    ? await updateCustomer(db, c.get("keyHash"), customerId, input, nowIso())
+  const outcome = id
+    ? await updateCustomer(db, c.get("keyHash"), id, input, nowIso())
     : await createCustomer(db, c.get("keyHash"), input, nowIso());
   done();
-  if (outcome.kind !== "saved") throw saveError(outcome, input.categories);
-  const message = customerId ? "Customer updated successfully" : "Customer created successfully";
-  return c.json({ success: true as const, customerId: outcome.customerId, message }, 200);
+  if (outcome.kind !== "saved") throw saveError(outcome, id !== undefined, input.categories);
+  return c.json({ success: true as const, telemetronCustomerId: outcome.customerId, message: id ? MESSAGES.updated : MESSAGES.created }, 200);
 });
 
 customersApi.openapi(queryCustomerRoute, async (c) => {
   const { db, done } = d1Session(c, "first-unconstrained");
   const found = await findCustomerByEmail(db, c.get("keyHash"), c.req.valid("json").email);
   done();
-  return c.json({ success: true as const, customer: customerOrThrow(found) }, 200);
+  return c.json(customerOrThrow(found), 200);
 });
 
 customersApi.openapi(getCustomerRoute, async (c) => {
   const { db, done } = d1Session(c, "first-unconstrained");
-  const found = await getCustomer(db, c.get("keyHash"), c.req.valid("param").customerId);
+  const found = await getCustomer(db, c.get("keyHash"), c.req.valid("param").telemetronCustomerId);
   done();
-  return c.json({ success: true as const, customer: customerOrThrow(found) }, 200);
+  return c.json(customerOrThrow(found), 200);
 });

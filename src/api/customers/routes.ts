@@ -10,13 +10,22 @@ export const createOrUpdateCustomerRoute = createRoute({
   method: "post",
   path: "/api/ext-v1/customer/createOrUpdateCustomer",
   tags,
-  summary: "Create a customer, or update one by customerId",
+  summary: "Create a customer, or update one by telemetronCustomerId",
   description:
-    "Without `customerId`: creates the customer, or 409 if a customer of this organization already has the " +
-    "email (case-insensitive). With `customerId`: updates that customer (404 if absent); absent fields keep " +
-    "their value.",
+    "Without `telemetronCustomerId` (or its alias `customerId`): creates the customer, or 409 if a customer of " +
+    "this organization already has the email (case-insensitive); the 409 body carries that customer's " +
+    "`telemetronCustomerId`. With it: updates that customer (404 if it is not this organization's); absent " +
+    "fields keep their value, null clears an optional one.",
   security,
-  request: { body: jsonBody(createOrUpdateCustomerBody), headers },
+  request: {
+    body: jsonBody(createOrUpdateCustomerBody, {
+      create: {
+        summary: "Create (Telemetron's example)",
+        value: { name: "John Doe", email: "john.doe@example.com", phone: "+1234567890", address: "123 Main St, City, State 12345" },
+      },
+    }),
+    headers,
+  },
   responses: {
     200: { ...jsonContent(savedCustomerResponse, "Created or updated"), headers: bookmarkResponseHeader },
     ...errorResponses(400, 401, 404, 409, 413, 415, 429, 500),
@@ -28,6 +37,7 @@ export const queryCustomerRoute = createRoute({
   path: "/api/ext-v1/customer/queryCustomer",
   tags,
   summary: "Find a customer by email (case-insensitive)",
+  description: "Answers with the customer object at the top level, as Telemetron does.",
   security,
   request: { body: jsonBody(queryCustomerBody), headers },
   responses: {
@@ -38,9 +48,10 @@ export const queryCustomerRoute = createRoute({
 
 export const getCustomerRoute = createRoute({
   method: "get",
-  path: "/api/ext-v1/customer/getCustomer/{customerId}",
+  path: "/api/ext-v1/customer/getCustomer/{telemetronCustomerId}",
   tags,
-  summary: "Get a customer",
+  summary: "Get a customer by id",
+  description: "Answers with the customer object at the top level, as Telemetron does. An id that is not a UUID is a 400.",
   security,
   request: { params: customerIdParam, headers },
   responses: {

@@ -2,34 +2,57 @@ import { z } from "@hono/zod-openapi";
 import { LIMITS } from "../tickets/schemas";
 
 /** Customer-side bounds, documented with the ticket ones. */
-export const CUSTOMER_LIMITS = { name: 200, phone: 50, categories: 50 } as const;
+export const CUSTOMER_LIMITS = { name: 200, phone: 50, address: 500, categories: 50 } as const;
 
-const email = z.email().max(LIMITS.email).openapi({ example: "jane@example.com" });
+const email = z.email().max(LIMITS.email).openapi({ example: "john.doe@example.com" });
+
+/** A JSON object (not null, an array or a primitive): Telemetron's `metadata` and device `properties`. */
+export const jsonObject = z.record(z.string(), z.unknown());
+
+// Telemetron documents the customer id as a UUID ("Customer ID must be valid UUID"); ours are UUIDv7.
+const customerId = z.uuid("Customer ID must be a valid UUID");
 
 export const customerIdParam = z.object({
-  customerId: z.string().min(1).max(64).openapi({ param: { name: "customerId", in: "path" } }),
+  telemetronCustomerId: customerId.openapi({
+    param: { name: "telemetronCustomerId", in: "path" },
+    example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
+  }),
 });
+
+const updateId = z.string().trim().min(1).max(64);
 
 export const createOrUpdateCustomerBody = z
   .object({
     email,
     name: z.string().trim().max(CUSTOMER_LIMITS.name).nullish().openapi({
-      description: "On update: absent keeps the stored value, null clears it.",
-      example: "Jane Doe",
+      description:
+        "Defaults to the part of the email before `@` on create. On update: absent keeps the stored value, " +
+        "null resets it to the email prefix.",
+      example: "John Doe",
     }),
-    phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().openapi({ example: "+1 555 0100" }),
+    phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().openapi({ example: "+1234567890" }),
+    address: z.string().trim().max(CUSTOMER_LIMITS.address).nullish().openapi({ example: "123 Main St, City, State 12345" }),
+    metadata: jsonObject.nullish().openapi({
+      description: "Any JSON object, stored as given (replaced on update; null resets it to {}).",
+      example: { plan: "pro" },
+    }),
     categories: z
       .array(z.string().trim().min(1).max(LIMITS.category))
       .max(CUSTOMER_LIMITS.categories)
       .optional()
       .openapi({
         description:
-          "Names of active organization categories that apply to customers (appliesTo customer or any), " +
+          "Extension. Names of active organization categories that apply to customers (appliesTo customer or any), " +
           "case-insensitive; stored by their canonical names in the organization's category order. " +
           "On update: absent keeps the stored list, [] clears it.",
         example: ["VIP"],
       }),
-    customerId: z.string().min(1).max(64).optional().openapi({ description: "Present: update this customer (404 if absent)." }),
+    telemetronCustomerId: updateId.optional().openapi({ description: "Present: update this customer (404 if it is not this organization's)." }),
+    customerId: updateId.optional().openapi({ description: "Alias of `telemetronCustomerId`." }),
+  })
+  .refine((b) => !b.telemetronCustomerId || !b.customerId || b.telemetronCustomerId === b.customerId, {
+    path: ["customerId"],
+    message: "customerId is an alias of telemetronCustomerId: send one, or the same value in both",
   })
   .openapi("CreateOrUpdateCustomerRequest");
 
@@ -37,24 +60,29 @@ export type CustomerInput = z.infer<typeof createOrUpdateCustomerBody>;
 
 export const queryCustomerBody = z.object({ email }).openapi("QueryCustomerRequest");
 
-export const customerSchema = z
+/** Telemetron's customer object (at the top level of the response) plus `success`, `categories`, `updatedAt`. */
+export const customerResponse = z
   .object({
-    id: z.string(),
+    success: z.literal(true),
+    id: z.string().openapi({ description: "The customer's id; other endpoints call it `telemetronCustomerId` or `customerId`." }),
+    organizationId: z.string(),
+    name: z.string(),
     email: z.string(),
-    name: z.string().nullable(),
     phone: z.string().nullable(),
+    address: z.string().nullable(),
+    devices: z.array(z.string()).openapi({ description: "Identifiers of the devices assigned to the customer." }),
+    orders: z.array(z.string()).openapi({ description: "Always []: nothing in this API writes orders." }),
+    metadata: jsonObject,
     categories: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi("Customer");
 
-export const customerResponse = z.object({ success: z.literal(true), customer: customerSchema }).openapi("CustomerResponse");
-
 export const savedCustomerResponse = z
   .object({
     success: z.literal(true),
-    customerId: z.string(),
-    message: z.string().openapi({ example: "Customer created successfully" }),
+    telemetronCustomerId: z.string(),
+    message: z.enum(["Customer created successfully", "Customer updated successfully"]),
   })
   .openapi("SavedCustomerResponse");

@@ -1,5 +1,5 @@
-import { findCustomerInOrg } from "../../db/customer-lookup";
 import { createTicketBatch } from "../../db/ticket-create";
+import { missingReferences } from "../../db/ticket-create-miss";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
 import { d1Session } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
@@ -29,6 +29,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       customerEmail: body.customerEmail,
       customerId: body.customerId,
       category: body.category,
+      deviceIdentifier: body.deviceIdentifier,
       messages: body.messages,
       idempotency: idempotencyKey ? { key: idempotencyKey, requestHash: await requestHash(body) } : undefined,
     },
@@ -54,8 +55,9 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "not_created": {
       // Failure path only: a second round trip to say why.
-      const customer = body.customerId && (await findCustomerInOrg(d1.db, outcome.organizationId, body.customerId));
-      if (!customer) throw new ApiError(404, "Customer not found");
+      const missing = await missingReferences(d1.db, outcome.organizationId, body);
+      if (missing.customer) throw new ApiError(404, "Customer not found");
+      if (missing.device) throw new ApiError(404, "Device not found");
       throw new ApiError(400, "Validation failed", [
         { path: "customerEmail", message: "customerEmail does not belong to the customer given by customerId" },
       ]);

@@ -16,6 +16,7 @@ export const LIMITS = {
   messages: 100,
   category: 100,
   email: 254,
+  deviceIdentifier: 255,
 } as const;
 
 export const messageSchema = z.object({
@@ -36,6 +37,10 @@ export const createTicketBody = z
       description: "Name of an active ticket category (case-insensitive); otherwise the ticket is categorized asynchronously.",
     }),
     messages: z.array(messageSchema).max(LIMITS.messages).optional(),
+    deviceIdentifier: z.string().trim().min(1).max(LIMITS.deviceIdentifier).optional().openapi({
+      description: "Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.",
+      example: "SN-12345-ABCDE",
+    }),
   })
   .refine((b) => b.customerEmail !== undefined || b.customerId !== undefined, {
     path: ["customerEmail"],
@@ -63,7 +68,8 @@ export const ticketSchema = z
     category: z.string().nullable(),
     categorySource: z.enum(CATEGORY_SOURCES).nullable(),
     assignee: z.string().nullable(),
-    customer: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+    customer: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+    device: z.object({ id: z.string(), identifier: z.string(), type: z.string().nullable() }).nullable(),
     messages: z.array(messageSchema),
     processing: z.object({
       categorization: z.enum(CATEGORIZATION_STATES),

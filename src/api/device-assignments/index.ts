@@ -1,0 +1,125 @@
+import { assignDevicesToOwner, assignDeviceToOwners, unassignDevices } from "../../db/device-assignments";
+import { d1Session } from "../../http/d1-session";
+import { ApiError, invalidApiKey } from "../../http/errors";
+import { nowIso } from "../../lib/time";
+import { createRouter } from "../router";
+import {
+  assignDevicesToOwnerRoute,
+  assignDeviceToOwnersRoute,
+  unassignDeviceFromOwnerRoute,
+  unassignDevicesFromOwnerRoute,
+} from "./routes";
+import { ASSIGNMENT_MESSAGES as M, cleanIdentifiers, sortEmails } from "./schemas";
+
+export const deviceAssignmentsApi = createRouter({ telemetron: true });
+
+const noValidIdentifiers = () =>
+  new ApiError(400, M.noValidIdentifiers, [{ path: "deviceIdentifiers", message: "every identifier is blank" }]);
+
+deviceAssignmentsApi.openapi(assignDeviceToOwnersRoute, async (c) => {
+  const body = c.req.valid("json");
+  const emails = sortEmails(body.customerEmails);
+  if (emails.valid.length === 0) throw new ApiError(400, M.noValidEmails, [{ path: "customerEmails", message: M.noValidEmails }]);
+  const { db, done } = d1Session(c, "first-primary");
+  const outcome = await assignDeviceToOwners(
+    db,
+    c.get("keyHash"),
+    { identifier: body.deviceIdentifier, emails: emails.valid, create: body.autoCreateDevice ? { type: body.deviceType! } : undefined },
+    nowIso(),
+  );
+  done();
+  switch (outcome.kind) {
+    case "unauthorized":
+      throw invalidApiKey();
+    case "device_not_found":
+      throw new ApiError(404, M.deviceNotFound);
+    case "assigned":
+      return c.json(
+        {
+          success: true as const,
+          message: `Successfully assigned device to ${outcome.customers.length} customer(s)`,
+          deviceId: outcome.deviceId,
+          deviceWasCreated: outcome.deviceWasCreated,
+          assignedCustomers: outcome.customers,
+          invalidEmails: emails.invalid,
+        },
+        200,
+      );
+  }
+});
+
+deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
+  const body = c.req.valid("json");
+  const identifiers = cleanIdentifiers(body.deviceIdentifiers);
+  if (identifiers.length === 0) throw noValidIdentifiers();
+  const { db, done } = d1Session(c, "first-primary");
+  const outcome = await assignDevicesToOwner(
+    db,
+    c.get("keyHash"),
+    { email: body.customerEmail, identifiers, create: body.autoCreateDevices ? { type: body.deviceType! } : undefined },
+    nowIso(),
+  );
+  done();
+  if (outcome.kind === "unauthorized") throw invalidApiKey();
+  const { kind: _, ...result } = outcome;
+  const count = result.assignedDevices.length + result.alreadyAssigned.length;
+  return c.json({ success: true as const, message: `Successfully assigned ${count} device(s) to customer`, ...result }, 200);
+});
+
+deviceAssignmentsApi.openapi(unassignDeviceFromOwnerRoute, async (c) => {
+  const { customerEmail, deviceIdentifier } = c.req.valid("json");
+  const { db, done } = d1Session(c, "first-primary");
+  const outcome = await unassignDevices(db, c.get("keyHash"), { email: customerEmail, identifiers: [deviceIdentifier] });
+  done();
+  switch (outcome.kind) {
+    case "unauthorized":
+      throw invalidApiKey();
+    case "customer_not_found":
+      throw new ApiError(404, M.customerNotFound);
+    case "unassigned":
+      if (outcome.unassigned.length === 0) {
+        throw new ApiError(400, M.notAssigned, undefined, {
+          customerId: outcome.customerId,
+          deviceIdentifier,
+          currentDevices: outcome.remaining,
+        });
+      }
+      return c.json(
+        {
+          success: true as const,
+          message: "Device successfully unassigned from customer" as const,
+          customerId: outcome.customerId,
+          deviceIdentifier,
+          devicesRemaining: outcome.remaining,
+        },
+        200,
+      );
+  }
+});
+
+deviceAssignmentsApi.openapi(unassignDevicesFromOwnerRoute, async (c) => {
+  const body = c.req.valid("json");
+  const identifiers = cleanIdentifiers(body.deviceIdentifiers);
+  if (identifiers.length === 0) throw noValidIdentifiers();
+  const { db, done } = d1Session(c, "first-primary");
+  const outcome = await unassignDevices(db, c.get("keyHash"), { email: body.customerEmail, identifiers });
+  done();
+  switch (outcome.kind) {
+    case "unauthorized":
+      throw invalidApiKey();
+    case "customer_not_found":
+      throw new ApiError(404, M.customerNotFound);
+    case "unassigned":
+      return c.json(
+        {
+          success: true as const,
+          message: `Successfully unassigned ${outcome.unassigned.length} device(s) from customer`,
+          customerId: outcome.customerId,
+          unassignedDevices: outcome.unassigned,
+          skipped: outcome.skipped,
+          devicesRemaining: outcome.remaining,
+        },
+        200,
+      );
+  }
+});

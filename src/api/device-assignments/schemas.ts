@@ -1,0 +1,133 @@
+import { z } from "@hono/zod-openapi";
+import { DEVICE_LIMITS, deviceType, identifier } from "../devices/schemas";
+import { LIMITS } from "../tickets/schemas";
+
+/** Owners one assignDeviceToOwners call may name; identifiers per bulk call match bulk-metadata's 1,000. */
+export const ASSIGNMENT_LIMITS = { emails: 100, identifiers: DEVICE_LIMITS.bulk } as const;
+
+// Telemetron's messages, word for word.
+export const ASSIGNMENT_MESSAGES = {
+  deviceTypeRequired: "deviceType is required when creating a new device",
+  noValidEmails: "No valid customer emails provided",
+  noValidIdentifiers: "No valid device identifiers provided",
+  invalidEmail: "Invalid email format",
+  deviceNotFound: "Device not found with the provided identifier. Set autoCreateDevice to true to create it automatically.",
+  customerNotFound: "Customer not found for this organization",
+  notAssigned: "Device is not assigned to this customer",
+} as const;
+
+/** Trimmed and lower-cased, as Telemetron's assignment endpoints treat emails. */
+export const normalizedEmail = z
+  .string({ error: ASSIGNMENT_MESSAGES.invalidEmail })
+  .trim()
+  .toLowerCase()
+  .max(LIMITS.email, ASSIGNMENT_MESSAGES.invalidEmail)
+  .regex(z.regexes.email, ASSIGNMENT_MESSAGES.invalidEmail)
+  .openapi({ format: "email", example: "john.doe@example.com" });
+
+/** Keeps the emails that are valid, trimmed, lower-cased and without repeats; the rest are reported back. */
+export const sortEmails = (raw: readonly string[]) => {
+  const valid = new Set<string>();
+  const invalid: string[] = [];
+  for (const email of raw) {
+    const parsed = normalizedEmail.safeParse(email);
+    if (parsed.success) valid.add(parsed.data);
+    else invalid.push(email);
+  }
+  return { valid: [...valid], invalid };
+};
+
+/** Trimmed identifiers without blanks or repeats, in input order. */
+export const cleanIdentifiers = (raw: readonly string[]) => [...new Set(raw.map((i) => i.trim()).filter((i) => i.length > 0))];
+
+const identifiers = z
+  .array(z.string().max(DEVICE_LIMITS.identifier), { error: "deviceIdentifiers must be a non-empty array of strings" })
+  .min(1, "deviceIdentifiers must be a non-empty array of strings")
+  .max(ASSIGNMENT_LIMITS.identifiers)
+  .openapi({ example: ["SN-001", "SN-002", "SN-003"] });
+
+/** Auto-creating a device needs its type (Telemetron: 400 whenever the flag is set without one). */
+const typeGiven = (create: boolean | undefined, type: string | undefined) => !create || type !== undefined;
+const TYPE_REQUIRED = { path: ["deviceType"], message: ASSIGNMENT_MESSAGES.deviceTypeRequired };
+
+export const assignDeviceToOwnersBody = z
+  .object({
+    deviceIdentifier: identifier.openapi({ example: "SN-12345-ABCDE" }),
+    customerEmails: z
+      .array(z.string(), { error: "customerEmails must be an array of emails" })
+      .min(1, ASSIGNMENT_MESSAGES.noValidEmails)
+      .max(ASSIGNMENT_LIMITS.emails)
+      .openapi({
+        description: "Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.",
+        example: ["john.doe@example.com", "jane.smith@example.com"],
+      }),
+    autoCreateDevice: z.boolean().optional().openapi({ description: "Create the device if missing (needs `deviceType`). Default false." }),
+    deviceType: deviceType.optional().openapi({ example: "Thermostat" }),
+  })
+  .refine((b) => typeGiven(b.autoCreateDevice, b.deviceType), TYPE_REQUIRED)
+  .openapi("AssignDeviceToOwnersRequest");
+
+export const assignDevicesToOwnerBody = z
+  .object({
+    customerEmail: normalizedEmail,
+    deviceIdentifiers: identifiers,
+    autoCreateDevices: z.boolean().optional().openapi({ description: "Create missing devices (needs `deviceType`). Default false." }),
+    deviceType: deviceType.optional().openapi({ example: "sensor" }),
+  })
+  .refine((b) => typeGiven(b.autoCreateDevices, b.deviceType), TYPE_REQUIRED)
+  .openapi("AssignDevicesToOwnerRequest");
+
+export const unassignDeviceFromOwnerBody = z
+  // Email first: Telemetron validates its format before anything else, so its message leads.
+  .object({ customerEmail: normalizedEmail, deviceIdentifier: identifier.openapi({ example: "SN-12345-ABCDE" }) })
+  .openapi("UnassignDeviceFromOwnerRequest");
+
+export const unassignDevicesFromOwnerBody = z
+  .object({ customerEmail: normalizedEmail, deviceIdentifiers: identifiers })
+  .openapi("UnassignDevicesFromOwnerRequest");
+
+const assignedDevice = z.object({ identifier: z.string(), deviceId: z.string(), wasCreated: z.boolean() });
+
+export const assignDeviceToOwnersResponse = z
+  .object({
+    success: z.literal(true),
+    message: z.string().openapi({ example: "Successfully assigned device to 2 customer(s)" }),
+    deviceId: z.string(),
+    deviceWasCreated: z.boolean(),
+    assignedCustomers: z.array(z.object({ email: z.string(), customerId: z.string(), wasCreated: z.boolean() })),
+    invalidEmails: z.array(z.string()).openapi({ description: "Extension: the emails skipped as invalid, as sent." }),
+  })
+  .openapi("AssignDeviceToOwnersResponse");
+
+export const assignDevicesToOwnerResponse = z
+  .object({
+    success: z.literal(true),
+    message: z.string().openapi({ example: "Successfully assigned 2 device(s) to customer" }),
+    customerId: z.string(),
+    customerWasCreated: z.boolean(),
+    assignedDevices: z.array(assignedDevice).openapi({ description: "Devices this call assigned." }),
+    alreadyAssigned: z.array(assignedDevice).openapi({ description: "Devices that were already assigned to the customer (no-op)." }),
+    skipped: z.array(z.string()).openapi({ description: "Identifiers of no device of this organization (without autoCreateDevices)." }),
+  })
+  .openapi("AssignDevicesToOwnerResponse");
+
+export const unassignDeviceFromOwnerResponse = z
+  .object({
+    success: z.literal(true),
+    message: z.literal("Device successfully unassigned from customer"),
+    customerId: z.string(),
+    deviceIdentifier: z.string(),
+    devicesRemaining: z.array(z.string()),
+  })
+  .openapi("UnassignDeviceFromOwnerResponse");
+
+export const unassignDevicesFromOwnerResponse = z
+  .object({
+    success: z.literal(true),
+    message: z.string().openapi({ example: "Successfully unassigned 1 device(s) from customer" }),
+    customerId: z.string(),
+    unassignedDevices: z.array(z.string()),
+    skipped: z.array(z.string()).openapi({ description: "Identifiers that were not assigned to this customer (no-op)." }),
+    devicesRemaining: z.array(z.string()),
+  })
+  .openapi("UnassignDevicesFromOwnerResponse");

@@ -1,0 +1,50 @@
+import { replaceDeviceMetadata, saveDevice } from "../../db/devices";
+import { d1Session } from "../../http/d1-session";
+import { ApiError, invalidApiKey } from "../../http/errors";
+import { nowIso } from "../../lib/time";
+import { createRouter } from "../router";
+import { bulkMetadataRoute, saveDeviceRoute } from "./routes";
+
+export const devicesApi = createRouter({ telemetron: true });
+
+devicesApi.openapi(saveDeviceRoute, async (c) => {
+  const body = c.req.valid("json");
+  const { db, done } = d1Session(c, "first-primary");
+  const outcome = await saveDevice(db, c.get("keyHash"), body, nowIso());
+  done();
+  switch (outcome.kind) {
+    case "unauthorized":
+      throw invalidApiKey();
+    case "type_required":
+      throw new ApiError(400, "type is required when creating a device", [{ path: "type", message: "type is required when creating a device" }]);
+    case "unknown_categories":
+      throw new ApiError(
+        400,
+        "Validation failed",
+        outcome.names.map((name) => ({
+          path: `categories.${body.categories!.indexOf(name)}`,
+          message: `"${name}" is not an active device category of this organization`,
+        })),
+      );
+    case "saved":
+      return c.json(
+        {
+          success: true as const,
+          message: outcome.created ? ("Device created successfully" as const) : ("Device updated successfully" as const),
+          deviceId: outcome.deviceId,
+          identifier: outcome.identifier,
+          type: outcome.type,
+        },
+        200,
+      );
+  }
+});
+
+devicesApi.openapi(bulkMetadataRoute, async (c) => {
+  const { devices } = c.req.valid("json");
+  const { db, done } = d1Session(c, "first-primary");
+  const result = await replaceDeviceMetadata(db, c.get("keyHash"), Object.entries(devices) as [string, Record<string, unknown>][], nowIso());
+  done();
+  if (!result) throw invalidApiKey();
+  return c.json({ success: true as const, ...result }, 200);
+});

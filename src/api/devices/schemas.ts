@@ -1,0 +1,93 @@
+import { z } from "@hono/zod-openapi";
+import { jsonObject } from "../customers/schemas";
+import { LIMITS } from "../tickets/schemas";
+
+/** Device-side bounds. Telemetron documents 1,000 devices per bulk-metadata call. */
+export const DEVICE_LIMITS = { identifier: LIMITS.deviceIdentifier, type: 100, categories: 50, bulk: 1000 } as const;
+
+export const identifier = z
+  .string({ error: "identifier must be a non-empty string" })
+  .trim()
+  .min(1, "identifier must be a non-empty string")
+  .max(DEVICE_LIMITS.identifier);
+
+export const deviceType = z.string().trim().min(1, "type must be a non-empty string").max(DEVICE_LIMITS.type);
+
+export const saveDeviceBody = z
+  .object({
+    identifier: identifier.openapi({ description: "Unique per organization (trimmed, compared exactly).", example: "sensor-001" }),
+    type: deviceType.optional().openapi({ description: "Required to create a device; optional on update.", example: "sensor" }),
+    properties: jsonObject.optional().openapi({
+      description: "Any JSON object; when given it replaces the stored properties.",
+      example: { location: "Building A", firmware: "v2.1.0", model: "TM-500" },
+    }),
+    categories: z
+      .array(z.string().trim().min(1).max(LIMITS.category))
+      .max(DEVICE_LIMITS.categories)
+      .optional()
+      .openapi({
+        description:
+          "Extension. Names of active categories that apply to devices (appliesTo device or any), case-insensitive; " +
+          "when given they replace the stored list. Routing rules match them with `deviceCategory`.",
+        example: ["Production"],
+      }),
+  })
+  .openapi("SaveDeviceRequest");
+
+export const savedDeviceResponse = z
+  .object({
+    success: z.literal(true),
+    message: z.enum(["Device created successfully", "Device updated successfully"]),
+    deviceId: z.string(),
+    identifier: z.string(),
+    type: z.string().nullable(),
+  })
+  .openapi("SavedDeviceResponse");
+
+// Telemetron's 400 messages for bulk-metadata, word for word.
+export const BULK_MESSAGES = {
+  devices: "devices is required and must be an object mapping identifiers to metadata",
+  empty: "devices must contain at least one entry",
+  tooMany: `Too many devices. Maximum ${DEVICE_LIMITS.bulk} per request`,
+  metadata: (id: string) => `Invalid metadata for device "${id}": must be a JSON object`,
+} as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export const bulkMetadataBody = z
+  .object({
+    devices: z
+      .record(z.string(), z.unknown(), { error: BULK_MESSAGES.devices })
+      .superRefine((devices, ctx) => {
+        const keys = Object.keys(devices);
+        if (keys.length === 0) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.empty });
+        if (keys.length > DEVICE_LIMITS.bulk) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.tooMany });
+        for (const key of keys) {
+          if (!isObject(devices[key])) ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.metadata(key.trim()) });
+        }
+      })
+      .openapi({
+        description: `Device identifier → its new metadata (a JSON object), 1..${DEVICE_LIMITS.bulk} entries. Replaces each device's properties wholesale.`,
+        example: {
+          "SN-A100": { firmwareVersion: "3.2.1", status: "active", location: "Building A" },
+          "SN-B200": { firmwareVersion: "3.2.1", status: "maintenance" },
+          "SN-UNKNOWN": { status: "active" },
+        },
+      }),
+  })
+  .openapi("BulkMetadataRequest");
+
+export const bulkMetadataResponse = z
+  .object({
+    success: z.literal(true),
+    updated: z.number().int(),
+    notFound: z.number().int(),
+    results: z.array(
+      z.object({
+        identifier: z.string(),
+        deviceId: z.string().openapi({ description: '"" when not found' }),
+        status: z.enum(["updated", "not_found"]),
+      }),
+    ),
+  })
+  .openapi("BulkMetadataResponse");

@@ -64,3 +64,54 @@ describe("createTicket costs one D1 round trip and one queue send", () => {
     expect(m.queue.sendCalls).toBe(0);
   });
 });
+
+const post = (path: string, apiKey: string, body: unknown) =>
+  new Request(`https://ticket-intake.test${path}`, {
+    method: "POST",
+    headers: { "x-api-key": apiKey, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+/** One request through a counting D1 binding: its status and how many round trips it cost. */
+const cost = async (path: string, apiKey: string, body: unknown) => {
+  const d1 = countingD1(env.DB);
+  const res = await fetchWithEnv(post(path, apiKey, body), { DB: d1.binding });
+  return { status: res.status, roundTrips: d1.counts.roundTrips };
+};
+
+describe("every Telemetron write costs one D1 round trip, authentication included", () => {
+  const A = "/api/ext-v1";
+  // In order, each building on the state the previous ones left.
+  const calls: [string, unknown][] = [
+    [`${A}/customer/createOrUpdateCustomer`, { name: "John Doe", email: "john.doe@example.com", address: "123 Main St" }],
+    [`${A}/device`, { identifier: "sensor-001", type: "sensor", properties: { location: "Building A" } }],
+    [`${A}/device`, { identifier: "sensor-001", properties: { location: "Building B" } }],
+    [`${A}/device/bulk-metadata`, { devices: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`SN-${i}`, { i }])) }],
+    [`${A}/deviceAssignment/assignDeviceToOwners`, { deviceIdentifier: "SN-12345", customerEmails: ["a@example.com", "b@example.com"], autoCreateDevice: true, deviceType: "Thermostat" }],
+    [`${A}/deviceAssignment/assignDevicesToOwner`, { customerEmail: "a@example.com", deviceIdentifiers: ["SN-12345", "sensor-001", "SN-NEW"], autoCreateDevices: true, deviceType: "sensor" }],
+    [`${A}/deviceAssignment/unassignDeviceFromOwner`, { deviceIdentifier: "SN-NEW", customerEmail: "a@example.com" }],
+    [`${A}/deviceAssignment/unassignDevicesFromOwner`, { customerEmail: "a@example.com", deviceIdentifiers: ["SN-12345", "sensor-001"] }],
+  ];
+
+  it("on success", async () => {
+    const org = await createOrg();
+    for (const [path, body] of calls) {
+      expect(await cost(path, org.apiKey, body), path).toEqual({ status: 200, roundTrips: 1 });
+    }
+    const customer = await call("POST", `${A}/customer/queryCustomer`, { key: org.apiKey, body: { email: "john.doe@example.com" } });
+    const update = { telemetronCustomerId: customer.json.id, email: "john.doe@example.com", name: "John Doe Updated" };
+    expect(await cost(`${A}/customer/createOrUpdateCustomer`, org.apiKey, update)).toEqual({ status: 200, roundTrips: 1 });
+  });
+
+  it("for an unknown key", async () => {
+    for (const [path, body] of calls) {
+      expect(await cost(path, "tlm_nobody", body), path).toEqual({ status: 401, roundTrips: 1 });
+    }
+  });
+
+  it("a ticket about a device", async () => {
+    const org = await createOrg();
+    await call("POST", `${A}/device`, { key: org.apiKey, body: { identifier: "SN-1", type: "sensor" } });
+    expect(await cost(`${A}/ticket/createTicket`, org.apiKey, { title: "t", customerEmail: "x@example.com", deviceIdentifier: "SN-1" })).toEqual({ status: 200, roundTrips: 1 });
+  });
+});

@@ -8,21 +8,32 @@ import { errorResponse } from "../http/errors";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit";
 import { IDEMPOTENCY_TTL_MS } from "../db/ticket-create";
 import { CUSTOMER_LIMITS } from "./customers/schemas";
+import { ASSIGNMENT_LIMITS } from "./device-assignments/schemas";
+import { DEVICE_LIMITS } from "./devices/schemas";
 import { LIMITS } from "./tickets/schemas";
 
 const DESCRIPTION = `
-Support-ticket intake, compatible with Telemetron's external API (\`/api/ext-v1\`, header \`x-api-key\`).
+Support-ticket intake, compatible with Telemetron's external API (\`/api/ext-v1\`, header \`x-api-key\`): every
+endpoint Telemetron documents (tickets, customers, devices, device assignments) answers with Telemetron's keys,
+nesting, messages and status codes; fields marked "Extension" are ours.
 
 **Authentication.** Organization endpoints take the API key in \`x-api-key\` (or \`Authorization: Bearer <key>\`).
 Operator endpoints (\`/admin\`) take \`Authorization: Bearer <ADMIN_TOKEN>\`.
 
 **Errors.** Every 4xx/5xx body is \`{ "success": false, "error": "…", "issues"?: [{ "path", "message" }] }\`;
-\`issues\` lists one entry per invalid field, \`path\` in dot notation (\`messages.2.role\`).
+\`issues\` lists one entry per invalid field, \`path\` in dot notation (\`messages.2.role\`). Where Telemetron documents
+an error string, \`error\` is that string, and Telemetron's extra keys (\`telemetronCustomerId\` on a customer 409,
+\`customerId\`/\`deviceIdentifier\`/\`currentDevices\` on a not-assigned 400) sit beside it. Malformed JSON is
+\`400 "Invalid JSON payload"\`. On \`/api/ext-v1\` a JSON body without \`Content-Type\` or as \`text/plain\` is accepted;
+forms and multipart are 415.
 
 **Limits.** Request bodies: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB (else 413, without reading the rest).
 Tickets: title ${LIMITS.title} characters, description ${LIMITS.description}, at most ${LIMITS.messages} messages of
 ${LIMITS.messageContent} characters each, category name ${LIMITS.category}, email ${LIMITS.email}. Customers: name
-${CUSTOMER_LIMITS.name}, phone ${CUSTOMER_LIMITS.phone}, at most ${CUSTOMER_LIMITS.categories} categories.
+${CUSTOMER_LIMITS.name}, phone ${CUSTOMER_LIMITS.phone}, address ${CUSTOMER_LIMITS.address}, at most ${CUSTOMER_LIMITS.categories} categories.
+Devices: identifier ${DEVICE_LIMITS.identifier}, type ${DEVICE_LIMITS.type}, at most ${DEVICE_LIMITS.categories} categories, ${DEVICE_LIMITS.bulk} per
+bulk-metadata call. Assignments: at most ${ASSIGNMENT_LIMITS.emails} emails per assignDeviceToOwners call and ${ASSIGNMENT_LIMITS.identifiers}
+identifiers per bulk call.
 
 **Rate limit.** Each API key may make 100 requests per ${RATE_LIMIT_PERIOD_SECONDS} seconds; over it: 429 with
 \`retry-after\` (seconds). One key's budget never affects another key.
@@ -121,6 +132,8 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
     tags: [
       { name: "Tickets", description: "Create and read support tickets" },
       { name: "Customers", description: "The organization's customers" },
+      { name: "Devices", description: "The organization's devices (hardware identified by a serial number, MAC address or the like)" },
+      { name: "Device assignments", description: "Which customers own which devices (a device may have several owners)" },
       { name: "Operator", description: "Organizations, API keys, categories and routing rules (ADMIN_TOKEN)" },
       { name: "Meta", description: "Health, this document and its reference page" },
     ],

@@ -100,7 +100,7 @@ export type BulkMetadataItem = { identifier: string; deviceId: string; status: "
 export const replaceDeviceMetadata = async (
   db: Db,
   keyHash: string,
-  entries: readonly [identifier: string, metadata: Record<string, unknown>][],
+  entries: readonly (readonly [identifier: string, metadata: Record<string, unknown>])[],
   now: string,
 ) => {
   const trimmed = entries.map(([identifier, metadata]) => [identifier.trim(), metadata] as const);

@@ -34,18 +34,3 @@ export const jsonOnly = (): MiddlewareHandler => async (c, next) => {
   }
   await next();
 };
-
-/**
- * Parses a declared JSON body once, before the validators (which reuse Hono's parsed copy), so
- * malformed JSON gets Telemetron's own message.
- */
-export const parseJson = (): MiddlewareHandler => async (c, next) => {
-  if (isWrite(c.req.method) && JSON_TYPE.test(c.req.header("content-type") ?? "") && hasBody(c.req.raw.headers)) {
-    try {
-      await c.req.json();
-    } catch {
-      return errorResponse(c, 400, "Invalid JSON payload");
-    }
-  }
-  await next();
-};

@@ -203,3 +203,25 @@ describe("POST /device/bulk-metadata", () => {
     expect((await post(BULK_METADATA, "tlm_xxxxxxxxxxxx", EXAMPLE)).status).toBe(401);
   });
 });
+
+describe("bulk-metadata result order", () => {
+  it("follows the keys as sent, also when identifiers look like numbers", async () => {
+    const org = await createOrg();
+    for (const identifier of ["SN-B", "1001", "7", "SN-A"]) await newDevice(org.apiKey, { identifier });
+    // A parsed JavaScript object would list "7" and "1001" first.
+    const res = await call("POST", BULK_METADATA, {
+      key: org.apiKey,
+      rawBody: '{ "devices" : { "SN-B": {"n": 1}, "1001": {"n": 2}, "nested": {"devices": {"x": 1}}, "7": {}, "SN-A": {"s": "}\\"{"} } }',
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.results.map((r: { identifier: string; status: string }) => `${r.identifier}:${r.status}`)).toEqual([
+      "SN-B:updated",
+      "1001:updated",
+      "nested:not_found",
+      "7:updated",
+      "SN-A:updated",
+    ]);
+    expect((await storedDevice(org.id, "SN-A"))!.properties).toEqual({ s: '}"{' });
+  });
+});

@@ -1,6 +1,7 @@
 import { replaceDeviceMetadata, saveDevice } from "../../db/devices";
 import { d1Session } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
+import { memberKeysInOrder } from "../../lib/json-key-order";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
 import { bulkMetadataRoute, saveDeviceRoute } from "./routes";
@@ -42,8 +43,12 @@ devicesApi.openapi(saveDeviceRoute, async (c) => {
 
 devicesApi.openapi(bulkMetadataRoute, async (c) => {
   const { devices } = c.req.valid("json");
+  // Results follow the keys as the client wrote them (Hono keeps the body text it parsed).
+  const order = memberKeysInOrder(await c.req.text(), "devices") ?? Object.keys(devices);
+  // Every value is an object: the schema refused anything else with Telemetron's message.
+  const entries = order.map((key) => [key, devices[key] as Record<string, unknown>] as const);
   const { db, done } = d1Session(c, "first-primary");
-  const result = await replaceDeviceMetadata(db, c.get("keyHash"), Object.entries(devices) as [string, Record<string, unknown>][], nowIso());
+  const result = await replaceDeviceMetadata(db, c.get("keyHash"), entries, nowIso());
   done();
   if (!result) throw invalidApiKey();
   return c.json({ success: true as const, ...result }, 200);

@@ -7,6 +7,7 @@ import { devicesApi } from "./api/devices";
 import { healthApi } from "./api/health";
 import { registerApiReference } from "./api/openapi";
 import { createRouter } from "./api/router";
+import { ticketLifecycleApi } from "./api/ticket-lifecycle";
 import { ticketsApi } from "./api/tickets";
 import { accessLog } from "./http/access-log";
 import { adminAuth, apiKeyAuth } from "./http/auth";
@@ -34,6 +35,7 @@ app.use("/api/ext-v1/*", rateLimit());
 app.use("/admin/*", adminAuth());
 
 app.route("/", ticketsApi);
+app.route("/", ticketLifecycleApi);
 app.route("/", customersApi);
 app.route("/", devicesApi);
 app.route("/", deviceAssignmentsApi);

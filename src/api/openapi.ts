@@ -6,7 +6,7 @@ import { MAX_BODY_BYTES } from "../http/body-limit";
 import { BOOKMARK_HEADER } from "../http/d1-session";
 import { errorResponse } from "../http/errors";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit";
-import { IDEMPOTENCY_TTL_MS } from "../db/ticket-create";
+import { IDEMPOTENCY_TTL_MS } from "../db/idempotency";
 import { CUSTOMER_LIMITS } from "./customers/schemas";
 import { ASSIGNMENT_LIMITS } from "./device-assignments/schemas";
 import { DEVICE_LIMITS } from "./devices/schemas";
@@ -131,6 +131,7 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
     info: { title: "ticket-intake", version: "1.0.0", description: DESCRIPTION },
     tags: [
       { name: "Tickets", description: "Create and read support tickets" },
+      { name: "Ticket lifecycle", description: "Update tickets, add replies, read their history (extensions: Telemetron does this in its dashboard)" },
       { name: "Customers", description: "The organization's customers" },
       { name: "Devices", description: "The organization's devices (hardware identified by a serial number, MAC address or the like)" },
       { name: "Device assignments", description: "Which customers own which devices (a device may have several owners)" },

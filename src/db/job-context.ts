@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { categories, customers, devices, jobs, organizations, routingRules, ticketMessages, tickets } from "./schema";
+import { categories, customers, devices, jobs, organizations, routingRules, ticketEvents, ticketMessages, tickets } from "./schema";
 import { ticketColumns } from "./ticket-queries";
 
 /** Messages a classifier reads; the Slack notice needs only the first customer message. */
@@ -14,10 +14,11 @@ const ticketOrg = (ticketId: string) => sql`(select ${tickets.organizationId} fr
  * and routing rules, and its first messages. Categories and rules are read once per job, not
  * per condition. Undefined when the ticket no longer exists.
  */
-export const loadJobContext = async (db: Db, ticketId: string) => {
-  const [jobRows, ticketRows, categoryRows, ruleRows, messages, customerMessages] = await db.batch([
+export const loadJobContext = async (db: Db, ticketId: string, jobId: string) => {
+  const eventOfJob = sql`(select j.event_id from jobs as j where j.id = ${jobId})`;
+  const [jobRows, ticketRows, categoryRows, ruleRows, messages, customerMessages, eventRows, replies] = await db.batch([
     db
-      .select({ id: jobs.id, kind: jobs.kind, status: jobs.status, attempts: jobs.attempts, webhookUrl: jobs.webhookUrl })
+      .select({ id: jobs.id, kind: jobs.kind, status: jobs.status, attempts: jobs.attempts, webhookUrl: jobs.webhookUrl, eventId: jobs.eventId })
       .from(jobs)
       .where(eq(jobs.ticketId, ticketId)),
     // The shared read-model columns (joined ones aliased) plus what only the pipeline needs.
@@ -56,6 +57,23 @@ export const loadJobContext = async (db: Db, ticketId: string) => {
       .where(and(eq(ticketMessages.ticketId, ticketId), eq(ticketMessages.role, "customer")))
       .orderBy(asc(ticketMessages.position))
       .limit(1),
+    // An event job's event, and for a reply the first customer message it added.
+    db
+      .select({ id: ticketEvents.id, type: ticketEvents.type, actor: ticketEvents.actor, data: ticketEvents.data })
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.id, eventOfJob))),
+    db
+      .select({ content: ticketMessages.content })
+      .from(ticketMessages)
+      .where(
+        and(
+          eq(ticketMessages.ticketId, ticketId),
+          eq(ticketMessages.role, "customer"),
+          sql`${ticketMessages.position} >= (select json_extract(e.data, '$.fromPosition') from ticket_events as e where e.id = ${eventOfJob})`,
+        ),
+      )
+      .orderBy(asc(ticketMessages.position))
+      .limit(1),
   ]);
   const ticket = ticketRows[0];
   if (!ticket) return undefined;
@@ -68,6 +86,9 @@ export const loadJobContext = async (db: Db, ticketId: string) => {
     rules: ruleRows,
     messages,
     firstCustomerMessage: customerMessages[0]?.content ?? null,
+    job: jobRows.find((j) => j.id === jobId),
+    event: eventRows[0],
+    reply: replies[0]?.content ?? null,
   };
 };
 

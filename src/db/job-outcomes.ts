@@ -1,6 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { jobs, tickets } from "./schema";
+import { nextUpdatedAt } from "./sql";
+import { insertEvent, PIPELINE_ACTOR } from "./ticket-events";
+import { newId } from "../lib/ids";
 
 type TicketChanges = Partial<Pick<typeof tickets.$inferInsert, "category" | "categorySource" | "categorization" | "status" | "assignee" | "notification">>;
 
@@ -18,19 +21,66 @@ const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: n
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending")))
     .returning({ id: jobs.id });
 
+const isManual = (column: typeof tickets.categorySource | typeof tickets.assigneeSource) => sql`coalesce(${column} = 'manual', 0)`;
+
 /**
- * The categorize job's whole outcome in one batch: the ticket's category, status, assignee and
- * notification state, the notify job (closed when nothing will be sent, else given its webhook and
- * stamped as enqueued now), and the categorize job itself. False when another delivery finished the job first.
+ * The pipeline's change of assignee, unless a person set one (`assignee_source = 'manual'`), which
+ * routing never overrides; written as SQL so a manual change that lands while the job runs still wins.
+ */
+const routedAssignee = (assignee: string | null) => ({
+  assignee: sql`case when ${isManual(tickets.assigneeSource)} then ${tickets.assignee} else ${assignee} end`,
+  assigneeSource: sql`case when ${isManual(tickets.assigneeSource)} then 'manual' when ${assignee} is null then null else 'rule' end`,
+});
+
+/** The `assigned` event for a routing result that changes the assignee (and is not overridden by a manual one). */
+const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string | null, now: string) =>
+  insertEvent(
+    db,
+    ticketId,
+    { id: newId(), type: "assigned", actor: PIPELINE_ACTOR, data: sql`json_object('from', ${tickets.assignee}, 'to', ${assignee}, 'source', 'rule')`, now },
+    and(pending(jobId), sql`${assignee} is not null`, sql`not ${isManual(tickets.assigneeSource)}`, sql`${tickets.assignee} is not ${assignee}`),
+  );
+
+/**
+ * The categorize job's whole outcome in one batch: its events (categorized, auto-resolved, assigned
+ * by a rule; written first, so they can read what changed), the ticket's category, status, assignee
+ * and notification state, the notify job (closed when nothing will be sent, else given its webhook
+ * and stamped as enqueued now), and the categorize job itself. A manual category or assignee set
+ * meanwhile is kept (the SQL decides, at write time). False when another delivery finished the job first.
  */
 export const recordCategorization = async (
   db: Db,
   input: { ticketId: string; jobId: string; attempts: number; changes: TicketChanges; notifyWebhook: string | null },
   now: string,
 ): Promise<boolean> => {
+  const { category = null, categorySource = null, status, assignee = null, ...rest } = input.changes;
   const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pending(input.jobId));
-  const [, , finished] = await db.batch([
-    db.update(tickets).set({ ...input.changes, updatedAt: now }).where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
+  const classified = categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
+  const [, , , , , finished] = await db.batch([
+    insertEvent(
+      db,
+      input.ticketId,
+      { id: newId(), type: "categorized", actor: PIPELINE_ACTOR, data: sql`json_object('category', ${category}, 'source', ${categorySource})`, now },
+      and(pending(input.jobId), classified ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
+    ),
+    insertEvent(
+      db,
+      input.ticketId,
+      { id: newId(), type: "auto_resolved", actor: PIPELINE_ACTOR, data: sql`json_object('category', ${category}, 'from', ${tickets.status})`, now },
+      and(pending(input.jobId), status === "resolved" ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
+    ),
+    assignedEvent(db, input.ticketId, input.jobId, assignee, now),
+    db
+      .update(tickets)
+      .set({
+        ...rest,
+        category: sql`case when ${isManual(tickets.categorySource)} then ${tickets.category} else ${category} end`,
+        categorySource: sql`case when ${isManual(tickets.categorySource)} then 'manual' else ${categorySource} end`,
+        ...(status ? { status: sql`case when ${isManual(tickets.categorySource)} then ${tickets.status} else ${status} end` } : {}),
+        ...routedAssignee(assignee),
+        updatedAt: nextUpdatedAt(now),
+      })
+      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
     input.notifyWebhook
       ? db.update(jobs).set({ webhookUrl: input.notifyWebhook, enqueuedAt: now, updatedAt: now }).where(notifyJob)
       : db.update(jobs).set({ status: "done", updatedAt: now }).where(notifyJob),
@@ -39,18 +89,82 @@ export const recordCategorization = async (
   return finished.length > 0;
 };
 
-/** The notify job's outcome and the ticket's `notification` state, together. */
+/**
+ * The route job's outcome (routing re-run after a manual category): the assignee unless a person
+ * set one, the webhook later events of this ticket go to, an `assigned` event, and the job.
+ */
+export const recordRouting = async (
+  db: Db,
+  input: { ticketId: string; jobId: string; attempts: number; assignee: string | null; webhookUrl: string | null },
+  now: string,
+): Promise<boolean> => {
+  const [, , , finished] = await db.batch([
+    assignedEvent(db, input.ticketId, input.jobId, input.assignee, now),
+    db
+      .update(tickets)
+      .set({ ...routedAssignee(input.assignee), updatedAt: nextUpdatedAt(now) })
+      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId), sql`${tickets.assignee} is not ${input.assignee}`, sql`not ${isManual(tickets.assigneeSource)}`)),
+    // Replies and status changes follow the ticket's current route; a skipped notification stays skipped.
+    db
+      .update(jobs)
+      .set({ webhookUrl: input.webhookUrl, updatedAt: now })
+      .where(and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), sql`${jobs.webhookUrl} is not null`, pending(input.jobId))),
+    finishJob(db, input.jobId, "done", input.attempts, null, now),
+  ]);
+  return finished.length > 0;
+};
+
+/**
+ * `notification_sent` or `notification_failed`, for the first notification (no `eventId`) or for an
+ * event's; a skipped one (nothing to post) leaves no event.
+ */
+const notificationEvent = (
+  db: Db,
+  ticketId: string,
+  jobId: string,
+  outcome: "sent" | "skipped" | "failed",
+  detail: { eventId?: string; error?: string },
+  now: string,
+) =>
+  insertEvent(
+    db,
+    ticketId,
+    {
+      id: newId(),
+      type: outcome === "failed" ? "notification_failed" : "notification_sent",
+      actor: PIPELINE_ACTOR,
+      data: sql`json_object('eventId', ${detail.eventId ?? null}, 'error', ${detail.error?.slice(0, 300) ?? null})`,
+      now,
+    },
+    outcome === "skipped" ? sql`0` : pending(jobId),
+  );
+
+/** The notify job's outcome, its event and the ticket's `notification` state, together. */
 export const recordNotification = async (
   db: Db,
   input: { ticketId: string; jobId: string; attempts: number; notification: "sent" | "skipped" | "failed"; error?: string },
   now: string,
 ): Promise<boolean> => {
-  const [, finished] = await db.batch([
+  const [, , finished] = await db.batch([
+    notificationEvent(db, input.ticketId, input.jobId, input.notification, { error: input.error }, now),
     db
       .update(tickets)
-      .set({ notification: input.notification, updatedAt: now })
+      .set({ notification: input.notification, updatedAt: nextUpdatedAt(now) })
       .where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
     finishJob(db, input.jobId, input.notification === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
+  ]);
+  return finished.length > 0;
+};
+
+/** An event job's outcome: its notification event and the job (the ticket's `notification` is the first notification's). */
+export const recordEventNotification = async (
+  db: Db,
+  input: { ticketId: string; jobId: string; eventId: string; attempts: number; outcome: "sent" | "skipped" | "failed"; error?: string },
+  now: string,
+): Promise<boolean> => {
+  const [, finished] = await db.batch([
+    notificationEvent(db, input.ticketId, input.jobId, input.outcome, { eventId: input.eventId, error: input.error }, now),
+    finishJob(db, input.jobId, input.outcome === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
   ]);
   return finished.length > 0;
 };
@@ -73,19 +187,38 @@ export const recordRetry = (db: Db, jobId: string, attempts: number, error: stri
  */
 export const recordDeadLetter = async (
   db: Db,
-  input: { ticketId: string; jobId: string; kind: "categorize" | "notify"; attempts: number; error: string },
+  input: { ticketId: string; jobId: string; kind: (typeof jobs.$inferSelect)["kind"]; attempts: number; error: string },
   now: string,
 ): Promise<void> => {
   const failIfPending = (column: typeof tickets.categorization | typeof tickets.notification) =>
     sql`case when ${column} = 'pending' then 'failed' else ${column} end`;
+  // route and event jobs leave the ticket's own states alone: those belong to its first pipeline run.
   const changes =
     input.kind === "categorize"
       ? { categorization: failIfPending(tickets.categorization), notification: failIfPending(tickets.notification) }
-      : { notification: failIfPending(tickets.notification) };
+      : input.kind === "notify"
+        ? { notification: failIfPending(tickets.notification) }
+        : undefined;
   const fail = { status: "failed" as const, lastError: input.error, updatedAt: now };
+  const posting = input.kind === "notify" || input.kind === "event";
   // Statement order matters: each is guarded by the dead job still being pending, so it goes last.
   await db.batch([
-    db.update(tickets).set({ ...changes, updatedAt: now }).where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
+    insertEvent(
+      db,
+      input.ticketId,
+      {
+        id: newId(),
+        type: "notification_failed",
+        actor: PIPELINE_ACTOR,
+        data: sql`json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = ${input.jobId}), 'error', ${input.error.slice(0, 300)})`,
+        now,
+      },
+      posting ? pending(input.jobId) : sql`0`,
+    ),
+    db
+      .update(tickets)
+      .set({ ...changes, updatedAt: nextUpdatedAt(now) })
+      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId), changes ? undefined : sql`0`)),
     db
       .update(jobs)
       .set(fail)

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import { idempotencyKeys, jobs } from "./schema";
@@ -9,7 +9,7 @@ const isStale = (staleBefore: string) => or(isNull(jobs.enqueuedAt), lt(jobs.enq
 
 /**
  * One round trip for the sweeper: claims up to `limit` outbox jobs whose queue message looks
- * lost (categorize jobs pending since before `staleBefore`; notify jobs whose categorization is
+ * lost (categorize, route and event jobs pending since before `staleBefore`; notify jobs whose categorization is
  * done but which were never, or too long ago, enqueued), stamps them enqueued now and returns
  * them; and purges up to `purgeLimit` expired idempotency records.
  */
@@ -17,7 +17,8 @@ export const claimStaleJobs = async (db: Db, now: string, staleBefore: string, l
   const staleCategorize = db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.status, "pending"), eq(jobs.kind, "categorize"), isStale(staleBefore)));
+    // route and event jobs, like categorize, are sent when they are written.
+    .where(and(eq(jobs.status, "pending"), inArray(jobs.kind, ["categorize", "route", "event"]), isStale(staleBefore)));
   const staleNotify = db
     .select({ id: jobs.id })
     .from(jobs)

@@ -10,12 +10,27 @@ const timestamps = {
 
 export const PRIORITIES = ["low", "medium", "high", "urgent"] as const;
 export const TICKET_STATUSES = ["open", "in_progress", "waiting_for_customer", "resolved"] as const;
-export const CATEGORY_SOURCES = ["request", "ai", "fallback"] as const;
+export const CATEGORY_SOURCES = ["request", "ai", "fallback", "manual"] as const;
+export const ASSIGNEE_SOURCES = ["rule", "manual"] as const;
 export const CATEGORIZATION_STATES = ["pending", "done", "skipped", "failed"] as const;
 export const NOTIFICATION_STATES = ["pending", "sent", "skipped", "failed"] as const;
 export const MESSAGE_ROLES = ["customer", "agent", "bot"] as const;
 export const APPLIES_TO = ["ticket", "customer", "device", "any"] as const;
-export const JOB_KINDS = ["categorize", "notify"] as const;
+// categorize and notify: a new ticket's pipeline. route: re-run routing after a manual category.
+// event: the Slack message for one ticket event (a customer reply, a status change).
+export const JOB_KINDS = ["categorize", "notify", "route", "event"] as const;
+export const EVENT_TYPES = [
+  "created",
+  "categorized",
+  "auto_resolved",
+  "assigned",
+  "status_changed",
+  "priority_changed",
+  "category_changed",
+  "message_added",
+  "notification_sent",
+  "notification_failed",
+] as const;
 export const JOB_STATES = ["pending", "done", "failed"] as const;
 
 export const organizations = sqliteTable("organizations", {
@@ -160,6 +175,8 @@ export const tickets = sqliteTable(
     category: text("category"),
     categorySource: text("category_source", { enum: CATEGORY_SOURCES }),
     assignee: text("assignee"),
+    // rule: set by routing; manual: set through updateTicket, which routing never overrides.
+    assigneeSource: text("assignee_source", { enum: ASSIGNEE_SOURCES }),
     categorization: text("categorization", { enum: CATEGORIZATION_STATES }).notNull(),
     notification: text("notification", { enum: NOTIFICATION_STATES }).notNull().default("pending"),
     ...timestamps,
@@ -168,7 +185,29 @@ export const tickets = sqliteTable(
     index("tickets_org_created_idx").on(t.organizationId, t.createdAt, t.id),
     index("tickets_org_status_created_idx").on(t.organizationId, t.status, t.createdAt, t.id),
     index("tickets_org_customer_created_idx").on(t.organizationId, t.customerId, t.createdAt, t.id),
+    // listTickets?updatedAfter: an integration syncing changes polls with it.
+    index("tickets_org_updated_idx").on(t.organizationId, t.updatedAt),
   ],
+);
+
+/** Who changed a ticket: the API (with the key's display prefix, never the key), the pipeline, or an operator. */
+export type EventActor = { type: "api"; keyPrefix: string } | { type: "pipeline" } | { type: "operator" };
+
+// A ticket's history, written in the same D1 batch as each change it records.
+export const ticketEvents = sqliteTable(
+  "ticket_events",
+  {
+    id: text("id").primaryKey(),
+    ticketId: text("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id").notNull(),
+    type: text("type", { enum: EVENT_TYPES }).notNull(),
+    actor: text("actor", { mode: "json" }).$type<EventActor>().notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("ticket_events_ticket_created_idx").on(t.ticketId, t.createdAt, t.id)],
 );
 
 export const ticketMessages = sqliteTable(
@@ -203,10 +242,12 @@ export const jobs = sqliteTable(
     // notify only: the webhook routing chose when the ticket was categorized, so the post goes
     // where the stored assignee says even if the rules change before it is sent.
     webhookUrl: text("webhook_url"),
+    // route and event jobs: the event they act on ('' for categorize and notify, one of each per ticket).
+    eventId: text("event_id").notNull().default(""),
     ...timestamps,
   },
   (t) => [
-    uniqueIndex("jobs_ticket_kind_uq").on(t.ticketId, t.kind),
+    uniqueIndex("jobs_ticket_kind_event_uq").on(t.ticketId, t.kind, t.eventId),
     index("jobs_status_enqueued_idx").on(t.status, t.enqueuedAt),
   ],
 );
@@ -221,6 +262,8 @@ export const idempotencyKeys = sqliteTable(
     // SHA-256 of the canonical request body: same key + different body is a 422.
     requestHash: text("request_hash").notNull(),
     ticketId: text("ticket_id").notNull(),
+    // What to replay when the stored response is not just the ticket id (addMessages' messageCount).
+    response: text("response", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
   },

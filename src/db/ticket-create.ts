@@ -3,12 +3,14 @@ import { drizzle } from "drizzle-orm/d1";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
 import { categoryFor } from "./entity-categories";
-import { apiKeys, categories, customers, devices, idempotencyKeys, jobs, ticketMessages, tickets } from "./schema";
+import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
+import { inTableOrder } from "./insert-select";
+import { apiKeys, categories, customers, devices, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
+import { apiActor, eventRow } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 import { isoAfter } from "../lib/time";
 
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export type NewTicket = {
   keyHash: string;
@@ -45,6 +47,7 @@ type Values = {
   messages: string | null;
   categorizeJobId: string;
   notifyJobId: string;
+  createdEventId: string;
   idemKey: string;
   idemHash: string | null;
   now: string;
@@ -61,29 +64,14 @@ type Variant = { customer: "email" | "id" | "id+email"; device: boolean; message
 const db = drizzle({} as D1Database);
 
 /**
- * The statements of one create, in order: customer, ticket, messages, outbox rows, idempotency
- * record, then the report. Each reads the key's organization itself, so an unknown or revoked key
+ * The statements of one create, in order: customer, ticket, messages, outbox rows, the `created`
+ * event, idempotency record, then the report. Each reads the key's organization itself, so an unknown or revoked key
  * inserts nothing and the report comes back empty.
  */
 const buildStatements = ({ customer, device, messages, idempotent }: Variant) => {
   // A live idempotency record for this key means another request already owns it.
-  const keyIsFree: SQL = idempotent
-    ? not(
-        exists(
-          db
-            .select({ one: sql`1` })
-            .from(idempotencyKeys)
-            .where(
-              and(
-                eq(idempotencyKeys.organizationId, apiKeys.organizationId),
-                eq(idempotencyKeys.key, p("idemKey")),
-                gt(idempotencyKeys.expiresAt, p("now")),
-              ),
-            ),
-        ),
-      )
-    : sql`1`;
-  const authorizedAndFree = and(activeKey(p("keyHash")), keyIsFree);
+  const free: SQL = idempotent ? keyIsFree(db, apiKeys.organizationId, p("idemKey"), p("now")) : sql`1`;
+  const authorizedAndFree = and(activeKey(p("keyHash")), free);
   const deviceMatch = and(eq(devices.organizationId, apiKeys.organizationId), eq(devices.identifier, p("deviceIdentifier")));
 
   const customerMatch =
@@ -103,19 +91,21 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
         .insert(customers)
         .select(
           db
-            .select({
-              id: lit<string>("customerId", "id"),
-              organizationId: apiKeys.organizationId,
-              email: lit<string>("email", "email"),
-              emailLower: lit<string>("emailLower", "emailLower"),
-              name: lit<string>("customerName", "name"),
-              phone: sql<string | null>`null`.as("phone"),
-              address: sql<string | null>`null`.as("address"),
-              metadata: sql<Record<string, unknown>>`'{}'`.as("metadata"),
-              categories: sql<string[]>`'[]'`.as("categories"),
-              createdAt: lit<string>("now", "createdAt"),
-              updatedAt: lit<string>("now", "updatedAt"),
-            })
+            .select(
+              inTableOrder(customers, {
+                id: lit<string>("customerId", "id"),
+                organizationId: apiKeys.organizationId,
+                email: lit<string>("email", "email"),
+                emailLower: lit<string>("emailLower", "emailLower"),
+                name: lit<string>("customerName", "name"),
+                phone: sql<string | null>`null`.as("phone"),
+                address: sql<string | null>`null`.as("address"),
+                metadata: sql<Record<string, unknown>>`'{}'`.as("metadata"),
+                categories: sql<string[]>`'[]'`.as("categories"),
+                createdAt: lit<string>("now", "createdAt"),
+                updatedAt: lit<string>("now", "updatedAt"),
+              }),
+            )
             .from(apiKeys)
             // An unknown device is a 404 that must write nothing, not even the customer.
             .where(and(authorizedAndFree, device ? exists(db.select({ one: sql`1` }).from(devices).where(deviceMatch)) : undefined)),
@@ -127,23 +117,26 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
   statements.push(
     db.insert(tickets).select(
       db
-        .select({
-          id: lit<string>("ticketId", "id"),
-          organizationId: apiKeys.organizationId,
-          customerId: customers.id,
-          deviceId: devices.id,
-          title: lit<string>("title", "title"),
-          description: lit<string | null>("description", "description"),
-          priority: lit<NewTicket["priority"]>("priority", "priority"),
-          status: sql<"open">`'open'`.as("status"),
-          category: categories.name,
-          categorySource: sql<"request" | null>`case when ${categories.id} is null then null else 'request' end`.as("categorySource"),
-          assignee: sql<string | null>`null`.as("assignee"),
-          categorization: sql<"pending" | "skipped">`case when ${categories.id} is null then 'pending' else 'skipped' end`.as("categorization"),
-          notification: sql<"pending">`'pending'`.as("notification"),
-          createdAt: lit<string>("now", "createdAt"),
-          updatedAt: lit<string>("now", "updatedAt"),
-        })
+        .select(
+          inTableOrder(tickets, {
+            id: lit<string>("ticketId", "id"),
+            organizationId: apiKeys.organizationId,
+            customerId: customers.id,
+            deviceId: devices.id,
+            title: lit<string>("title", "title"),
+            description: lit<string | null>("description", "description"),
+            priority: lit<NewTicket["priority"]>("priority", "priority"),
+            status: sql<"open">`'open'`.as("status"),
+            category: categories.name,
+            categorySource: sql<"request" | null>`case when ${categories.id} is null then null else 'request' end`.as("categorySource"),
+            assignee: sql<string | null>`null`.as("assignee"),
+            assigneeSource: sql<null>`null`.as("assigneeSource"),
+            categorization: sql<"pending" | "skipped">`case when ${categories.id} is null then 'pending' else 'skipped' end`.as("categorization"),
+            notification: sql<"pending">`'pending'`.as("notification"),
+            createdAt: lit<string>("now", "createdAt"),
+            updatedAt: lit<string>("now", "updatedAt"),
+          }),
+        )
         .from(apiKeys)
         .innerJoin(customers, and(eq(customers.organizationId, apiKeys.organizationId), customerMatch))
         // Without a device nothing matches and device_id stays null; with one, an unknown device means no row.
@@ -156,51 +149,74 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
     ),
   );
 
-  const ticketExists = sql`exists (select 1 from ${tickets} where ${tickets.id} = ${p("ticketId")})`;
+  const thisTicket = eq(tickets.id, p("ticketId"));
 
   if (messages) {
     // One statement for any number of messages: json_each keeps the bound-parameter count low.
     statements.push(
-      db
-        .insert(ticketMessages)
-        .select(
-          sql`select ${p("ticketId")}, j.key, json_extract(j.value, '$.role'), json_extract(j.value, '$.content')
-              from json_each(${p("messages")}) as j where ${ticketExists}`,
-        ),
+      db.insert(ticketMessages).select(
+        db
+          .select(
+            inTableOrder(ticketMessages, {
+              ticketId: tickets.id,
+              position: sql<number>`j.key`.as("position"),
+              role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
+              content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
+            }),
+          )
+          .from(tickets)
+          .crossJoin(sql`json_each(${p("messages")}) as j`)
+          .where(thisTicket),
+      ),
     );
   }
 
   // Both outbox rows exist from the start; only categorize is sent now, notify follows it.
-  // Values follow the jobs table's column order (id … enqueued_at, webhook_url, timestamps).
+  const outboxRow = (id: keyof Values, kind: "categorize" | "notify", enqueuedAt: SQL) =>
+    db
+      .select(
+        inTableOrder(jobs, {
+          id: lit<string>(id, "id"),
+          organizationId: tickets.organizationId,
+          ticketId: tickets.id,
+          kind: sql<typeof kind>`${kind}`.as("kind"),
+          status: sql<"pending">`'pending'`.as("status"),
+          attempts: sql<number>`0`.as("attempts"),
+          lastError: sql<null>`null`.as("last_error"),
+          enqueuedAt: enqueuedAt.as("enqueued_at"),
+          webhookUrl: sql<null>`null`.as("webhook_url"),
+          eventId: sql<string>`''`.as("event_id"),
+          createdAt: lit<string>("now", "created_at"),
+          updatedAt: lit<string>("now", "updated_at"),
+        }),
+      )
+      .from(tickets)
+      .where(thisTicket);
   statements.push(
-    db.insert(jobs).select(
-      sql`select ${p("categorizeJobId")}, t.organization_id, t.id, 'categorize', 'pending', 0, null, ${p("now")}, null, ${p("now")}, ${p("now")}
-          from ${tickets} as t where t.id = ${p("ticketId")}
-          union all
-          select ${p("notifyJobId")}, t.organization_id, t.id, 'notify', 'pending', 0, null, null, null, ${p("now")}, ${p("now")}
-          from ${tickets} as t where t.id = ${p("ticketId")}`,
+    db.insert(jobs).select(outboxRow("categorizeJobId", "categorize", sql`${p("now")}`).unionAll(outboxRow("notifyJobId", "notify", sql`null`))),
+  );
+
+  // The ticket's history starts in the same transaction as the ticket.
+  statements.push(
+    db.insert(ticketEvents).select(
+      db
+        .select(
+          eventRow(
+            p("createdEventId"),
+            "created",
+            apiActor(p("keyHash")),
+            sql`json_object('priority', ${tickets.priority}, 'category', ${tickets.category}, 'deviceId', ${tickets.deviceId})`,
+            p("now"),
+          ),
+        )
+        .from(tickets)
+        .where(thisTicket),
     ),
   );
 
   if (idempotent) {
     statements.push(
-      db
-        .insert(idempotencyKeys)
-        .select(
-          sql`select t.organization_id, ${p("idemKey")}, ${p("idemHash")}, t.id, ${p("now")}, ${p("expiresAt")}
-              from ${tickets} as t where t.id = ${p("ticketId")}`,
-        )
-        .onConflictDoUpdate({
-          target: [idempotencyKeys.organizationId, idempotencyKeys.key],
-          set: {
-            requestHash: sql`excluded.request_hash`,
-            ticketId: sql`excluded.ticket_id`,
-            createdAt: sql`excluded.created_at`,
-            expiresAt: sql`excluded.expires_at`,
-          },
-          // Only an expired record may be taken over; a live one stays with its request.
-          setWhere: sql`${idempotencyKeys.expiresAt} <= excluded.created_at`,
-        }),
+      recordKey(db, { ticketId: p("ticketId"), key: p("idemKey"), requestHash: p("idemHash"), response: sql`null`, now: p("now"), expiresAt: p("expiresAt") }),
     );
   }
 
@@ -215,14 +231,7 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
       })
       .from(apiKeys)
       .leftJoin(tickets, and(eq(tickets.id, p("ticketId")), eq(tickets.organizationId, apiKeys.organizationId)))
-      .leftJoin(
-        idempotencyKeys,
-        and(
-          eq(idempotencyKeys.organizationId, apiKeys.organizationId),
-          eq(idempotencyKeys.key, p("idemKey")),
-          gt(idempotencyKeys.expiresAt, p("now")),
-        ),
-      )
+      .leftJoin(idempotencyKeys, liveRecord(apiKeys.organizationId, p("idemKey"), p("now")))
       .where(activeKey(p("keyHash")))
       .limit(1),
   );
@@ -271,6 +280,7 @@ export const createTicketBatch = async (
     messages: input.messages?.length ? JSON.stringify(input.messages) : null,
     categorizeJobId: newId(),
     notifyJobId: newId(),
+    createdEventId: newId(),
     idemKey: input.idempotency?.key ?? "",
     idemHash: input.idempotency?.requestHash ?? null,
     now,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
 import { emailPrefix } from "./customers";
@@ -15,6 +15,7 @@ export const ticketColumns = {
   category: tickets.category,
   categorySource: tickets.categorySource,
   assignee: tickets.assignee,
+  assigneeSource: tickets.assigneeSource,
   categorization: tickets.categorization,
   notification: tickets.notification,
   createdAt: tickets.createdAt,
@@ -27,7 +28,7 @@ export const ticketColumns = {
   deviceType: sql<string | null>`${devices.type}`.as("device_type"),
 };
 
-const selectTickets = (db: Db) =>
+export const selectTickets = (db: Db) =>
   db
     .select(ticketColumns)
     .from(tickets)
@@ -37,7 +38,7 @@ const selectTickets = (db: Db) =>
 type TicketRow = Awaited<ReturnType<typeof selectTickets>>[number];
 type MessageRow = Pick<typeof ticketMessages.$inferSelect, "ticketId" | "role" | "content">;
 
-const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
+export const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
   id: row.id,
   title: row.title,
   description: row.description,
@@ -46,6 +47,7 @@ const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
   category: row.category,
   categorySource: row.categorySource,
   assignee: row.assignee,
+  assigneeSource: row.assigneeSource,
   customer: { id: row.customerId, email: row.customerEmail, name: row.customerName ?? emailPrefix(row.customerEmail) },
   device: row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
   messages: messages.map(({ role, content }) => ({ role, content })),
@@ -58,10 +60,9 @@ export type TicketView = ReturnType<typeof toView>;
 
 const messageColumns = { ticketId: ticketMessages.ticketId, role: ticketMessages.role, content: ticketMessages.content };
 
-/** Key check, ticket and its messages in one batch; `undefined` organization means 401. */
-export const findTicket = async (db: Db, keyHash: string, ticketId: string) => {
-  const [auth, rows, messages] = await db.batch([
-    keyOrganization(db, keyHash),
+/** One ticket of the key's organization and its messages: two statements for a batch. */
+export const ticketStatements = (db: Db, keyHash: string, ticketId: string) =>
+  [
     selectTickets(db).where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
     db
       .select(messageColumns)
@@ -69,7 +70,11 @@ export const findTicket = async (db: Db, keyHash: string, ticketId: string) => {
       .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
       .where(and(eq(ticketMessages.ticketId, ticketId), inKeyOrg(db, tickets.organizationId, keyHash)))
       .orderBy(asc(ticketMessages.position)),
-  ]);
+  ] as const;
+
+/** Key check, ticket and its messages in one batch; `undefined` organization means 401. */
+export const findTicket = async (db: Db, keyHash: string, ticketId: string) => {
+  const [auth, rows, messages] = await db.batch([keyOrganization(db, keyHash), ...ticketStatements(db, keyHash, ticketId)]);
   const row = rows[0];
   return { authorized: auth.length > 0, ticket: row && toView(row, messages) };
 };
@@ -96,6 +101,9 @@ export type TicketFilters = {
   priority?: TicketRow["priority"];
   category?: string;
   customerId?: string;
+  assignee?: string;
+  /** Tickets changed after this instant (exclusive): what an integration syncing changes polls with. */
+  updatedAfter?: string;
 };
 
 /**
@@ -109,6 +117,8 @@ export const listTickets = async (db: Db, keyHash: string, filters: TicketFilter
     filters.priority && eq(tickets.priority, filters.priority),
     filters.customerId !== undefined ? eq(tickets.customerId, filters.customerId) : undefined,
     filters.category !== undefined ? sql`lower(${tickets.category}) = ${filters.category.trim().toLowerCase()}` : undefined,
+    filters.assignee !== undefined ? eq(tickets.assignee, filters.assignee) : undefined,
+    filters.updatedAfter !== undefined ? gt(tickets.updatedAt, filters.updatedAfter) : undefined,
     after &&
       or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
   ];

@@ -15,7 +15,8 @@ import { routeTicket } from "./routing";
  */
 export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
   const category = choice.category?.toLowerCase();
-  const autoResolve = ctx.categories.some((c) => c.nameLower === category && c.active && c.autoResolve);
+  // A category chosen by hand never auto-resolves: a person decided this ticket needs handling.
+  const autoResolve = choice.source !== "manual" && ctx.categories.some((c) => c.nameLower === category && c.active && c.autoResolve);
   const route = routeTicket(ctx, choice.category);
   // Where the notification goes, decided now with the assignee; null: nothing to send.
   const notifyWebhook = autoResolve ? null : route.webhookUrl;
@@ -43,7 +44,7 @@ export const runCategorize = async (
   attempt: number,
   opts: { useAi: boolean } = { useAi: true },
 ): Promise<JobOutcome> => {
-  const ctx = await loadJobContext(deps.db, message.ticketId);
+  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.categorizeJob;
   if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
   // A sweeper re-send starts a fresh message at attempt 1; the outbox row remembers earlier ones.

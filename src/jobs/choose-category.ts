@@ -37,6 +37,8 @@ export const chooseCategory = async (deps: PipelineDeps, ctx: JobContext, attemp
   if (ticket.categorization === "skipped" && ticket.category) {
     return { kind: "chosen", category: ticket.category, source: "request" };
   }
+  // Set by hand through updateTicket (even while this job was pending): no classifier overrides it.
+  if (ticket.categorySource === "manual") return { kind: "chosen", category: ticket.category, source: "manual" };
   const options = aiCandidates(ctx);
   if (options.length === 0) return { kind: "chosen", category: null, source: null };
   const text = { title: ticket.title, description: ticket.description, messages: ctx.messages };

@@ -6,12 +6,23 @@ import { runCategorize } from "./categorize";
 import { isDeadLetterQueue, runDeadLetter } from "./dead-letter";
 import { pipelineDeps, type PipelineDeps } from "./deps";
 import { jobMessageSchema, type JobMessage } from "./messages";
+import { runEventNotify } from "./event-notify";
 import { runNotify } from "./notify";
+import { runRoute } from "./route";
 import type { JobOutcome } from "./outcome";
 
 const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> => {
   if (deadLetter) return runDeadLetter(deps, job, attempt);
-  return job.kind === "categorize" ? runCategorize(deps, job, attempt) : runNotify(deps, job, attempt);
+  switch (job.kind) {
+    case "categorize":
+      return runCategorize(deps, job, attempt);
+    case "notify":
+      return runNotify(deps, job, attempt);
+    case "route":
+      return runRoute(deps, job, attempt);
+    case "event":
+      return runEventNotify(deps, job, attempt);
+  }
 };
 
 const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, deadLetter: boolean) => {

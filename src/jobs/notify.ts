@@ -20,7 +20,7 @@ import { ACK, type JobOutcome } from "./outcome";
  * lose the notification for good on the same crash.
  */
 export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
-  const ctx = await loadJobContext(deps.db, message.ticketId);
+  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.notifyJob;
   if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
   const attempts = Math.max(attempt, job.attempts + 1);

@@ -43,6 +43,7 @@ describe("getTicket", () => {
         category: null,
         categorySource: null,
         assignee: null,
+        assigneeSource: null,
         // A customer created by a ticket is named by its email prefix, as Telemetron does.
         customer: { id: expect.any(String), email: "Pat@Example.com", name: "Pat" },
         device: null,

@@ -81,7 +81,9 @@ ticketsApi.openapi(listTicketsRoute, async (c) => {
     throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
   }
   const { db, done } = d1Session(c, "first-unconstrained");
-  const page = await listTickets(db, c.get("keyHash"), filters, limit, after);
+  // Stored timestamps are toISOString() strings; compare the same instant in the same form.
+  const updatedAfter = filters.updatedAfter && new Date(filters.updatedAfter).toISOString();
+  const page = await listTickets(db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after);
   done();
   if (!page.authorized) throw invalidApiKey();
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import {
+  ASSIGNEE_SOURCES,
   CATEGORIZATION_STATES,
   CATEGORY_SOURCES,
   MESSAGE_ROLES,
@@ -68,6 +69,7 @@ export const ticketSchema = z
     category: z.string().nullable(),
     categorySource: z.enum(CATEGORY_SOURCES).nullable(),
     assignee: z.string().nullable(),
+    assigneeSource: z.enum(ASSIGNEE_SOURCES).nullable().openapi({ description: "rule: set by a routing rule; manual: set through updateTicket (routing never overrides it)." }),
     customer: z.object({ id: z.string(), email: z.string(), name: z.string() }),
     device: z.object({ id: z.string(), identifier: z.string(), type: z.string().nullable() }).nullable(),
     messages: z.array(messageSchema),
@@ -93,6 +95,11 @@ export const listTicketsQuery = z.object({
   category: z.string().max(LIMITS.category).optional(),
   priority: z.enum(PRIORITIES).optional(),
   customerId: z.string().max(64).optional(),
+  assignee: z.string().max(200).optional().openapi({ description: "Exact assignee, e.g. @billing-team." }),
+  updatedAfter: z.iso.datetime({ offset: true }).optional().openapi({
+    description: "Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes.",
+    example: "2026-11-29T10:00:00.000Z",
+  }),
 });
 
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;

@@ -1,0 +1,65 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { idempotencyHeader } from "../../http/idempotency";
+import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
+import {
+  addMessagesBody,
+  addMessagesResponse,
+  ticketEventsParams,
+  ticketEventsQuery,
+  ticketEventsResponse,
+  updateTicketBody,
+  updateTicketResponse,
+} from "./schemas";
+
+const tags = ["Ticket lifecycle"];
+
+export const updateTicketRoute = createRoute({
+  method: "post",
+  path: "/api/ext-v1/ticket/updateTicket",
+  tags,
+  summary: "Change a ticket's status, priority, assignee or category (extension)",
+  description:
+    "Send only what changes. Each change is recorded as an event; a status change is posted to Slack. With " +
+    "`expectedUpdatedAt`, a ticket changed since is a 409 and nothing is written.",
+  security,
+  request: {
+    body: jsonBody(updateTicketBody, {
+      take: { summary: "An agent takes the ticket", value: { ticketId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b", status: "in_progress", assignee: "@jane" } },
+    }),
+    headers: z.object(bookmarkHeader),
+  },
+  responses: {
+    200: { ...jsonContent(updateTicketResponse, "The ticket as it now is"), headers: bookmarkResponseHeader },
+    ...errorResponses(400, 401, 404, 409, 413, 415, 429, 500),
+  },
+});
+
+export const addMessagesRoute = createRoute({
+  method: "post",
+  path: "/api/ext-v1/ticket/addMessages",
+  tags,
+  summary: "Append messages to a ticket (extension)",
+  description:
+    "Appends 1..100 messages after the existing ones, in order (a ticket holds at most 1,000). A `customer` message " +
+    "reopens a `resolved` or `waiting_for_customer` ticket and is posted to Slack. `Idempotency-Key` works as on createTicket.",
+  security,
+  request: { body: jsonBody(addMessagesBody), headers: z.object({ ...idempotencyHeader, ...bookmarkHeader }) },
+  responses: {
+    200: { ...jsonContent(addMessagesResponse, "Appended (or an idempotent replay)"), headers: bookmarkResponseHeader },
+    ...errorResponses(400, 401, 404, 413, 415, 422, 429, 500),
+  },
+});
+
+export const ticketEventsRoute = createRoute({
+  method: "get",
+  path: "/api/ext-v1/ticket/getTicketEvents/{ticketId}",
+  tags,
+  summary: "A ticket's history, oldest first (extension)",
+  security,
+  request: { params: ticketEventsParams, query: ticketEventsQuery, headers: z.object(bookmarkHeader) },
+  responses: {
+    200: { ...jsonContent(ticketEventsResponse, "A page of events"), headers: bookmarkResponseHeader },
+    ...errorResponses(400, 401, 404, 429, 500),
+  },
+});

@@ -1,0 +1,57 @@
+import { and, eq, exists, gt, not, sql, type Placeholder, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { drizzle } from "drizzle-orm/d1";
+import { inTableOrder } from "./insert-select";
+import { idempotencyKeys, tickets } from "./schema";
+
+type Db = ReturnType<typeof drizzle>;
+type Value = string | Placeholder;
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The organization's live (unexpired) record for `key`: the join condition of a write's report. */
+export const liveRecord = (organizationId: SQLiteColumn, key: Value, now: Value): SQL =>
+  and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key), gt(idempotencyKeys.expiresAt, now))!;
+
+/** No live record holds `key`: part of the guard of every statement of an idempotent write. */
+export const keyIsFree = (db: Db, organizationId: SQLiteColumn, key: Value, now: Value): SQL =>
+  not(exists(db.select({ one: sql`1` }).from(idempotencyKeys).where(liveRecord(organizationId, key, now))));
+
+/**
+ * Records `key` for the ticket `ticketId` in the same batch as the write it guards, with what a
+ * replay answers (`response`, beyond the ticket id). Only an expired record may be taken over; a
+ * live one stays with its request, and the write's report then shows whose it is.
+ */
+export const recordKey = (
+  db: Db,
+  r: { ticketId: Value; key: Value; requestHash: Value; response: SQL; now: Value; expiresAt: Value },
+) =>
+  db
+    .insert(idempotencyKeys)
+    .select(
+      db
+        .select(
+          inTableOrder(idempotencyKeys, {
+            organizationId: tickets.organizationId,
+            key: sql<string>`${r.key}`.as("key"),
+            requestHash: sql<string>`${r.requestHash}`.as("request_hash"),
+            ticketId: tickets.id,
+            response: r.response.as("response"),
+            createdAt: sql<string>`${r.now}`.as("created_at"),
+            expiresAt: sql<string>`${r.expiresAt}`.as("expires_at"),
+          }),
+        )
+        .from(tickets)
+        .where(eq(tickets.id, r.ticketId)),
+    )
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.organizationId, idempotencyKeys.key],
+      set: {
+        requestHash: sql`excluded.request_hash`,
+        ticketId: sql`excluded.ticket_id`,
+        response: sql`excluded.response`,
+        createdAt: sql`excluded.created_at`,
+        expiresAt: sql`excluded.expires_at`,
+      },
+      setWhere: sql`${idempotencyKeys.expiresAt} <= excluded.created_at`,
+    });

@@ -1,0 +1,239 @@
+import { and, eq, fillPlaceholders, inArray, ne, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { activeKey } from "./auth";
+import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
+import { inTableOrder } from "./insert-select";
+import { apiKeys, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
+import { nextUpdatedAt, qualified } from "./sql";
+import { apiActor, insertEvent } from "./ticket-events";
+import type { JobMessage } from "../jobs/messages";
+import { newId } from "../lib/ids";
+import { isoAfter } from "../lib/time";
+
+/** A ticket holds at most this many messages: getTicket returns them all, and D1 caps one result at 50 MB. */
+export const MAX_TICKET_MESSAGES = 1_000;
+
+type Values = {
+  keyHash: string;
+  ticketId: string;
+  messages: string;
+  count: number;
+  hasCustomer: number;
+  eventId: string;
+  reopenEventId: string;
+  jobId: string;
+  idemKey: string;
+  idemHash: string | null;
+  now: string;
+  expiresAt: string;
+};
+
+const p = (name: keyof Values) => sql.placeholder(name);
+
+// Only used to render SQL text; it never runs a query.
+const db = drizzle({} as D1Database);
+
+const messageCount = sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`;
+
+/**
+ * The statements of one addMessages, in order. Every write is guarded by: the key is live, the
+ * ticket is its organization's, the key's Idempotency-Key is free, and the messages fit under the
+ * cap. Events go first so they can read the ticket as it was (which status a reply reopened).
+ */
+const buildStatements = (idempotent: boolean) => {
+  const inKeyOrganization = inArray(tickets.organizationId, db.select({ id: apiKeys.organizationId }).from(apiKeys).where(activeKey(p("keyHash"))));
+  const guard = and(
+    eq(tickets.id, p("ticketId")),
+    inKeyOrganization,
+    idempotent ? keyIsFree(db, tickets.organizationId, p("idemKey"), p("now")) : undefined,
+    sql`${messageCount} + ${p("count")} <= ${MAX_TICKET_MESSAGES}`,
+  )!;
+  const reopens = and(guard, sql`${p("hasCustomer")} = 1`, inArray(tickets.status, ["resolved", "waiting_for_customer"]))!;
+  const actor = apiActor(p("keyHash"));
+
+  const statements: { toSQL(): { sql: string; params: unknown[] } }[] = [
+    insertEvent(
+      db,
+      p("ticketId"),
+      {
+        id: p("eventId"),
+        type: "message_added",
+        actor,
+        data: sql`json_object('count', ${p("count")}, 'fromPosition', ${messageCount},
+          'reopenedFrom', case when ${reopens} then ${tickets.status} end)`,
+        now: p("now"),
+      },
+      guard,
+    ),
+    // A customer's reply reopens a ticket that was resolved or waiting for them.
+    insertEvent(
+      db,
+      p("ticketId"),
+      {
+        id: p("reopenEventId"),
+        type: "status_changed",
+        actor,
+        data: sql`json_object('from', ${tickets.status}, 'to', 'open', 'reason', 'customer_reply')`,
+        now: p("now"),
+      },
+      reopens,
+    ),
+    db
+      .update(tickets)
+      .set({
+        status: sql`case when ${reopens} then 'open' else ${tickets.status} end`,
+        updatedAt: nextUpdatedAt(p("now")),
+      })
+      .where(guard),
+    // After the existing messages, in order; the positions are read and written in one transaction.
+    db.insert(ticketMessages).select(
+      db
+        .select(
+          inTableOrder(ticketMessages, {
+            ticketId: tickets.id,
+            position: sql<number>`(select coalesce(max(m.position), -1) + 1 from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)}) + j.key`.as("position"),
+            role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
+            content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
+          }),
+        )
+        .from(tickets)
+        .crossJoin(sql`json_each(${p("messages")}) as j`)
+        // The event row exists exactly when the guard held before the update touched the ticket.
+        .where(and(eq(tickets.id, p("ticketId")), sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`)),
+    ),
+    // The reply reaches Slack unless the ticket's first notification was skipped.
+    db
+      .insert(jobs)
+      .select(
+        db
+          .select(
+            inTableOrder(jobs, {
+              id: sql<string>`${p("jobId")}`.as("id"),
+              organizationId: tickets.organizationId,
+              ticketId: tickets.id,
+              kind: sql<"event">`'event'`.as("kind"),
+              status: sql<"pending">`'pending'`.as("status"),
+              attempts: sql<number>`0`.as("attempts"),
+              lastError: sql<null>`null`.as("last_error"),
+              enqueuedAt: sql<string>`${p("now")}`.as("enqueued_at"),
+              webhookUrl: sql<null>`null`.as("webhook_url"),
+              eventId: ticketEvents.id,
+              createdAt: sql<string>`${p("now")}`.as("created_at"),
+              updatedAt: sql<string>`${p("now")}`.as("updated_at"),
+            }),
+          )
+          .from(ticketEvents)
+          .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+          .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`, ne(tickets.notification, "skipped"))),
+      )
+      .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
+  ];
+  if (idempotent) {
+    statements.push(
+      recordKey(db, {
+        ticketId: p("ticketId"),
+        key: p("idemKey"),
+        requestHash: p("idemHash"),
+        // Recorded only if this request added the messages (its event exists).
+        response: sql`case when exists (select 1 from ticket_events as e where e.id = ${p("eventId")})
+          then json_object('messageCount', ${messageCount}) end`,
+        now: p("now"),
+        expiresAt: p("expiresAt"),
+      }),
+    );
+  }
+  // The report: the key's organization, the ticket's message count, whether this request added
+  // messages, and a live record of its Idempotency-Key.
+  statements.push(
+    db
+      .select({
+        organizationId: sql<string>`${apiKeys.organizationId}`.as("organizationId"),
+        ticketFound: sql<number>`${tickets.id} is not null`.as("ticketFound"),
+        messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`.as("messageCount"),
+        added: sql<number>`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`.as("added"),
+        idemTicketId: sql<string | null>`${idempotencyKeys.ticketId}`.as("idemTicketId"),
+        idemRequestHash: sql<string | null>`${idempotencyKeys.requestHash}`.as("idemRequestHash"),
+        idemResponse: sql<string | null>`${idempotencyKeys.response}`.as("idemResponse"),
+      })
+      .from(apiKeys)
+      .leftJoin(tickets, and(eq(tickets.id, p("ticketId")), eq(tickets.organizationId, apiKeys.organizationId)))
+      .leftJoin(idempotencyKeys, liveRecord(apiKeys.organizationId, p("idemKey"), p("now")))
+      .where(activeKey(p("keyHash")))
+      .limit(1),
+  );
+  return statements.map((s) => s.toSQL());
+};
+
+// Rendered once per isolate and variant, like createTicket's.
+const plans = new Map<boolean, ReturnType<typeof buildStatements>>();
+const planFor = (idempotent: boolean) => {
+  let plan = plans.get(idempotent);
+  if (!plan) plans.set(idempotent, (plan = buildStatements(idempotent)));
+  return plan;
+};
+
+type Report = {
+  organizationId: string;
+  ticketFound: number;
+  messageCount: number;
+  added: number;
+  idemTicketId: string | null;
+  idemRequestHash: string | null;
+  idemResponse: string | null;
+};
+
+export type AddMessagesOutcome =
+  | { kind: "unauthorized" }
+  | { kind: "not_found" }
+  | { kind: "too_many"; messageCount: number }
+  | { kind: "added"; messageCount: number; jobs: JobMessage[] }
+  | { kind: "replay"; sameRequest: boolean; ticketId: string; messageCount: number | undefined };
+
+/**
+ * addMessages as one D1 batch (one round trip, one transaction): the `message_added` event (and a
+ * reopening `status_changed`), the ticket's status and `updated_at`, the messages after the
+ * existing ones, the Slack job for a customer reply, the Idempotency-Key record, and a report.
+ */
+export const addMessagesBatch = async (
+  d1: D1Database | D1DatabaseSession,
+  input: {
+    keyHash: string;
+    ticketId: string;
+    messages: { role: string; content: string }[];
+    idempotency?: { key: string; requestHash: string };
+  },
+  now: string,
+): Promise<AddMessagesOutcome> => {
+  const values: Values = {
+    keyHash: input.keyHash,
+    ticketId: input.ticketId,
+    messages: JSON.stringify(input.messages),
+    count: input.messages.length,
+    hasCustomer: input.messages.some((m) => m.role === "customer") ? 1 : 0,
+    eventId: newId(),
+    reopenEventId: newId(),
+    jobId: newId(),
+    idemKey: input.idempotency?.key ?? "",
+    idemHash: input.idempotency?.requestHash ?? null,
+    now,
+    expiresAt: isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now)),
+  };
+  const plan = planFor(input.idempotency !== undefined);
+  const results = await d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
+  const report = results.at(-1)?.results[0] as Report | undefined;
+  const queued = (results[4]?.results ?? []) as JobMessage[];
+
+  if (!report) return { kind: "unauthorized" };
+  if (report.added) return { kind: "added", messageCount: report.messageCount, jobs: queued };
+  if (input.idempotency && report.idemTicketId) {
+    const response = report.idemResponse ? (JSON.parse(report.idemResponse) as { messageCount?: number }) : {};
+    return {
+      kind: "replay",
+      sameRequest: report.idemRequestHash === input.idempotency.requestHash,
+      ticketId: report.idemTicketId,
+      messageCount: response.messageCount,
+    };
+  }
+  if (!report.ticketFound) return { kind: "not_found" };
+  return { kind: "too_many", messageCount: report.messageCount };
+};

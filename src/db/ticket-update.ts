@@ -1,0 +1,162 @@
+import { and, eq, ne, or, isNull, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client";
+import { inKeyOrg, keyOrganization } from "./auth";
+import { inTableOrder } from "./insert-select";
+import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } from "./schema";
+import { nextUpdatedAt, qualified } from "./sql";
+import { apiActor, insertEvent } from "./ticket-events";
+import { ticketStatements, toView, type TicketView } from "./ticket-queries";
+import type { JobMessage } from "../jobs/messages";
+import { newId } from "../lib/ids";
+
+export type TicketChange = {
+  status?: (typeof TICKET_STATUSES)[number];
+  priority?: (typeof PRIORITIES)[number];
+  assignee?: string | null;
+  category?: string | null;
+};
+
+export type UpdateOutcome =
+  | { kind: "unauthorized" }
+  | { kind: "not_found" }
+  | { kind: "conflict"; updatedAt: string }
+  | { kind: "unknown_category" }
+  | { kind: "updated"; ticket: TicketView; jobs: JobMessage[] };
+
+/** The canonical name of the active ticket category the request named (case-insensitive), or null. */
+const canonicalCategory = (nameLower: string) =>
+  sql`(select c.name from categories as c where c.organization_id = ${qualified(tickets.organizationId)}
+    and c.name_lower = ${nameLower} and c.active = 1 and c.applies_to in ('ticket', 'any'))`;
+
+/** An outbox job for the event `eventId` if its event row was written and `when` holds for the ticket now. */
+const jobForEvent = (db: Db, id: string, kind: "route" | "event", eventId: string, now: string, when: SQL) =>
+  db
+    .insert(jobs)
+    .select(
+      db
+        .select(
+          inTableOrder(jobs, {
+            id: sql<string>`${id}`.as("id"),
+            organizationId: tickets.organizationId,
+            ticketId: tickets.id,
+            kind: sql<typeof kind>`${kind}`.as("kind"),
+            status: sql<"pending">`'pending'`.as("status"),
+            attempts: sql<number>`0`.as("attempts"),
+            lastError: sql<null>`null`.as("last_error"),
+            enqueuedAt: sql<string>`${now}`.as("enqueued_at"),
+            webhookUrl: sql<null>`null`.as("webhook_url"),
+            eventId: ticketEvents.id,
+            createdAt: sql<string>`${now}`.as("created_at"),
+            updatedAt: sql<string>`${now}`.as("updated_at"),
+          }),
+        )
+        .from(ticketEvents)
+        .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+        .where(and(eq(ticketEvents.id, eventId), when)),
+    )
+    .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId });
+
+/**
+ * updateTicket as one D1 batch: key check; one event per field that really changes (written first,
+ * so each can say what the value was); the update; the jobs the change calls for; the ticket as it
+ * now is. Every statement carries the same guard: the ticket is the key's organization's, it has not
+ * changed since `expectedUpdatedAt` (when given), and a named category is an active ticket category.
+ * So of two agents updating from one version, exactly one wins; the other gets a 409.
+ *
+ * A manual assignee (`assigneeSource: "manual"`) is never overridden by routing; `null` clears it and
+ * lets routing assign again. A manual category is never overridden by a classifier, never
+ * auto-resolves, and re-runs routing on the queue (a `route` job) unless the assignee is manual or
+ * categorization is still pending (the categorize job routes with the manual category then). A status
+ * change is posted to Slack (an `event` job) unless the ticket's first notification was skipped.
+ */
+export const updateTicket = async (
+  db: Db,
+  keyHash: string,
+  ticketId: string,
+  change: TicketChange,
+  expectedUpdatedAt: string | undefined,
+  now: string,
+): Promise<UpdateOutcome> => {
+  const categoryLower = typeof change.category === "string" ? change.category.trim().toLowerCase() : undefined;
+  const newCategory = categoryLower === undefined ? sql`null` : canonicalCategory(categoryLower);
+  const guard = and(
+    eq(tickets.id, ticketId),
+    inKeyOrg(db, tickets.organizationId, keyHash),
+    expectedUpdatedAt !== undefined ? eq(tickets.updatedAt, expectedUpdatedAt) : undefined,
+    categoryLower !== undefined ? sql`${newCategory} is not null` : undefined,
+  );
+  const actor = apiActor(keyHash);
+  const ids = { status: newId(), priority: newId(), assignee: newId(), category: newId(), eventJob: newId(), routeJob: newId() };
+  const fromTo = (column: SQL, to: SQL | string | null, extra = sql``) => sql`json_object('from', ${column}, 'to', ${to}${extra})`;
+
+  // One statement per field, always (a field not in the request guards itself out with `0`), so the
+  // batch has one shape and its results keep their types.
+  const onlyIf = (requested: boolean, changed: SQL) => (requested ? and(guard, changed) : sql`0`);
+  const events = [
+    insertEvent(
+      db,
+      ticketId,
+      { id: ids.status, type: "status_changed", actor, data: fromTo(sql`${tickets.status}`, change.status ?? null), now },
+      onlyIf(change.status !== undefined, ne(tickets.status, change.status ?? "open")),
+    ),
+    insertEvent(
+      db,
+      ticketId,
+      { id: ids.priority, type: "priority_changed", actor, data: fromTo(sql`${tickets.priority}`, change.priority ?? null), now },
+      onlyIf(change.priority !== undefined, ne(tickets.priority, change.priority ?? "medium")),
+    ),
+    insertEvent(
+      db,
+      ticketId,
+      { id: ids.assignee, type: "assigned", actor, data: fromTo(sql`${tickets.assignee}`, change.assignee ?? null, sql`, 'source', 'manual'`), now },
+      onlyIf(change.assignee !== undefined, sql`${tickets.assignee} is not ${change.assignee ?? null}`),
+    ),
+    insertEvent(
+      db,
+      ticketId,
+      { id: ids.category, type: "category_changed", actor, data: fromTo(sql`${tickets.category}`, newCategory, sql`, 'source', 'manual'`), now },
+      onlyIf(change.category !== undefined, sql`${tickets.category} is not ${newCategory}`),
+    ),
+  ] as const;
+
+  const update = db
+    .update(tickets)
+    .set({
+      status: change.status,
+      priority: change.priority,
+      ...(change.assignee !== undefined ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) } : {}),
+      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const } : {}),
+      updatedAt: nextUpdatedAt(now),
+    })
+    .where(guard)
+    .returning({ id: tickets.id });
+
+  const followUps = [
+    // A status change reaches Slack unless the ticket's first notification was skipped (no webhook applies, or auto-resolved).
+    jobForEvent(db, ids.eventJob, "event", ids.status, now, ne(tickets.notification, "skipped")),
+    jobForEvent(
+      db,
+      ids.routeJob,
+      "route",
+      ids.category,
+      now,
+      and(or(isNull(tickets.assigneeSource), ne(tickets.assigneeSource, "manual")), ne(tickets.categorization, "pending"))!,
+    ),
+  ] as const;
+
+  const [auth, , , , , updated, eventJob, routeJob, rows, messages] = await db.batch([
+    keyOrganization(db, keyHash),
+    ...events,
+    update,
+    ...followUps,
+    ...ticketStatements(db, keyHash, ticketId),
+  ]);
+  if (auth.length === 0) return { kind: "unauthorized" };
+  const row = rows[0];
+  if (!row) return { kind: "not_found" };
+  if (updated.length === 0) {
+    if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) return { kind: "conflict", updatedAt: row.updatedAt };
+    return { kind: "unknown_category" };
+  }
+  return { kind: "updated", ticket: toView(row, messages), jobs: [...eventJob, ...routeJob] };
+};

@@ -1,0 +1,63 @@
+import { loadJobContext } from "../db/job-context";
+import { recordEventNotification } from "../db/job-outcomes";
+import { nowIso } from "../lib/time";
+import { isAllowedWebhook } from "../slack/allowed-origins";
+import { eventMessage, type EventNotice } from "../slack/event-message";
+import { postWebhook } from "../slack/webhook";
+import { backoffSeconds, clampDelay } from "./backoff";
+import type { PipelineDeps } from "./deps";
+import type { JobMessage } from "./messages";
+import { ACK, type JobOutcome } from "./outcome";
+
+type Event = NonNullable<NonNullable<Awaited<ReturnType<typeof loadJobContext>>>["event"]>;
+
+/** What the message says about the event; undefined for an event that posts nothing. */
+const noticeOf = (event: Event, reply: string | null): EventNotice | undefined => {
+  const data = event.data as { from?: string; to?: string; count?: number; reopenedFrom?: string | null };
+  if (event.type === "message_added") return { kind: "reply", count: data.count ?? 1, reply, reopenedFrom: data.reopenedFrom ?? null };
+  if (event.type === "status_changed") {
+    const by = event.actor.type === "api" ? `API key ${event.actor.keyPrefix}…` : event.actor.type;
+    return { kind: "status", from: data.from ?? "?", to: data.to ?? "?", by };
+  }
+  return undefined;
+};
+
+/**
+ * The event job: posts one ticket event (a customer reply, a status change) to the webhook that
+ * routing chose for the ticket, which the notify job holds (the matched rule's, else the
+ * organization's). Same escaping, retry and dead-letter handling as the first notification, and the
+ * same at-least-once window: redelivery after a 2xx whose outcome was stored posts nothing.
+ */
+export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
+  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
+  const job = ctx?.job;
+  if (!ctx || !job || job.kind !== "event" || job.status !== "pending") return ACK;
+  const attempts = Math.max(attempt, job.attempts + 1);
+  // The first notification decides the webhook; until categorization has, wait for it.
+  if (ctx.categorizeJob?.status === "pending") {
+    return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: "waiting for the ticket's first notification" };
+  }
+  const finish = (outcome: "sent" | "skipped" | "failed", error?: string) =>
+    recordEventNotification(deps.db, { ticketId: ctx.ticket.id, jobId: job.id, eventId: job.eventId, attempts, outcome, error }, nowIso()).then(() => ACK);
+
+  const notice = ctx.event && noticeOf(ctx.event, ctx.reply);
+  const webhookUrl = ctx.notifyJob?.webhookUrl;
+  // Nothing goes out for a ticket whose first notification was skipped (no webhook applies, or auto-resolved).
+  if (!notice || !webhookUrl || ctx.ticket.notification === "skipped") return finish("skipped");
+  if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins)) return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
+
+  const result = await postWebhook(webhookUrl, eventMessage(ctx.ticket, notice));
+  switch (result.kind) {
+    case "sent":
+      return finish("sent");
+    case "failed":
+      return finish("failed", result.error);
+    case "retry":
+      return {
+        kind: "retry",
+        attempts,
+        delaySeconds: result.retryAfterSeconds !== undefined ? clampDelay(result.retryAfterSeconds) : backoffSeconds(attempts),
+        error: result.error,
+      };
+  }
+};

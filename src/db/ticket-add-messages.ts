@@ -126,7 +126,7 @@ const buildStatements = (idempotent: boolean) => {
           .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
           .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`, ne(tickets.notification, "skipped"))),
       )
-      .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
+      .returning({ id: jobs.id, ticketId: jobs.ticketId }),
   ];
   if (idempotent) {
     statements.push(
@@ -221,7 +221,10 @@ export const addMessagesBatch = async (
   const plan = planFor(input.idempotency !== undefined);
   const results = await d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
   const report = results.at(-1)?.results[0] as Report | undefined;
-  const queued = (results[4]?.results ?? []) as JobMessage[];
+  // Raw D1 rows carry the table's column names (the plan bypasses Drizzle's result mapping).
+  const queued = ((results[4]?.results ?? []) as { id: string; ticket_id: string }[]).map(
+    (r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id }),
+  );
 
   if (!report) return { kind: "unauthorized" };
   if (report.added) return { kind: "added", messageCount: report.messageCount, jobs: queued };

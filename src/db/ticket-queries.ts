@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
 import { emailPrefix } from "./customers";
 import { customers, devices, ticketMessages, tickets } from "./schema";
+import { qualified } from "./sql";
 
 // Inside db.batch D1 returns rows as objects, so two selected columns with one name (tickets.id,
 // customers.id) would collide and shift every value after them: joined columns get unique aliases.
@@ -38,7 +39,8 @@ export const selectTickets = (db: Db) =>
 type TicketRow = Awaited<ReturnType<typeof selectTickets>>[number];
 type MessageRow = Pick<typeof ticketMessages.$inferSelect, "ticketId" | "role" | "content">;
 
-export const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
+/** A ticket as the API shows it, without its messages (see `toView` and `toListedView`). */
+const toBaseView = (row: TicketRow) => ({
   id: row.id,
   title: row.title,
   description: row.description,
@@ -50,10 +52,15 @@ export const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
   assigneeSource: row.assigneeSource,
   customer: { id: row.customerId, email: row.customerEmail, name: row.customerName ?? emailPrefix(row.customerEmail) },
   device: row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
-  messages: messages.map(({ role, content }) => ({ role, content })),
   processing: { categorization: row.categorization, notification: row.notification },
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
+});
+
+/** The full ticket, messages included (getTicket, updateTicket). */
+export const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
+  ...toBaseView(row),
+  messages: messages.map(({ role, content }) => ({ role, content })),
 });
 
 export type TicketView = ReturnType<typeof toView>;
@@ -107,6 +114,20 @@ export type TicketFilters = {
 };
 
 /**
+ * The ticket's category is `name`, case-insensitively. SQLite's lower() folds ASCII only, so the
+ * comparison goes through the categories' `name_lower`, lower-cased in the worker (Unicode-aware):
+ * `Ärger` finds tickets in `ärger`. The exact name still matches a category since deleted.
+ */
+const categoryIs = (name: string) =>
+  or(
+    eq(tickets.category, name.trim()),
+    inArray(
+      tickets.category,
+      sql`(select c.name from categories as c where c.organization_id = ${qualified(tickets.organizationId)} and c.name_lower = ${name.trim().toLowerCase()})`,
+    ),
+  );
+
+/**
  * Newest first, keyset-paginated on (created_at, id): a page never skips or repeats a ticket
  * however many are created meanwhile. Fetches one extra row to know whether a next page exists.
  */
@@ -116,34 +137,30 @@ export const listTickets = async (db: Db, keyHash: string, filters: TicketFilter
     filters.status && eq(tickets.status, filters.status),
     filters.priority && eq(tickets.priority, filters.priority),
     filters.customerId !== undefined ? eq(tickets.customerId, filters.customerId) : undefined,
-    filters.category !== undefined ? sql`lower(${tickets.category}) = ${filters.category.trim().toLowerCase()}` : undefined,
+    filters.category !== undefined ? categoryIs(filters.category) : undefined,
     filters.assignee !== undefined ? eq(tickets.assignee, filters.assignee) : undefined,
     filters.updatedAfter !== undefined ? gt(tickets.updatedAt, filters.updatedAfter) : undefined,
     after &&
       or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
   ];
-  const page = selectTickets(db)
+  // Listed tickets carry their message count, not their messages: a page of 100 tickets stays a
+  // few MB whatever they hold (D1 caps one result at 50 MB, a Worker has 128 MB;
+  // https://developers.cloudflare.com/d1/platform/limits/).
+  const page = db
+    .select({ ...ticketColumns, messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`.as("message_count") })
+    .from(tickets)
+    .innerJoin(customers, eq(customers.id, tickets.customerId))
+    .leftJoin(devices, eq(devices.id, tickets.deviceId))
     .where(and(...conditions))
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
     .limit(limit + 1);
-  // Messages of exactly the tickets on this page, in the same round trip.
-  const pageIds = db.select({ id: sql`p.id` }).from(sql`(${page}) as p`);
-  const [auth, rows, messages] = await db.batch([
-    keyOrganization(db, keyHash),
-    page,
-    db
-      .select(messageColumns)
-      .from(ticketMessages)
-      .where(sql`${ticketMessages.ticketId} in ${pageIds}`)
-      .orderBy(asc(ticketMessages.ticketId), asc(ticketMessages.position)),
-  ]);
+  const [auth, rows] = await db.batch([keyOrganization(db, keyHash), page]);
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows.at(-1);
-  const byTicket = Map.groupBy(messages, (m) => m.ticketId);
   return {
     authorized: auth.length > 0,
-    tickets: pageRows.map((r) => toView(r, byTicket.get(r.id))),
+    tickets: pageRows.map(({ messageCount, ...row }) => ({ ...toBaseView(row), messageCount })),
     nextCursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
   };
 };

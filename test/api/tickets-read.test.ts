@@ -113,16 +113,48 @@ describe("listTickets", () => {
     expect(await ids("")).toEqual([bug, billing]);
   });
 
-  it("includes each ticket's messages", async () => {
+  it("carries each ticket's message count instead of its messages", async () => {
     const org = await createOrg();
-    await newTicket(org.apiKey, { title: "a", messages: [{ role: "customer", content: "first" }, { role: "agent", content: "second" }] });
+    const withMessages = await newTicket(org.apiKey, { title: "a", messages: [{ role: "customer", content: "first" }, { role: "agent", content: "second" }] });
     await newTicket(org.apiKey, { title: "b" });
     const res = await call("GET", LIST, { key: org.apiKey });
-    expect(res.json.tickets.map((t: { messages: unknown[] }) => t.messages)).toEqual([
-      [],
-      [{ role: "customer", content: "first" }, { role: "agent", content: "second" }],
-    ]);
+    expect(res.json.tickets.map((t: { messageCount: number }) => t.messageCount)).toEqual([0, 2]);
+    expect(res.json.tickets.every((t: object) => !("messages" in t))).toBe(true);
+    const { messages, ...listed } = (await getTicket(org.apiKey, withMessages)).json.ticket;
+    expect(messages).toHaveLength(2);
+    expect(res.json.tickets[1]).toEqual({ ...listed, messageCount: 2 });
     expect(res.json.nextCursor).toBeNull();
+  });
+
+  it("a page of 100 tickets at their maximum size stays a few megabytes", async () => {
+    const org = await createOrg();
+    const big = Array.from({ length: 100 }, (_, i) => ({ role: "customer", content: `${i}`.padEnd(10_000, "x") }));
+    const id = await newTicket(org.apiKey, { title: "x".repeat(255), description: "d".repeat(20_000), messages: big });
+    // 99 more copies of it, straight in D1 (creating them through the API would take minutes).
+    await env.DB.prepare(
+      `insert into tickets (id, organization_id, customer_id, title, description, priority, categorization, created_at, updated_at)
+       select printf('%s-%03d', t.id, n.value), t.organization_id, t.customer_id, t.title, t.description, t.priority, t.categorization, t.created_at, t.updated_at
+       from tickets t, json_each('[${Array.from({ length: 99 }, (_, i) => i).join(",")}]') n where t.id = ?`,
+    ).bind(id).run();
+    await env.DB.prepare(
+      `insert into ticket_messages (ticket_id, position, role, content)
+       select t.id, m.position, m.role, m.content from tickets t join ticket_messages m on m.ticket_id = ? where t.id like ? || '-%'`,
+    ).bind(id, id).run();
+    const res = await call("GET", `${LIST}?limit=100`, { key: org.apiKey });
+    expect(res.status).toBe(200);
+    expect(res.json.tickets).toHaveLength(100);
+    expect(res.json.tickets.every((t: { messageCount: number }) => t.messageCount === 100)).toBe(true);
+    // 100 × (20,000 + 255 + the rest): about 2 MB, where messages would have made it 100 MB.
+    expect(res.text.length).toBeLessThan(3_000_000);
+  });
+
+  it("filters by category case-insensitively beyond ASCII", async () => {
+    const org = await createOrg();
+    await setCategories(org.id, [{ name: "Ärger" }, { name: "Ölwechsel" }]);
+    const anger = await newTicket(org.apiKey, { title: "a", category: "ärger" });
+    await newTicket(org.apiKey, { title: "b", category: "Ölwechsel" });
+    const res = await call("GET", `${LIST}?category=${encodeURIComponent("ÄRGER")}`, { key: org.apiKey });
+    expect(res.json.tickets.map((t: { id: string }) => t.id)).toEqual([anger]);
   });
 
   it("400 for bad paging parameters", async () => {

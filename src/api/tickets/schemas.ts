@@ -106,6 +106,12 @@ export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
 
 export const getTicketResponse = z.object({ success: z.literal(true), ticket: ticketSchema }).openapi("GetTicketResponse");
 
+/** A listed ticket: everything but its messages, which getTicket returns, and their count. */
+export const listedTicketSchema = ticketSchema
+  .omit({ messages: true })
+  .extend({ messageCount: z.number().int().openapi({ description: "How many messages the ticket holds; getTicket returns them." }) })
+  .openapi("ListedTicket");
+
 export const listTicketsResponse = z
-  .object({ success: z.literal(true), tickets: z.array(ticketSchema), nextCursor: z.string().nullable() })
+  .object({ success: z.literal(true), tickets: z.array(listedTicketSchema), nextCursor: z.string().nullable() })
   .openapi("ListTicketsResponse");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AiUnavailableError, type TextGenerator } from "./binding";
+import { AiAnswerError, AiUnavailableError, type TextGenerator } from "./binding";
 import { buildPrompt, NO_CATEGORY, SYSTEM_PROMPT } from "./prompt";
 import type { CategoryOption, TicketText } from "./types";
 
@@ -23,10 +23,22 @@ const responseSchema = z.object({
   ]),
 });
 
+const utf8 = new TextEncoder();
+
+/**
+ * Output tokens for `{"category":"<name>"}`: the JSON around the name, plus the longest candidate
+ * name counted in UTF-8 bytes. A token is at least one byte and non-Latin scripts can take about
+ * one token per byte, so the longest name always fits, whatever its script (a fixed 64 could cut
+ * a long Cyrillic or CJK name mid-string and leave JSON that does not parse).
+ */
+export const answerTokenBudget = (options: readonly CategoryOption[]) =>
+  16 + Math.max(NO_CATEGORY.length, ...options.map((o) => utf8.encode(o.name).length));
+
 /**
  * Asks Workers AI to pick one of `options` (JSON mode, enum-constrained). Returns the chosen
- * option's name, or null for "none" and for any answer outside the list. Throws on failure:
- * `AiUnavailableError` when there is no binding, the binding's own error otherwise.
+ * option's name, or null when it answers "none". Throws on failure: `AiUnavailableError` when
+ * there is no binding, `AiAnswerError` for an answer that is not one of the choices (JSON mode is
+ * not guaranteed), the binding's own error otherwise.
  */
 export const classifyWithAi = async (
   ai: TextGenerator | undefined,
@@ -49,10 +61,13 @@ export const classifyWithAi = async (
       },
     },
     temperature: 0,
-    max_tokens: 64,
+    max_tokens: answerTokenBudget(options),
   }, { signal: AbortSignal.timeout(AI_TIMEOUT_MS) });
   const parsed = responseSchema.safeParse(raw);
-  if (!parsed.success) return null;
+  if (!parsed.success) throw new AiAnswerError(`answer is not the schema: ${JSON.stringify(raw)?.slice(0, 200)}`);
   const answer = parsed.data.response.category.trim().toLowerCase();
-  return options.find((o) => o.name.toLowerCase() === answer)?.name ?? null;
+  if (answer === NO_CATEGORY) return null;
+  const chosen = options.find((o) => o.name.toLowerCase() === answer);
+  if (!chosen) throw new AiAnswerError(`answer is not one of the choices: ${JSON.stringify(answer).slice(0, 200)}`);
+  return chosen.name;
 };

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, failWith, fakeAi } from "../support/fake-ai";
-import { setRoutingRules } from "../support/orgs";
+import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
 import { AI_CHOICES, jobsOf, orgWithCategories, setCustomerCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, runQueue } from "../support/queue";
 import { getTicket } from "../support/tickets";
@@ -58,21 +58,56 @@ describe("categorize job: choosing the category", () => {
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Technical", categorySource: "ai" });
   });
 
+  it("an answer of none is no category, decided by AI", async () => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for a double charge" });
+    await runQueue([message], { env: { AI: fakeAi(answer("none")).binding } });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: null, categorySource: null, processing: { categorization: "done" } });
+  });
+
   it.each([
     ["an unknown label", { response: { category: "Refunds" } }],
     ["a category the AI may not choose", { response: { category: "Internal" } }],
-    ["none", { response: { category: "none" } }],
-    ["no JSON at all", { response: "I think Billing" }],
-  ])("treats %s as no category", async (_, reply) => {
+    ["no JSON at all (a model that ignores response_format)", { response: "I think Billing" }],
+    ["truncated JSON", { response: '{"category":"Bill' }],
+    ["an empty answer", {}],
+  ])("counts %s as an AI failure: the fallback decides at once", async (_, reply) => {
     const org = await orgWithCategories();
-    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Question about invoices" });
-    const result = await runQueue([message], { env: { AI: fakeAi(() => reply).binding } });
-    expect(result.explicitAcks).toEqual(["msg-0"]);
-    expect(await ticketOf(org.apiKey, id)).toMatchObject({
-      category: null,
-      categorySource: null,
-      processing: { categorization: "done" },
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, {
+      title: "Refund for a double charge",
+      description: "The invoice shows two charges",
     });
+    const ai = fakeAi(() => reply);
+    const result = await runQueue([message], { env: { AI: ai.binding } });
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(ai.calls).toHaveLength(1);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Billing", categorySource: "fallback", processing: { categorization: "done" } });
+  });
+
+  it.each([
+    ["3036", "3036: Capacity limit exceeded: you have used up your daily free allocation"],
+    ["3023", "3023: Service unavailable for account"],
+    ["3042", "3042: Invalid model name"],
+  ])("account-level error %s is not transient: the fallback decides on the first attempt", async (_, error) => {
+    const org = await orgWithCategories();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for a double charge", description: "The invoice shows two charges" });
+    const ai = fakeAi(failWith(error));
+    const result = await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
+    expect(result.retryMessages).toEqual([]);
+    expect(ai.calls).toHaveLength(1);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ categorySource: "fallback", processing: { categorization: "done" } });
+  });
+
+  it("sizes max_tokens so the longest category name fits, whatever its script", async () => {
+    const org = await createOrg();
+    const long = "Проблемы с оплатой и возвратом средств за подписку";
+    await setCategories(org.id, [{ name: "Billing" }, { name: long }]);
+    const { message } = await ticketAndMessage(sends, org.apiKey, { title: "Оплата" });
+    const ai = fakeAi(answer(long));
+    await runQueue([message], { env: { AI: ai.binding } });
+    // UTF-8 bytes of the name (Cyrillic: 2 per letter) plus the JSON around it.
+    expect(ai.calls[0]!.maxTokens).toBe(16 + new TextEncoder().encode(long).length);
+    expect(ai.calls[0]!.maxTokens).toBeGreaterThan(64);
   });
 
   it("keeps the prompt bounded however long the ticket is", async () => {

@@ -8,6 +8,7 @@ export type AiCall = {
   prompt: string;
   /** The enum of the JSON schema the model was constrained to. */
   choices: string[];
+  maxTokens: number;
 };
 
 export type AiBehaviour = (call: AiCall) => unknown;
@@ -17,6 +18,7 @@ const toCall = (model: string, inputs: any): AiCall => ({
   system: inputs.messages?.[0]?.content,
   prompt: inputs.messages?.[1]?.content,
   choices: inputs.response_format?.json_schema?.properties?.category?.enum,
+  maxTokens: inputs.max_tokens,
 });
 
 /** A stand-in for the Workers AI binding: an object with `run()`, answering as `behaviour` says. */

@@ -5,6 +5,7 @@ import { emailPrefix } from "./customers";
 import { categoryFor } from "./entity-categories";
 import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
+import { isRetryableD1Error } from "./retry";
 import { apiKeys, categories, customers, devices, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
@@ -255,7 +256,8 @@ const planFor = (variant: Variant) => {
 };
 
 /**
- * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction):
+ * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction; retried once,
+ * with the same ids, on an error D1 documents as transient):
  * key check, customer find-or-create, category match, ticket, messages, outbox rows and the
  * idempotency record, and a final report of what happened.
  */
@@ -293,18 +295,36 @@ export const createTicketBatch = async (
     idempotent: input.idempotency !== undefined,
   });
 
-  const results = await d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
+  const run = () => d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
+  const created = (organizationId: string): CreateOutcome => ({
+    kind: "created",
+    ticketId: values.ticketId,
+    organizationId,
+    jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: values.ticketId }],
+  });
+
+  let results: Awaited<ReturnType<typeof run>>;
+  try {
+    results = await run();
+  } catch (err) {
+    if (!isRetryableD1Error(err)) throw err;
+    // Once, with the very same ids: if the first attempt committed after all, the retry collides
+    // with its rows (same primary keys) and fails; then the ticket with our id exists, and we
+    // answer with it instead of making a second.
+    try {
+      results = await run();
+    } catch (again) {
+      const stored = await d1.prepare("select organization_id as organizationId from tickets where id = ?").bind(values.ticketId).first<{ organizationId: string }>();
+      if (!stored) throw again;
+      return created(stored.organizationId);
+    }
+  }
   const row = results.at(-1)?.results[0] as Report | undefined;
 
   if (!row) return { kind: "unauthorized" };
-  if (row.ticketId) {
-    return {
-      kind: "created",
-      ticketId: row.ticketId,
-      organizationId: row.organizationId,
-      jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: row.ticketId }],
-    };
-  }
+  if (row.ticketId) return created(row.organizationId);
+  // A retried keyed request whose first attempt committed finds its own record: that is this ticket.
+  if (input.idempotency && row.idemTicketId === values.ticketId) return created(row.organizationId);
   if (input.idempotency && row.idemTicketId) {
     return { kind: "replay", ticketId: row.idemTicketId, sameRequest: row.idemRequestHash === input.idempotency.requestHash };
   }

@@ -5,20 +5,44 @@ import { enqueueJobs } from "./enqueue";
 
 /** A pending job not handed to the queue for this long is presumed lost. */
 export const STALE_AFTER_MS = 10 * 60 * 1000;
-/** Per run, so one sweep stays one queue batch (sendBatch takes up to 100 messages). */
-export const SWEEP_LIMIT = 100;
-export const PURGE_LIMIT = 1_000;
+
+/**
+ * Sized to keep up with the single-writer ceiling in ARCHITECTURE.md (about 1,000 creates/s) with
+ * the cron running every minute: up to 60,000 lost sends and 200,000 expired idempotency records a
+ * minute. Each round is one D1 batch (claim + purge, a short write transaction, so the single
+ * writer is never held long) and at most 20 sendBatch calls (100 messages each, the Queues limit:
+ * https://developers.cloudflare.com/queues/platform/limits/); a full run is about 630 subrequests
+ * of the 10,000 a paid invocation may make (https://developers.cloudflare.com/workers/platform/limits/).
+ */
+export const SWEEP = { claimPerRound: 2_000, purgePerRound: 10_000, maxRounds: 30, sendBatch: 100 } as const;
+
+const chunks = <T>(list: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 
 /**
  * The cron sweeper: re-sends outbox jobs whose queue message was lost (a failed send at create
  * time, a notify send after categorization, a DLQ that gave up) and purges expired idempotency
- * records. Runs at the scheduled time so tests can move the clock.
+ * records, in rounds until both are caught up or `maxRounds` is reached. Runs at the scheduled
+ * time so tests can move the clock.
  */
 export const sweepOutbox = async (env: Env, scheduledTime: number) => {
+  const db = createDb(env.DB);
   const now = new Date(scheduledTime).toISOString();
   const staleBefore = new Date(scheduledTime - STALE_AFTER_MS).toISOString();
-  const { claimed, purged } = await claimStaleJobs(createDb(env.DB), now, staleBefore, SWEEP_LIMIT, PURGE_LIMIT);
-  const sent = await enqueueJobs(env.JOBS, claimed);
-  console.log(JSON.stringify({ msg: "outbox sweep", resent: claimed.length, sent, purgedIdempotencyKeys: purged }));
-  return { resent: claimed, sent, purged };
+  let resent = 0;
+  let purged = 0;
+  let unsent = 0;
+  let rounds = 0;
+  for (; rounds < SWEEP.maxRounds; rounds++) {
+    const round = await claimStaleJobs(db, now, staleBefore, SWEEP.claimPerRound, SWEEP.purgePerRound);
+    for (const batch of chunks(round.claimed, SWEEP.sendBatch)) {
+      // A send that fails leaves its jobs stamped; they are presumed lost again after STALE_AFTER_MS.
+      if (!(await enqueueJobs(env.JOBS, batch))) unsent += batch.length;
+    }
+    resent += round.claimed.length;
+    purged += round.purged;
+    if (round.claimed.length < SWEEP.claimPerRound && round.purged < SWEEP.purgePerRound) break;
+  }
+  console.log(JSON.stringify({ msg: "outbox sweep", resent, unsent, purgedIdempotencyKeys: purged, rounds: rounds + 1 }));
+  return { resent, unsent, purged, rounds: rounds + 1 };
 };

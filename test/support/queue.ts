@@ -65,4 +65,4 @@ export const eventually = async <T>(read: () => Promise<T>, done: (value: T) => 
 
 /** Runs the worker's cron handler as if the trigger fired at `time`. */
 export const runCron = (time: number) =>
-  worker.scheduled(createScheduledController({ scheduledTime: time, cron: "*/5 * * * *" }), env);
+  worker.scheduled(createScheduledController({ scheduledTime: time, cron: "* * * * *" }), env);

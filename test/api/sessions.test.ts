@@ -55,15 +55,35 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
     }
   });
 
-  it("reads start anywhere (a replica may answer), writes start on the primary", async () => {
+  it("by default every read and write runs on the primary: revocation is immediate, reads see the writes", async () => {
     const org = await createOrg();
     const db = recordingDb();
     const created = await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "s", customerEmail: "s@example.com" } }), { DB: db.binding });
     const { ticketId } = (await created.json()) as { ticketId: string };
-    await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey), { DB: db.binding });
+    // A Telemetron client sends no bookmark, and reads the ticket it just created.
+    const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey), { DB: db.binding });
+    expect(read.status).toBe(200);
     await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey), { DB: db.binding });
     await fetchWithEnv(request("/api/ext-v1/customer/queryCustomer", org.apiKey, { body: { email: "s@example.com" } }), { DB: db.binding });
-    expect(db.constraints).toEqual(["first-primary", "first-unconstrained", "first-unconstrained", "first-unconstrained"]);
+    expect(db.constraints).toEqual(["first-primary", "first-primary", "first-primary", "first-primary"]);
+  });
+
+  it("a client opts into read replicas with first-unconstrained", async () => {
+    const org = await createOrg();
+    const db = recordingDb();
+    const res = await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey, { bookmark: "first-unconstrained" }), { DB: db.binding });
+    expect(res.status).toBe(200);
+    expect(db.constraints).toEqual(["first-unconstrained"]);
+  });
+
+  it("writes run on the primary whatever bookmark the client sends", async () => {
+    const org = await createOrg();
+    const db = recordingDb();
+    const body = { title: "w", customerEmail: "w@example.com" };
+    for (const bookmark of ["first-unconstrained", "0000007b-0000b26e-00001538-0c3e"]) {
+      expect((await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), { DB: db.binding })).status).toBe(200);
+    }
+    expect(db.constraints).toEqual(["first-primary", "first-primary"]);
   });
 
   it("a bookmark sent back starts the session there: read-your-writes", async () => {
@@ -92,5 +112,33 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
       expect(res.status).toBe(400);
       expect(res.json.issues).toEqual([{ path: "x-d1-bookmark", message: expect.any(String) }]);
     }
+  });
+
+  it.each([
+    ["fails", (): Promise<never> => Promise.reject(new Error("D1_ERROR: Bookmark not found"))],
+    ["never answers", (): Promise<never> => new Promise<never>(() => {})],
+  ])("a well-formed bookmark the database does not know: when its session %s, the primary answers", async (_, behaviour) => {
+    const org = await createOrg();
+    const created = await createTicket(org.apiKey, { title: "b", customerEmail: "b@example.com" });
+    const constraints: (string | undefined)[] = [];
+    const binding = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "withSession") {
+          return (constraint?: string) => {
+            constraints.push(constraint);
+            const session = target.withSession(constraint);
+            if (constraint?.startsWith("first-")) return session;
+            return new Proxy(session, { get: (t, p) => (p === "batch" ? behaviour : Reflect.get(t, p, t).bind?.(t) ?? Reflect.get(t, p, t)) });
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const unknown = "ffffffff-ffffffff-ffffffff-ffffffffffffffff";
+    const res = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${created.json.ticketId}`, org.apiKey, { bookmark: unknown }), { DB: binding });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { ticket: { id: string } }).ticket.id).toBe(created.json.ticketId);
+    expect(constraints).toEqual([unknown, "first-primary"]);
   });
 });

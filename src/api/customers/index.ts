@@ -1,5 +1,5 @@
 import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type CustomerView, type SaveOutcome } from "../../db/customers";
-import { d1Session } from "../../http/d1-session";
+import { readSession, writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
@@ -50,7 +50,7 @@ const customerOrThrow = ({ authorized, customer }: { authorized: boolean; custom
 customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
   const { telemetronCustomerId, customerId, ...input } = c.req.valid("json");
   const id = telemetronCustomerId ?? customerId;
-  const { db, done } = d1Session(c, "first-primary");
+  const { db, done } = writeSession(c);
   const outcome = id
     ? await updateCustomer(db, c.get("keyHash"), id, input, nowIso())
     : await createCustomer(db, c.get("keyHash"), input, nowIso());
@@ -60,15 +60,11 @@ customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
 });
 
 customersApi.openapi(queryCustomerRoute, async (c) => {
-  const { db, done } = d1Session(c, "first-unconstrained");
-  const found = await findCustomerByEmail(db, c.get("keyHash"), c.req.valid("json").email);
-  done();
+  const found = await readSession(c, (db) => findCustomerByEmail(db, c.get("keyHash"), c.req.valid("json").email));
   return c.json(customerOrThrow(found), 200);
 });
 
 customersApi.openapi(getCustomerRoute, async (c) => {
-  const { db, done } = d1Session(c, "first-unconstrained");
-  const found = await getCustomer(db, c.get("keyHash"), c.req.valid("param").telemetronCustomerId);
-  done();
+  const found = await readSession(c, (db) => getCustomer(db, c.get("keyHash"), c.req.valid("param").telemetronCustomerId));
   return c.json(customerOrThrow(found), 200);
 });

@@ -1,5 +1,5 @@
 import { assignDevicesToOwner, assignDeviceToOwners, unassignDevices } from "../../db/device-assignments";
-import { d1Session } from "../../http/d1-session";
+import { writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
@@ -20,7 +20,7 @@ deviceAssignmentsApi.openapi(assignDeviceToOwnersRoute, async (c) => {
   const body = c.req.valid("json");
   const emails = sortEmails(body.customerEmails);
   if (emails.valid.length === 0) throw new ApiError(400, M.noValidEmails, [{ path: "customerEmails", message: M.noValidEmails }]);
-  const { db, done } = d1Session(c, "first-primary");
+  const { db, done } = writeSession(c);
   const outcome = await assignDeviceToOwners(
     db,
     c.get("keyHash"),
@@ -52,7 +52,7 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
   const body = c.req.valid("json");
   const identifiers = cleanIdentifiers(body.deviceIdentifiers);
   if (identifiers.length === 0) throw noValidIdentifiers();
-  const { db, done } = d1Session(c, "first-primary");
+  const { db, done } = writeSession(c);
   const outcome = await assignDevicesToOwner(
     db,
     c.get("keyHash"),
@@ -68,7 +68,7 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
 
 deviceAssignmentsApi.openapi(unassignDeviceFromOwnerRoute, async (c) => {
   const { customerEmail, deviceIdentifier } = c.req.valid("json");
-  const { db, done } = d1Session(c, "first-primary");
+  const { db, done } = writeSession(c);
   const outcome = await unassignDevices(db, c.get("keyHash"), { email: customerEmail, identifiers: [deviceIdentifier] });
   done();
   switch (outcome.kind) {
@@ -101,7 +101,7 @@ deviceAssignmentsApi.openapi(unassignDevicesFromOwnerRoute, async (c) => {
   const body = c.req.valid("json");
   const identifiers = cleanIdentifiers(body.deviceIdentifiers);
   if (identifiers.length === 0) throw noValidIdentifiers();
-  const { db, done } = d1Session(c, "first-primary");
+  const { db, done } = writeSession(c);
   const outcome = await unassignDevices(db, c.get("keyHash"), { email: body.customerEmail, identifiers });
   done();
   switch (outcome.kind) {

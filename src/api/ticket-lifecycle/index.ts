@@ -2,7 +2,7 @@ import { addMessagesBatch } from "../../db/ticket-add-messages";
 import { listTicketEvents } from "../../db/ticket-events";
 import { decodeCursor, encodeCursor } from "../../db/ticket-queries";
 import { updateTicket } from "../../db/ticket-update";
-import { d1Session } from "../../http/d1-session";
+import { readSession, writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
@@ -19,7 +19,7 @@ const canonicalInstant = (iso: string | undefined) => (iso === undefined ? undef
 
 ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
   const { ticketId, expectedUpdatedAt, ...change } = c.req.valid("json");
-  const { db, done } = d1Session(c, "first-primary");
+  const { db, done } = writeSession(c);
   const outcome = await updateTicket(db, c.get("keyHash"), ticketId, change, canonicalInstant(expectedUpdatedAt), nowIso());
   done();
   switch (outcome.kind) {
@@ -43,7 +43,7 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
 ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
   const body = c.req.valid("json");
   const idempotencyKey = c.req.valid("header")["Idempotency-Key"];
-  const d1 = d1Session(c, "first-primary");
+  const d1 = writeSession(c);
   const outcome = await addMessagesBatch(
     d1.session,
     {
@@ -83,9 +83,7 @@ ticketLifecycleApi.openapi(ticketEventsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && !after) throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
-  const { db, done } = d1Session(c, "first-unconstrained");
-  const page = await listTicketEvents(db, c.get("keyHash"), c.req.valid("param").ticketId, limit, after);
-  done();
+  const page = await readSession(c, (db) => listTicketEvents(db, c.get("keyHash"), c.req.valid("param").ticketId, limit, after));
   if (!page.authorized) throw invalidApiKey();
   if (!page.found) throw notFound();
   return c.json({ success: true as const, events: page.events, nextCursor: page.last ? encodeCursor(page.last) : null }, 200);

@@ -1,7 +1,7 @@
 import { createTicketBatch } from "../../db/ticket-create";
 import { missingReferences } from "../../db/ticket-create-miss";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
-import { d1Session } from "../../http/d1-session";
+import { readSession, writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
@@ -18,7 +18,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
   const body = c.req.valid("json");
   const headers = c.req.valid("header");
   const idempotencyKey = headers["Idempotency-Key"];
-  const d1 = d1Session(c, "first-primary");
+  const d1 = writeSession(c);
   const outcome = await createTicketBatch(
     d1.session,
     {
@@ -66,9 +66,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
 });
 
 ticketsApi.openapi(getTicketRoute, async (c) => {
-  const { db, done } = d1Session(c, "first-unconstrained");
-  const { authorized, ticket } = await findTicket(db, c.get("keyHash"), c.req.valid("param").ticketId);
-  done();
+  const { authorized, ticket } = await readSession(c, (db) => findTicket(db, c.get("keyHash"), c.req.valid("param").ticketId));
   if (!authorized) throw invalidApiKey();
   if (!ticket) throw new ApiError(404, "Ticket not found");
   return c.json({ success: true as const, ticket }, 200);
@@ -80,11 +78,9 @@ ticketsApi.openapi(listTicketsRoute, async (c) => {
   if (cursor !== undefined && !after) {
     throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
   }
-  const { db, done } = d1Session(c, "first-unconstrained");
   // Stored timestamps are toISOString() strings; compare the same instant in the same form.
   const updatedAfter = filters.updatedAfter && new Date(filters.updatedAfter).toISOString();
-  const page = await listTickets(db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after);
-  done();
+  const page = await readSession(c, (db) => listTickets(db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after));
   if (!page.authorized) throw invalidApiKey();
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);
 });

@@ -22,6 +22,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             SLACK_WEBHOOK_ALLOWED_ORIGINS: "https://hooks.slack.com,http://slack.test",
+            // No second-long waits between fake Slack posts; test/jobs/slack-pacing.test.ts turns it back on.
+            SLACK_MIN_INTERVAL_MS: "0",
           },
         },
       }),

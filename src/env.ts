@@ -11,6 +11,8 @@ export type Env = {
   DEMO_API_KEY?: string;
   SLACK_WEBHOOK_ALLOWED_ORIGINS?: string;
   AI_MODEL?: string;
+  /** Milliseconds between posts to one Slack webhook in one consumer invocation (default 1000; tests use 0). */
+  SLACK_MIN_INTERVAL_MS?: string;
 };
 
 /** Values the middleware chain hands to handlers. */

@@ -25,6 +25,25 @@ const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter
   }
 };
 
+/**
+ * Sends a rate-limited job again as a fresh message (so it spends none of the queue's retries),
+ * stamped in the outbox with its redelivery time like a retry. False if the send failed: the
+ * caller then retries the message itself, which costs a retry but loses nothing.
+ */
+const reschedule = async (deps: PipelineDeps, job: JobMessage, outcome: Extract<JobOutcome, { kind: "reschedule" }>) => {
+  try {
+    await deps.queue.send({ ...job, rateLimited: outcome.rateLimited }, { contentType: "json", delaySeconds: outcome.delaySeconds });
+  } catch {
+    return false;
+  }
+  try {
+    await recordRetry(deps.db, job.jobId, outcome.attempts, outcome.error, isoAfter(outcome.delaySeconds * 1000), nowIso());
+  } catch {
+    // Bookkeeping only; the new message is on its way.
+  }
+  return true;
+};
+
 const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, deadLetter: boolean) => {
   const parsed = jobMessageSchema.safeParse(message.body);
   if (!parsed.success) {
@@ -42,6 +61,10 @@ const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, dead
     outcome = { kind: "retry", delaySeconds: backoffSeconds(message.attempts), error: String(err).slice(0, 300) };
   }
   if (outcome.kind === "ack") {
+    message.ack();
+    return;
+  }
+  if (outcome.kind === "reschedule" && (await reschedule(deps, job, outcome))) {
     message.ack();
     return;
   }

@@ -1,6 +1,7 @@
 import { textGenerator, type TextGenerator } from "../ai/binding";
 import { createDb, type Db } from "../db/client";
 import type { Env } from "../env";
+import { createPacer, type Pacer } from "../slack/pacer";
 import type { JobMessage } from "./messages";
 
 export const DEFAULT_AI_MODEL = "@cf/meta/llama-3.1-8b-instruct-fast";
@@ -12,7 +13,13 @@ export type PipelineDeps = {
   ai: TextGenerator | undefined;
   aiModel: string;
   allowedWebhookOrigins: string | undefined;
+  /** Paces Slack posts per webhook within this invocation. */
+  slackPacer: Pacer;
+  random: () => number;
 };
+
+/** Slack's pace for one incoming webhook: about a message a second. */
+const SLACK_INTERVAL_MS = 1_000;
 
 export const pipelineDeps = (env: Env): PipelineDeps => ({
   db: createDb(env.DB),
@@ -20,4 +27,6 @@ export const pipelineDeps = (env: Env): PipelineDeps => ({
   ai: textGenerator(env.AI),
   aiModel: env.AI_MODEL || DEFAULT_AI_MODEL,
   allowedWebhookOrigins: env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
+  slackPacer: createPacer(env.SLACK_MIN_INTERVAL_MS !== undefined ? Number(env.SLACK_MIN_INTERVAL_MS) : SLACK_INTERVAL_MS),
+  random: Math.random,
 });

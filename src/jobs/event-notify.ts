@@ -3,8 +3,8 @@ import { recordEventNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { isAllowedWebhook } from "../slack/allowed-origins";
 import { eventMessage, type EventNotice } from "../slack/event-message";
-import { postWebhook } from "../slack/webhook";
-import { backoffSeconds, clampDelay } from "./backoff";
+import { backoffSeconds } from "./backoff";
+import { deliver } from "./deliver";
 import type { PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
@@ -46,18 +46,13 @@ export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, at
   if (!notice || !webhookUrl || ctx.ticket.notification === "skipped") return finish("skipped");
   if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins)) return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
 
-  const result = await postWebhook(webhookUrl, eventMessage(ctx.ticket, notice));
-  switch (result.kind) {
+  const delivery = await deliver(deps, message, attempts, webhookUrl, eventMessage(ctx.ticket, notice));
+  switch (delivery.kind) {
     case "sent":
       return finish("sent");
     case "failed":
-      return finish("failed", result.error);
-    case "retry":
-      return {
-        kind: "retry",
-        attempts,
-        delaySeconds: result.retryAfterSeconds !== undefined ? clampDelay(result.retryAfterSeconds) : backoffSeconds(attempts),
-        error: result.error,
-      };
+      return finish("failed", delivery.error);
+    default:
+      return delivery;
   }
 };

@@ -6,6 +6,8 @@ export const jobMessageSchema = z.object({
   jobId: z.string(),
   kind: z.enum(JOB_KINDS),
   ticketId: z.string(),
+  /** How many times a rate limit rescheduled this job (notify and event only); widens its jitter. */
+  rateLimited: z.number().int().nonnegative().optional(),
 });
 
 export type JobMessage = z.infer<typeof jobMessageSchema>;

@@ -3,8 +3,7 @@ import { recordNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { isAllowedWebhook } from "../slack/allowed-origins";
 import { ticketMessage } from "../slack/message";
-import { postWebhook } from "../slack/webhook";
-import { backoffSeconds, clampDelay } from "./backoff";
+import { deliver } from "./deliver";
 import type { PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
@@ -39,21 +38,13 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
     return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
   }
 
-  const result = await postWebhook(
-    webhookUrl,
-    ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }),
-  );
-  switch (result.kind) {
+  const delivery = await deliver(deps, message, attempts, webhookUrl, ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }));
+  switch (delivery.kind) {
     case "sent":
       return finish("sent");
     case "failed":
-      return finish("failed", result.error);
-    case "retry":
-      return {
-        kind: "retry",
-        attempts,
-        delaySeconds: result.retryAfterSeconds !== undefined ? clampDelay(result.retryAfterSeconds) : backoffSeconds(attempts),
-        error: result.error,
-      };
+      return finish("failed", delivery.error);
+    default:
+      return delivery;
   }
 };

@@ -220,15 +220,18 @@ describe("Slack on customer replies and status changes", () => {
     expect(await rows("select status from jobs where id = ?", event.jobId)).toEqual([{ status: "done" }]);
   });
 
-  it("a 429 is retried after Retry-After; a 4xx fails for good and is recorded", async () => {
+  it("a 429 is rescheduled after Retry-After; a 4xx fails for good and is recorded", async () => {
     const org = await routedOrg();
     const id = await throughPipeline(org, { title: "App crashes" }, "Technical");
     await updateTicket(org.apiKey, { ticketId: id, status: "in_progress" });
     const event = only(sends.take(), "event");
     interceptSlack({ status: 429, body: "rate_limited", headers: { "retry-after": "7" } }, { status: 404, body: "channel_not_found" });
     const first = await runQueue([event]);
-    expect(first.delays).toEqual({ "msg-0": 7 });
-    await runQueue([event], { attempts: 2 });
+    expect(first.explicitAcks).toEqual(["msg-0"]);
+    const [rescheduled] = sends.take();
+    expect(rescheduled).toEqual({ ...event, rateLimited: 1 });
+    expect(sends.delayOf(event.jobId)).toBeGreaterThanOrEqual(7);
+    await runQueue([rescheduled!]);
     const failed = (await eventsOf(org.apiKey, id)).filter((e) => e.type === "notification_failed");
     expect(failed.map((e) => e.data)).toEqual([{ eventId: expect.any(String), error: "HTTP 404: channel_not_found" }]);
     // The ticket's own notification state is the first notification's.

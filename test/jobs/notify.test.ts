@@ -104,23 +104,28 @@ describe("notify job", () => {
     expect(await stateOf(org, id)).toMatchObject({ notification: "sent", job: { status: "done" } });
   });
 
-  it("retries a 429 after its Retry-After, then sends", async () => {
+  it("reschedules a 429 after its Retry-After plus jitter without spending a retry, then sends", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, notify } = await categorized(org, { title: "Invoice" });
     const posts = interceptSlack({ status: 429, body: "rate_limited", headers: { "retry-after": "42" } }, slackOk());
 
     const first = await deliver(notify);
-    expect(first.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
-    expect(first.delays["msg-0"]).toBe(42);
+    // Acked and sent again as a fresh message: the queue's retry count is untouched.
+    expect(first.explicitAcks).toEqual(["msg-0"]);
+    expect(first.retryMessages).toEqual([]);
+    const [again] = sends.take();
+    expect(again).toEqual({ ...notify, rateLimited: 1 });
+    expect(sends.delayOf(notify.jobId)).toBeGreaterThanOrEqual(42);
+    expect(sends.delayOf(notify.jobId)).toBeLessThanOrEqual(42 + 10);
     expect(await stateOf(org, id)).toMatchObject({
       notification: "pending",
-      job: { status: "pending", attempts: 1, last_error: "HTTP 429: rate_limited" },
+      job: { status: "pending", attempts: 0, last_error: "HTTP 429: rate_limited" },
     });
 
-    const second = await deliver(notify, 2);
+    const second = await deliver(again!, 1);
     expect(second.explicitAcks).toEqual(["msg-0"]);
     expect(posts).toHaveLength(2);
-    expect(await stateOf(org, id)).toMatchObject({ notification: "sent", job: { status: "done", attempts: 2 } });
+    expect(await stateOf(org, id)).toMatchObject({ notification: "sent", job: { status: "done", attempts: 1 } });
   });
 
   it("retries 5xx answers and network errors with growing, jittered backoff", async () => {

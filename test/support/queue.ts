@@ -14,8 +14,10 @@ export const DEAD_LETTER_QUEUE = "ticket-intake-jobs-dlq";
  */
 export const captureSends = () => {
   const sent: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "send").mockImplementation(async (body) => {
+  const delays = new Map<string, number | undefined>();
+  vi.spyOn(env.JOBS, "send").mockImplementation(async (body, options) => {
     sent.push(body);
+    delays.set(body.jobId, options?.delaySeconds);
     return undefined as never;
   });
   vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
@@ -24,7 +26,9 @@ export const captureSends = () => {
   });
   /** The messages sent since the last take. */
   const take = () => sent.splice(0);
-  return { take };
+  /** The delay the last send of this job asked for. */
+  const delayOf = (jobId: string) => delays.get(jobId);
+  return { take, delayOf };
 };
 
 /**

@@ -1,0 +1,56 @@
+import { postWebhook } from "../slack/webhook";
+import { backoffSeconds, clampDelay } from "./backoff";
+import type { PipelineDeps } from "./deps";
+import type { JobMessage } from "./messages";
+import type { JobOutcome } from "./outcome";
+
+/**
+ * Rate limits are not failures. A 429 (or a webhook this invocation must wait on for more than
+ * `inlineWaitMs`) reschedules the job as a fresh queue message instead of retrying it, so it never
+ * spends the retries meant for real failures (the queue's max_retries counts every retry of a
+ * message). The delay is Retry-After plus jitter over a window that doubles with each reschedule of
+ * the job, so a burst to one webhook spreads out to the rate Slack accepts instead of arriving
+ * again all at once. After `maxReschedules` (hours of 429s) it counts as a failure after all.
+ */
+export const RATE_LIMITS = { inlineWaitMs: 3_000, spreadBaseSeconds: 5, spreadMaxSeconds: 300, maxReschedules: 50 } as const;
+
+export type Delivered = { kind: "sent" } | { kind: "failed"; error: string };
+
+const jittered = (baseSeconds: number, rateLimited: number, random: () => number) =>
+  clampDelay(baseSeconds + random() * Math.min(RATE_LIMITS.spreadMaxSeconds, RATE_LIMITS.spreadBaseSeconds * 2 ** rateLimited));
+
+/**
+ * Posts `body` to a Slack webhook for a notify or event job, paced per webhook: sent or failed
+ * for the job to record, or what the queue should do with the message.
+ */
+export const deliver = async (
+  deps: PipelineDeps,
+  message: JobMessage,
+  attempts: number,
+  url: string,
+  body: unknown,
+): Promise<Delivered | JobOutcome> => {
+  const rateLimited = message.rateLimited ?? 0;
+  const reschedule = (delaySeconds: number, error: string): JobOutcome =>
+    rateLimited >= RATE_LIMITS.maxReschedules
+      ? { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error }
+      : { kind: "reschedule", delaySeconds, error, rateLimited: rateLimited + 1, attempts: attempts - 1 };
+
+  const wait = deps.slackPacer.reserve(url, RATE_LIMITS.inlineWaitMs);
+  if (wait > RATE_LIMITS.inlineWaitMs) return reschedule(jittered(wait / 1000, rateLimited, deps.random), "paced: webhook busy");
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  // A 429 may have landed for this webhook while we waited for our slot.
+  const blocked = deps.slackPacer.blockedFor(url);
+  if (blocked > 0) return reschedule(jittered(blocked / 1000, rateLimited, deps.random), "paced: webhook rate limited");
+
+  const result = await postWebhook(url, body);
+  switch (result.kind) {
+    case "sent":
+    case "failed":
+      return result;
+    case "retry":
+      if (result.retryAfterSeconds === undefined) return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: result.error };
+      deps.slackPacer.block(url, result.retryAfterSeconds * 1000);
+      return reschedule(jittered(result.retryAfterSeconds, rateLimited, deps.random), result.error);
+  }
+};

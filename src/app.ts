@@ -11,6 +11,7 @@ import { ticketLifecycleApi } from "./api/ticket-lifecycle";
 import { ticketsApi } from "./api/tickets";
 import { accessLog } from "./http/access-log";
 import { adminAuth, apiKeyAuth } from "./http/auth";
+import { authFailureGuard } from "./http/auth-failures";
 import { limitBody } from "./http/body-limit";
 import { ApiError, errorResponse } from "./http/errors";
 import { jsonOnly } from "./http/json-only";
@@ -30,6 +31,8 @@ app.use(limitBody());
 app.route("/", healthApi);
 
 app.use("/api/ext-v1/*", apiKeyAuth());
+// Before the per-key limit: random keys each get a fresh per-key budget, an IP does not.
+app.use("/api/ext-v1/*", authFailureGuard());
 // After authentication: the budget belongs to the presented key.
 app.use("/api/ext-v1/*", rateLimit());
 app.use("/admin/*", adminAuth());

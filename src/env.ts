@@ -6,6 +6,7 @@ export type Env = {
   JOBS: Queue<JobMessage>;
   AI?: Ai;
   RATE_LIMITER?: RateLimit;
+  AUTH_FAILURE_LIMITER?: RateLimit;
   ASSETS?: Fetcher;
   ADMIN_TOKEN?: string;
   DEMO_API_KEY?: string;

@@ -18,7 +18,7 @@ const ERROR_DESCRIPTIONS = {
   413: "Request body over 1 MiB",
   415: "Content-Type is not JSON",
   422: "Idempotency-Key reused with a different body",
-  429: "Rate limit exceeded; see retry-after",
+  429: "Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per minute per client IP); see retry-after",
   500: "Internal server error",
 } as const;
 

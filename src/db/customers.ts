@@ -10,6 +10,14 @@ import { newId } from "../lib/ids";
 export const emailPrefix = (email: string) => email.slice(0, Math.max(0, email.indexOf("@")));
 
 /**
+ * A customer's `devices` lists at most this many identifiers (oldest assignments first). Telemetron
+ * lists them all, but one JSON string from D1 may be at most 2 MB and one result 50 MB
+ * (https://developers.cloudflare.com/d1/platform/limits/): 5,000 identifiers of the maximum 255
+ * characters are 1.3 MB. `deviceCount` says how many there are in all.
+ */
+export const MAX_LISTED_DEVICES = 5_000;
+
+/**
  * Identifiers of the devices assigned to the customer of the enclosing query's row, oldest
  * assignment first, as a JSON array. Written with its own aliases and a qualified outer column:
  * Drizzle renders columns unqualified in single-table queries, where `created_at` or `id` would
@@ -19,7 +27,11 @@ export const assignedIdentifiers = () =>
   sql<string>`(select json_group_array(identifier) from (select d.identifier as identifier
     from ${deviceAssignments} as a join ${devices} as d on d.id = a.device_id
     where a.customer_id = ${sql.identifier("customers")}.${sql.identifier("id")}
-    order by a.created_at, d.identifier))`;
+    order by a.created_at, d.identifier limit ${MAX_LISTED_DEVICES}))`;
+
+/** How many devices the customer of the enclosing query's row has, listed or not. */
+const assignedCount = () =>
+  sql<number>`(select count(*) from ${deviceAssignments} as a where a.customer_id = ${sql.identifier("customers")}.${sql.identifier("id")})`;
 
 const customerColumns = {
   id: customers.id,
@@ -29,6 +41,7 @@ const customerColumns = {
   phone: customers.phone,
   address: customers.address,
   devices: assignedIdentifiers().as("devices"),
+  deviceCount: assignedCount().as("device_count"),
   metadata: customers.metadata,
   categories: customers.categories,
   createdAt: customers.createdAt,
@@ -51,6 +64,7 @@ const toCustomerView = (row: CustomerRow) => ({
   phone: row.phone,
   address: row.address,
   devices: JSON.parse(row.devices) as string[],
+  deviceCount: row.deviceCount,
   orders: [] as string[],
   metadata: row.metadata,
   categories: row.categories,

@@ -54,6 +54,7 @@ describe("createOrUpdateCustomer", () => {
       phone: "+1234567890",
       address: "123 Main St, City, State 12345",
       devices: [],
+      deviceCount: 0,
       orders: [],
       metadata: { plan: "pro", seats: 3 },
       categories: ["VIP"],

@@ -286,3 +286,23 @@ describe("tenant isolation", () => {
     }
   });
 });
+
+describe("a customer with very many devices", () => {
+  it("lists the oldest 5,000 identifiers and counts them all, within D1's 2 MB string limit", { timeout: 90_000 }, async () => {
+    const org = await createOrg();
+    const long = (i: number) => `${String(i).padStart(5, "0")}-${"x".repeat(249)}`; // 255 characters, the maximum
+    // 8,000 identifiers of 255 characters: over 2 MB as one JSON array.
+    for (let batch = 0; batch < 8; batch++) {
+      const identifiers = Array.from({ length: 1000 }, (_, i) => long(batch * 1000 + i));
+      const res = await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "fleet@example.com", deviceIdentifiers: identifiers, autoCreateDevices: true, deviceType: "sensor" });
+      expect(res.status, res.text).toBe(200);
+    }
+    const fleet = await queryCustomer(org.apiKey, "fleet@example.com");
+    expect(fleet.status).toBe(200);
+    expect(fleet.json.deviceCount).toBe(8000);
+    expect(fleet.json.devices).toHaveLength(5000);
+    expect(fleet.json.devices[0]).toBe(long(0));
+    const remaining = await post(UNASSIGN_MANY, org.apiKey, { customerEmail: "fleet@example.com", deviceIdentifiers: [long(0)] });
+    expect(remaining.json.devicesRemaining).toHaveLength(5000);
+  });
+});

@@ -24,6 +24,10 @@ describe("the test suite's D1 enforces production limits", () => {
     await expect(env.DB.prepare("select length(?) as n").bind("x".repeat(D1_LIMITS.valueBytes + 1)).first()).rejects.toThrow(/too big/);
   });
 
+  it("a string over 2 MB produced by the query throws", async () => {
+    await expect(env.DB.prepare("select hex(zeroblob(1000001)) as s").first()).rejects.toThrow(/too big/);
+  });
+
   it("a result over 50 MB throws", async () => {
     const sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 60) select i, hex(zeroblob(500000)) as blob from n";
     await expect(env.DB.prepare(sql).all()).rejects.toThrow(/result too large/);

@@ -2,7 +2,7 @@
  * Production D1's limits, enforced on the local binding for the whole suite (the local simulator
  * accepts what production refuses). From https://developers.cloudflare.com/d1/platform/limits/:
  * at most 100 bound parameters per query, 100,000 bytes of SQL per statement, 2,000,000 bytes per
- * string or BLOB; and a result over 50 MB fails. A violation throws when the statement runs, as
+ * string or BLOB (bound, or produced by the query); and a result over 50 MB fails. A violation throws when the statement runs, as
  * D1 would, never when it is built.
  */
 export const D1_LIMITS = { boundParameters: 100, sqlBytes: 100_000, valueBytes: 2_000_000, resultBytes: 50 * 1024 * 1024 };
@@ -18,9 +18,16 @@ const violation = (sql: string, params: unknown[]): string | undefined => {
   return undefined;
 };
 
+/** A string value over the limit anywhere in a result: SQLite (D1) could not have produced it. */
+const tooBigValue = (value: unknown): boolean =>
+  typeof value === "string"
+    ? value.length > D1_LIMITS.valueBytes / 4 && bytes(value) > D1_LIMITS.valueBytes
+    : typeof value === "object" && value !== null && Object.values(value).some(tooBigValue);
+
 const checkResult = <T>(result: T): T => {
   const size = bytes(JSON.stringify(result) ?? "");
   if (size > D1_LIMITS.resultBytes) throw new Error(`D1_ERROR: result too large: ${size} bytes (limit ${D1_LIMITS.resultBytes})`);
+  if (tooBigValue(result)) throw new Error(`D1_ERROR: string or blob too big (limit ${D1_LIMITS.valueBytes} bytes)`);
   return result;
 };
 

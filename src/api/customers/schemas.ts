@@ -70,7 +70,10 @@ export const customerResponse = z
     email: z.string(),
     phone: z.string().nullable(),
     address: z.string().nullable(),
-    devices: z.array(z.string()).openapi({ description: "Identifiers of the devices assigned to the customer." }),
+    devices: z.array(z.string()).openapi({
+      description: "Identifiers of the devices assigned to the customer, oldest assignment first; at most 5,000 (see deviceCount).",
+    }),
+    deviceCount: z.number().int().openapi({ description: "Extension: how many devices are assigned in all." }),
     orders: z.array(z.string()).openapi({ description: "Always []: nothing in this API writes orders." }),
     metadata: jsonObject,
     categories: z.array(z.string()),

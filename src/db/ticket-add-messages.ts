@@ -1,8 +1,9 @@
 import { and, eq, fillPlaceholders, inArray, ne, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { activeKey } from "./auth";
 import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
+import { outboxRow } from "./outbox";
+import { renderedOnce, renderer } from "./plans";
 import { apiKeys, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
@@ -30,8 +31,7 @@ type Values = {
 
 const p = (name: keyof Values) => sql.placeholder(name);
 
-// Only used to render SQL text; it never runs a query.
-const db = drizzle({} as D1Database);
+const db = renderer;
 
 const messageCount = sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`;
 
@@ -106,22 +106,7 @@ const buildStatements = (idempotent: boolean) => {
       .insert(jobs)
       .select(
         db
-          .select(
-            inTableOrder(jobs, {
-              id: sql<string>`${p("jobId")}`.as("id"),
-              organizationId: tickets.organizationId,
-              ticketId: tickets.id,
-              kind: sql<"event">`'event'`.as("kind"),
-              status: sql<"pending">`'pending'`.as("status"),
-              attempts: sql<number>`0`.as("attempts"),
-              lastError: sql<null>`null`.as("last_error"),
-              enqueuedAt: sql<string>`${p("now")}`.as("enqueued_at"),
-              webhookUrl: sql<null>`null`.as("webhook_url"),
-              eventId: ticketEvents.id,
-              createdAt: sql<string>`${p("now")}`.as("created_at"),
-              updatedAt: sql<string>`${p("now")}`.as("updated_at"),
-            }),
-          )
+          .select(outboxRow({ id: p("jobId"), kind: "event", enqueuedAt: p("now"), eventId: ticketEvents.id, now: p("now") }))
           .from(ticketEvents)
           .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
           .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`, ne(tickets.notification, "skipped"))),
@@ -165,12 +150,7 @@ const buildStatements = (idempotent: boolean) => {
 };
 
 // Rendered once per isolate and variant, like createTicket's.
-const plans = new Map<boolean, ReturnType<typeof buildStatements>>();
-const planFor = (idempotent: boolean) => {
-  let plan = plans.get(idempotent);
-  if (!plan) plans.set(idempotent, (plan = buildStatements(idempotent)));
-  return plan;
-};
+const planFor = renderedOnce(buildStatements, String);
 
 type Report = {
   organizationId: string;

@@ -1,10 +1,11 @@
-import { and, eq, exists, fillPlaceholders, gt, isNotNull, not, sql, type SQL } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import { and, eq, exists, fillPlaceholders, gt, isNotNull, not, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
 import { categoryFor } from "./entity-categories";
 import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
+import { outboxRow } from "./outbox";
+import { renderedOnce, renderer } from "./plans";
 import { isRetryableD1Error } from "./retry";
 import { apiKeys, categories, customers, devices, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
@@ -61,8 +62,7 @@ const lit = <T>(name: keyof Values, alias: string) => sql<T>`${p(name)}`.as(alia
 
 type Variant = { customer: "email" | "id" | "id+email"; device: boolean; messages: boolean; idempotent: boolean };
 
-// Only used to render SQL text; it never runs a query.
-const db = drizzle({} as D1Database);
+const db = renderer;
 
 /**
  * The statements of one create, in order: customer, ticket, messages, outbox rows, the `created`
@@ -173,28 +173,10 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
   }
 
   // Both outbox rows exist from the start; only categorize is sent now, notify follows it.
-  const outboxRow = (id: keyof Values, kind: "categorize" | "notify", enqueuedAt: SQL) =>
-    db
-      .select(
-        inTableOrder(jobs, {
-          id: lit<string>(id, "id"),
-          organizationId: tickets.organizationId,
-          ticketId: tickets.id,
-          kind: sql<typeof kind>`${kind}`.as("kind"),
-          status: sql<"pending">`'pending'`.as("status"),
-          attempts: sql<number>`0`.as("attempts"),
-          lastError: sql<null>`null`.as("last_error"),
-          enqueuedAt: enqueuedAt.as("enqueued_at"),
-          webhookUrl: sql<null>`null`.as("webhook_url"),
-          eventId: sql<string>`''`.as("event_id"),
-          createdAt: lit<string>("now", "created_at"),
-          updatedAt: lit<string>("now", "updated_at"),
-        }),
-      )
-      .from(tickets)
-      .where(thisTicket);
+  const outboxJob = (id: keyof Values, kind: "categorize" | "notify", enqueuedAt: Placeholder | null) =>
+    db.select(outboxRow({ id: p(id), kind, enqueuedAt, eventId: "", now: p("now") })).from(tickets).where(thisTicket);
   statements.push(
-    db.insert(jobs).select(outboxRow("categorizeJobId", "categorize", sql`${p("now")}`).unionAll(outboxRow("notifyJobId", "notify", sql`null`))),
+    db.insert(jobs).select(outboxJob("categorizeJobId", "categorize", p("now")).unionAll(outboxJob("notifyJobId", "notify", null))),
   );
 
   // The ticket's history starts in the same transaction as the ticket.
@@ -243,17 +225,7 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
 type Report = { organizationId: string; ticketId: string | null; idemTicketId: string | null; idemRequestHash: string | null };
 
 // SQL text is rendered by Drizzle once per variant and isolate (at most 24), not per request.
-const plans = new Map<string, ReturnType<typeof buildStatements>>();
-
-const planFor = (variant: Variant) => {
-  const key = `${variant.customer}|${variant.device}|${variant.messages}|${variant.idempotent}`;
-  let plan = plans.get(key);
-  if (!plan) {
-    plan = buildStatements(variant);
-    plans.set(key, plan);
-  }
-  return plan;
-};
+const planFor = renderedOnce(buildStatements, (v: Variant) => `${v.customer}|${v.device}|${v.messages}|${v.idempotent}`);
 
 /**
  * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction; retried once,

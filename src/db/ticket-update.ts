@@ -1,7 +1,7 @@
 import { and, eq, ne, or, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
-import { inTableOrder } from "./insert-select";
+import { outboxRow } from "./outbox";
 import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
@@ -34,22 +34,7 @@ const jobForEvent = (db: Db, id: string, kind: "route" | "event", eventId: strin
     .insert(jobs)
     .select(
       db
-        .select(
-          inTableOrder(jobs, {
-            id: sql<string>`${id}`.as("id"),
-            organizationId: tickets.organizationId,
-            ticketId: tickets.id,
-            kind: sql<typeof kind>`${kind}`.as("kind"),
-            status: sql<"pending">`'pending'`.as("status"),
-            attempts: sql<number>`0`.as("attempts"),
-            lastError: sql<null>`null`.as("last_error"),
-            enqueuedAt: sql<string>`${now}`.as("enqueued_at"),
-            webhookUrl: sql<null>`null`.as("webhook_url"),
-            eventId: ticketEvents.id,
-            createdAt: sql<string>`${now}`.as("created_at"),
-            updatedAt: sql<string>`${now}`.as("updated_at"),
-          }),
-        )
+        .select(outboxRow({ id, kind, enqueuedAt: now, eventId: ticketEvents.id, now }))
         .from(ticketEvents)
         .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
         .where(and(eq(ticketEvents.id, eventId), when)),

@@ -34,8 +34,8 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
     case "unknown_category":
       throw new ApiError(400, "Validation failed", [{ path: "category", message: `"${change.category}" is not an active ticket category of this organization` }]);
     case "updated":
-      // Committed with its outbox rows; a failed send is logged and recovered by the sweeper.
-      await enqueueJobs(c.env.JOBS, outcome.jobs);
+      // Committed with its outbox rows; sent after the response, like createTicket's (the sweeper recovers a lost send).
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
       return c.json({ success: true as const, ticket: outcome.ticket }, 200);
   }
 });
@@ -74,7 +74,7 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
       c.header("idempotency-replayed", "true");
       return c.json({ success: true as const, ticketId: outcome.ticketId, messageCount: outcome.messageCount }, 200);
     case "added":
-      await enqueueJobs(c.env.JOBS, outcome.jobs);
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
       return c.json({ success: true as const, ticketId: body.ticketId, messageCount: outcome.messageCount }, 200);
   }
 });

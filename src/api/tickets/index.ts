@@ -41,8 +41,10 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
     case "unauthorized":
       throw invalidApiKey();
     case "created":
-      // The ticket is committed; a failed send is logged and recovered by the outbox sweeper.
-      await enqueueJobs(c.env.JOBS, outcome.jobs);
+      // The ticket and its outbox rows are committed: the queue message is only a pointer, sent
+      // after the response so the client waits for one round trip (D1), not two. A send that fails
+      // is logged and recovered by the outbox sweeper.
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "replay":
       // One transaction decided: a live record for this key means nothing was created now.

@@ -4,10 +4,13 @@ import { nowIso } from "../lib/time";
 import { isAllowedWebhook } from "../slack/allowed-origins";
 import { eventMessage, type EventNotice } from "../slack/event-message";
 import { backoffSeconds } from "./backoff";
-import { deliver } from "./deliver";
+import { deliver, RATE_LIMITS } from "./deliver";
 import type { PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
+
+/** How long an event job waits for the ticket's categorization (AI retries take up to about a minute). */
+const WAIT_FOR_CATEGORIZATION_SECONDS = 30;
 
 type Event = NonNullable<NonNullable<Awaited<ReturnType<typeof loadJobContext>>>["event"]>;
 
@@ -33,9 +36,14 @@ export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, at
   const job = ctx?.job;
   if (!ctx || !job || job.kind !== "event" || job.status !== "pending") return ACK;
   const attempts = Math.max(attempt, job.attempts + 1);
-  // The first notification decides the webhook; until categorization has, wait for it.
+  // The first notification decides the webhook; until categorization has, wait for it. Waiting is
+  // not a failure: the job comes back as a fresh message, spending none of the queue's retries.
   if (ctx.categorizeJob?.status === "pending") {
-    return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: "waiting for the ticket's first notification" };
+    const waited = message.rateLimited ?? 0;
+    const error = "waiting for the ticket's first notification";
+    return waited >= RATE_LIMITS.maxReschedules
+      ? { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error }
+      : { kind: "reschedule", delaySeconds: WAIT_FOR_CATEGORIZATION_SECONDS, error, rateLimited: waited + 1, attempts: attempts - 1 };
   }
   const finish = (outcome: "sent" | "skipped" | "failed", error?: string) =>
     recordEventNotification(deps.db, { ticketId: ctx.ticket.id, jobId: job.id, eventId: job.eventId, attempts, outcome, error }, nowIso()).then(() => ACK);

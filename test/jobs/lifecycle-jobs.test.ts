@@ -278,3 +278,27 @@ describe("event history", () => {
     expect((await eventsOf(org.apiKey, spam)).map((e) => e.type)).toEqual(["created", "categorized", "auto_resolved"]);
   });
 });
+
+describe("an event job that arrives before the ticket's first notification", () => {
+  it("waits for categorization without spending a retry, then posts to the webhook it chose", async () => {
+    const org = await routedOrg();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "App crashes" });
+    await updateTicket(org.apiKey, { ticketId: id, status: "in_progress" });
+    const event = only(sends.take(), "event");
+    const posts = interceptSlack(slackOk());
+
+    const early = await runQueue([event]);
+    expect(early.explicitAcks).toEqual(["msg-0"]);
+    expect(early.retryMessages).toEqual([]);
+    const [waiting] = sends.take();
+    expect(waiting).toEqual({ ...event, rateLimited: 1 });
+    expect(sends.delayOf(event.jobId)).toBe(30);
+    expect(posts).toEqual([]);
+
+    await runQueue([message], { env: { AI: fakeAi(answer("Technical")).binding } });
+    sends.take();
+    await runQueue([waiting!]);
+    expect(posts.map((p) => p.url)).toEqual([ORG_WEBHOOK]);
+    expect(await rows("select status, attempts from jobs where id = ?", event.jobId)).toEqual([{ status: "done", attempts: 1 }]);
+  });
+});

@@ -3,10 +3,12 @@ import { jsonContent } from "./common";
 import { createRouter } from "./router";
 
 export const healthRoute = createRoute({
+  operationId: "health",
   method: "get",
   path: "/health",
   tags: ["Meta"],
   summary: "Liveness check (no auth, touches no binding)",
+  security: [],
   responses: { 200: jsonContent(z.object({ ok: z.literal(true) }).openapi("Health"), "The worker is up") },
 });
 

@@ -56,18 +56,22 @@ const docsFileParam = z.object({
 });
 
 const docsRoute = createRoute({
+  operationId: "docsPage",
   method: "get",
   path: "/docs",
   tags: ["Meta"],
   summary: "Interactive API reference for this document (no auth)",
+  security: [],
   responses: { 200: { description: "HTML page", content: { "text/html": { schema: z.string() } } } },
 });
 
 const docsAssetRoute = createRoute({
+  operationId: "docsAsset",
   method: "get",
   path: "/docs/{file}",
   tags: ["Meta"],
   summary: "Scripts and styles of the reference page, served from Workers static assets",
+  security: [],
   request: { params: docsFileParam },
   responses: {
     200: { description: "The file" },
@@ -122,13 +126,17 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
     method: "get",
     path: "/openapi.json",
     tags: ["Meta"],
+    operationId: "openApiDocument",
     summary: "This document (OpenAPI 3.1, no auth)",
+    security: [],
     responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: z.object({}).passthrough() } } } },
   });
 
   const config = {
     openapi: "3.1.0",
     info: { title: "ticket-intake", version: "1.0.0", description: DESCRIPTION },
+    // Relative: the document is served by the API it describes, wherever that is deployed.
+    servers: [{ url: "/", description: "This worker" }],
     tags: [
       { name: "Tickets", description: "Create and read support tickets" },
       { name: "Ticket lifecycle", description: "Update tickets, add replies, read their history (extensions: Telemetron does this in its dashboard)" },

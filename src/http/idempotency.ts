@@ -15,7 +15,7 @@ export const idempotencyHeader = {
         "Makes a retry safe: within 24 hours the same key with the same body returns the original response " +
         "(with `idempotency-replayed: true`) and creates nothing; the same key with a different body is a 422. " +
         "Keys are per organization.",
-      example: "7f1c2a9e-retry-safe-key",
+      // No example: /docs would pre-fill it, and a second click would replay or get a 422.
     }),
 };
 

@@ -92,6 +92,8 @@ describe("GET /openapi.json", () => {
         const op = item[m];
         if (path.startsWith("/api/")) expect(op.security, `${m} ${path}`).toEqual([{ apiKey: [] }, { bearerApiKey: [] }]);
         if (path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([{ adminToken: [] }]);
+        // Public routes say so, rather than inheriting nothing (tools read a missing one as unknown).
+        if (!path.startsWith("/api/") && !path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([]);
         // Every error status carries the contract's error body.
         for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
           if (Number(status) >= 400 && path !== "/docs/{file}") {
@@ -100,6 +102,24 @@ describe("GET /openapi.json", () => {
         }
       }
     }
+  });
+
+  it("names every operation and its server, as code generators and linters need", async () => {
+    const doc = await getDocument();
+    expect(doc.servers).toEqual([{ url: "/", description: expect.any(String) }]);
+    const ids = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((item) =>
+      METHODS.filter((m) => m in item).map((m) => item[m].operationId),
+    );
+    expect(ids.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(["createTicket", "createOrUpdateCustomer", "assignDeviceToOwners", "bulkUpdateDeviceMetadata"]));
+  });
+
+  it("createTicket says that customerEmail or customerId is required, and pre-fills no Idempotency-Key", async () => {
+    const doc = await getDocument();
+    expect(doc.components.schemas.CreateTicketRequest.anyOf).toEqual([{ required: ["customerEmail"] }, { required: ["customerId"] }]);
+    const header = doc.paths["/api/ext-v1/ticket/createTicket"].post.parameters.find((p: { name: string }) => p.name === "Idempotency-Key");
+    expect(header.example ?? header.schema.example).toBeUndefined();
   });
 
   it("createTicket documents its statuses, headers, bounds and the seed's examples", async () => {

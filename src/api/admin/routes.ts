@@ -17,6 +17,7 @@ import {
 const tags = ["Operator"];
 
 export const createOrganizationRoute = createRoute({
+  operationId: "createOrganization",
   method: "post",
   path: "/admin/organizations",
   tags,
@@ -27,6 +28,7 @@ export const createOrganizationRoute = createRoute({
 });
 
 export const getOrganizationRoute = createRoute({
+  operationId: "getOrganization",
   method: "get",
   path: "/admin/organizations/{orgId}",
   tags,
@@ -37,6 +39,7 @@ export const getOrganizationRoute = createRoute({
 });
 
 export const updateOrganizationRoute = createRoute({
+  operationId: "updateOrganization",
   method: "patch",
   path: "/admin/organizations/{orgId}",
   tags,
@@ -47,6 +50,7 @@ export const updateOrganizationRoute = createRoute({
 });
 
 export const createApiKeyRoute = createRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/admin/organizations/{orgId}/api-keys",
   tags,
@@ -57,6 +61,7 @@ export const createApiKeyRoute = createRoute({
 });
 
 export const revokeApiKeyRoute = createRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/admin/organizations/{orgId}/api-keys/{keyId}",
   tags,
@@ -67,6 +72,7 @@ export const revokeApiKeyRoute = createRoute({
 });
 
 export const putCategoriesRoute = createRoute({
+  operationId: "replaceCategories",
   method: "put",
   path: "/admin/organizations/{orgId}/categories",
   tags,
@@ -80,6 +86,7 @@ export const putCategoriesRoute = createRoute({
 });
 
 export const putRoutingRulesRoute = createRoute({
+  operationId: "replaceRoutingRules",
   method: "put",
   path: "/admin/organizations/{orgId}/routing-rules",
   tags,

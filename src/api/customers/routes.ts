@@ -7,6 +7,7 @@ const tags = ["Customers"];
 const headers = z.object(bookmarkHeader);
 
 export const createOrUpdateCustomerRoute = createRoute({
+  operationId: "createOrUpdateCustomer",
   method: "post",
   path: "/api/ext-v1/customer/createOrUpdateCustomer",
   tags,
@@ -33,6 +34,7 @@ export const createOrUpdateCustomerRoute = createRoute({
 });
 
 export const queryCustomerRoute = createRoute({
+  operationId: "queryCustomer",
   method: "post",
   path: "/api/ext-v1/customer/queryCustomer",
   tags,
@@ -47,6 +49,7 @@ export const queryCustomerRoute = createRoute({
 });
 
 export const getCustomerRoute = createRoute({
+  operationId: "getCustomer",
   method: "get",
   path: "/api/ext-v1/customer/getCustomer/{telemetronCustomerId}",
   tags,

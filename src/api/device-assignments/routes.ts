@@ -17,6 +17,7 @@ const tags = ["Device assignments"];
 const BASE = "/api/ext-v1/deviceAssignment";
 
 export const assignDeviceToOwnersRoute = createRoute({
+  operationId: "assignDeviceToOwners",
   method: "post",
   path: `${BASE}/assignDeviceToOwners`,
   tags,
@@ -46,6 +47,7 @@ export const assignDeviceToOwnersRoute = createRoute({
 });
 
 export const assignDevicesToOwnerRoute = createRoute({
+  operationId: "assignDevicesToOwner",
   method: "post",
   path: `${BASE}/assignDevicesToOwner`,
   tags,
@@ -63,6 +65,7 @@ export const assignDevicesToOwnerRoute = createRoute({
 });
 
 export const unassignDeviceFromOwnerRoute = createRoute({
+  operationId: "unassignDeviceFromOwner",
   method: "post",
   path: `${BASE}/unassignDeviceFromOwner`,
   tags,
@@ -79,6 +82,7 @@ export const unassignDeviceFromOwnerRoute = createRoute({
 });
 
 export const unassignDevicesFromOwnerRoute = createRoute({
+  operationId: "unassignDevicesFromOwner",
   method: "post",
   path: `${BASE}/unassignDevicesFromOwner`,
   tags,

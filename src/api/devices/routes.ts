@@ -7,6 +7,7 @@ const headers = z.object(bookmarkHeader);
 const tags = ["Devices"];
 
 export const saveDeviceRoute = createRoute({
+  operationId: "createOrUpdateDevice",
   method: "post",
   path: "/api/ext-v1/device",
   tags,
@@ -35,6 +36,7 @@ export const saveDeviceRoute = createRoute({
 });
 
 export const bulkMetadataRoute = createRoute({
+  operationId: "bulkUpdateDeviceMetadata",
   method: "post",
   path: "/api/ext-v1/device/bulk-metadata",
   tags,

@@ -15,6 +15,7 @@ import {
 const tags = ["Ticket lifecycle"];
 
 export const updateTicketRoute = createRoute({
+  operationId: "updateTicket",
   method: "post",
   path: "/api/ext-v1/ticket/updateTicket",
   tags,
@@ -36,6 +37,7 @@ export const updateTicketRoute = createRoute({
 });
 
 export const addMessagesRoute = createRoute({
+  operationId: "addMessages",
   method: "post",
   path: "/api/ext-v1/ticket/addMessages",
   tags,
@@ -52,6 +54,7 @@ export const addMessagesRoute = createRoute({
 });
 
 export const ticketEventsRoute = createRoute({
+  operationId: "getTicketEvents",
   method: "get",
   path: "/api/ext-v1/ticket/getTicketEvents/{ticketId}",
   tags,

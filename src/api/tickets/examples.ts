@@ -3,7 +3,10 @@ import type { createTicketBody } from "./schemas";
 
 type Example = { summary: string; value: z.input<typeof createTicketBody> };
 
-/** The three request examples of Telemetron's createTicket documentation, in our OpenAPI document. */
+/**
+ * The three request examples of Telemetron's createTicket documentation, in our OpenAPI document,
+ * with names that exist in the demo organization `npm run dev` seeds, so /docs' Try it out works.
+ */
 export const createTicketExamples: Record<string, Example> = {
   customerEmail: {
     summary: "Create Ticket with Customer Email",
@@ -12,7 +15,7 @@ export const createTicketExamples: Record<string, Example> = {
       description: "I keep getting an error when trying to log in to my account.",
       priority: "high",
       customerEmail: "jane@example.com",
-      category: "Technical Support",
+      category: "Technical",
     },
   },
   customerId: {
@@ -21,7 +24,8 @@ export const createTicketExamples: Record<string, Example> = {
       title: "Billing question",
       description: "I was charged twice this month.",
       priority: "medium",
-      customerId: "0193f2a4-7c1e-7b3a-9f2d-5e8c1a6b4d20",
+      // The demo customer that `npm run dev` seeds (scripts/seed-sql.mjs).
+      customerId: "01936f00-0000-7000-8000-0000000000c1",
       category: "Billing",
     },
   },

@@ -13,6 +13,7 @@ import {
 } from "./schemas";
 
 export const createTicketRoute = createRoute({
+  operationId: "createTicket",
   method: "post",
   path: "/api/ext-v1/ticket/createTicket",
   tags: ["Tickets"],
@@ -39,6 +40,7 @@ export const createTicketRoute = createRoute({
 });
 
 export const getTicketRoute = createRoute({
+  operationId: "getTicket",
   method: "get",
   path: "/api/ext-v1/ticket/getTicket/{ticketId}",
   tags: ["Tickets"],
@@ -52,6 +54,7 @@ export const getTicketRoute = createRoute({
 });
 
 export const listTicketsRoute = createRoute({
+  operationId: "listTickets",
   method: "get",
   path: "/api/ext-v1/ticket/listTickets",
   tags: ["Tickets"],

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { MAX_BODY_BYTES } from "../http/body-limit";
 import { BOOKMARK_HEADER } from "../http/d1-session";
 import { errorResponse } from "../http/errors";
+import { errorSchema } from "./common";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit";
 import { IDEMPOTENCY_TTL_MS } from "../db/idempotency";
 import { CUSTOMER_LIMITS } from "./customers/schemas";
@@ -75,7 +76,8 @@ const docsAssetRoute = createRoute({
   request: { params: docsFileParam },
   responses: {
     200: { description: "The file" },
-    404: { description: "No such file", content: { "application/json": { schema: z.object({ success: z.literal(false), error: z.string() }) } } },
+    400: { description: "Not a file name (letters, digits, '.', '_', '-')", content: { "application/json": { schema: errorSchema } } },
+    404: { description: "No such file", content: { "application/json": { schema: errorSchema } } },
   },
 });
 

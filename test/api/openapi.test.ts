@@ -115,6 +115,20 @@ describe("GET /openapi.json", () => {
     expect(ids).toEqual(expect.arrayContaining(["createTicket", "createOrUpdateCustomer", "assignDeviceToOwners", "bulkUpdateDeviceMetadata"]));
   });
 
+  it("states the rules the server enforces: a rule needs a condition, autoResolve needs aiEnabled, admin paths can be 400", async () => {
+    const doc = await getDocument();
+    const schemas = doc.components.schemas;
+    expect(schemas.RoutingRulesRequest.items.properties.when.minProperties).toBe(1);
+    expect(schemas.CategoriesRequest.items.anyOf).toEqual([
+      { properties: { autoResolve: { const: false } } },
+      { properties: { aiEnabled: { const: true } } },
+    ]);
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      if (!path.startsWith("/admin/") && path !== "/docs/{file}") continue;
+      for (const m of METHODS.filter((m) => m in item)) expect(Object.keys(item[m].responses), `${m} ${path}`).toContain("400");
+    }
+  });
+
   it("createTicket says that customerEmail or customerId is required, and pre-fills no Idempotency-Key", async () => {
     const doc = await getDocument();
     expect(doc.components.schemas.CreateTicketRequest.anyOf).toEqual([{ required: ["customerEmail"] }, { required: ["customerId"] }]);

@@ -35,7 +35,7 @@ export const getOrganizationRoute = createRoute({
   security,
   summary: "An organization with its categories, routing rules and key ids",
   request: { params: orgIdParam },
-  responses: { 200: jsonContent(organizationSchema, "The organization"), ...errorResponses(401, 404, 500) },
+  responses: { 200: jsonContent(organizationSchema, "The organization"), ...errorResponses(400, 401, 404, 500) },
 });
 
 export const updateOrganizationRoute = createRoute({
@@ -57,7 +57,7 @@ export const createApiKeyRoute = createRoute({
   security,
   summary: "Add an API key (rotation without downtime)",
   request: { params: orgIdParam },
-  responses: { 201: jsonContent(createdKeySchema, "Created; the key is shown once"), ...errorResponses(401, 404, 500) },
+  responses: { 201: jsonContent(createdKeySchema, "Created; the key is shown once"), ...errorResponses(400, 401, 404, 500) },
 });
 
 export const revokeApiKeyRoute = createRoute({
@@ -68,7 +68,7 @@ export const revokeApiKeyRoute = createRoute({
   security,
   summary: "Revoke an API key; it stops working at once",
   request: { params: keyIdParam },
-  responses: { 204: { description: "Revoked" }, ...errorResponses(401, 404, 500) },
+  responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, 404, 500) },
 });
 
 export const putCategoriesRoute = createRoute({

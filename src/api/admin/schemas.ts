@@ -25,7 +25,10 @@ export const categoryInput = z
     autoResolve: z.boolean().default(false),
     active: z.boolean().default(true),
   })
-  .refine((c) => !c.autoResolve || c.aiEnabled, { path: ["autoResolve"], message: "autoResolve requires aiEnabled" });
+  .refine((c) => !c.autoResolve || c.aiEnabled, { path: ["autoResolve"], message: "autoResolve requires aiEnabled" })
+  // The refine above, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent, both
+  // branches hold: their defaults are false and true).
+  .openapi({ anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }] });
 
 export const categoriesBody = z
   .array(categoryInput)
@@ -48,7 +51,8 @@ export const routingRuleInput = z.object({
       deviceCategory: z.string().trim().min(1).max(100).optional(),
       priority: z.enum(PRIORITIES).optional(),
     })
-    .refine((w) => Object.values(w).some((v) => v !== undefined), { message: "at least one condition is required" }),
+    .refine((w) => Object.values(w).some((v) => v !== undefined), { message: "at least one condition is required" })
+    .openapi({ minProperties: 1, description: "Conditions combined with AND; at least one." }),
   assignTo: z.string().trim().min(1).max(200),
   slackWebhookUrl: webhookUrl.optional(),
 });

@@ -4,9 +4,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { seedSql } from "./seed-sql.mjs";
 
-const run = (args) => {
-  const result = spawnSync("wrangler", args, { stdio: "inherit", env: { ...process.env, CI: "1" } });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+/** Runs wrangler; `quiet` keeps its output unless it fails. */
+const run = (args, { quiet = false } = {}) => {
+  const result = spawnSync("wrangler", args, { stdio: quiet ? "pipe" : "inherit", encoding: "utf8", env: { ...process.env, CI: "1" } });
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+    process.exit(result.status ?? 1);
+  }
 };
 
 if (!existsSync(".dev.vars")) {
@@ -28,10 +32,11 @@ if (!vars.DEMO_API_KEY) {
 }
 
 run(["d1", "migrations", "apply", "DB", "--local"]);
-run(["d1", "execute", "DB", "--local", "--command", seedSql(vars.DEMO_API_KEY)]);
+run(["d1", "execute", "DB", "--local", "--command", seedSql(vars.DEMO_API_KEY)], { quiet: true });
 console.log(`Demo organization ready; API key: ${vars.DEMO_API_KEY}`);
+console.log("Workers AI has no local mode: the built-in fallback classifier categorizes tickets (categorySource \"fallback\").");
 
-// --local: D1 and queues run locally; Workers AI has no local mode, so the fallback classifier decides.
+// --local: D1 and queues run locally.
 const dev = spawn("wrangler", ["dev", "--local", ...process.argv.slice(2)], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,5 +1,5 @@
 import { classifyWithAi } from "../ai/ai-classifier";
-import { isUnavailable } from "../ai/binding";
+import { AiAnswerError, AiUnavailableError, isUnavailable } from "../ai/binding";
 import { classifyByWords } from "../ai/fallback-classifier";
 import type { JobContext } from "../db/job-context";
 import type { CATEGORY_SOURCES } from "../db/schema";
@@ -12,6 +12,8 @@ import type { PipelineDeps } from "./deps";
  * deliveries) so AI trouble alone never sends a ticket to the dead-letter queue.
  */
 export const AI_ATTEMPTS = 3;
+
+let announcedNoAi = false;
 
 export type CategoryChoice = { category: string | null; source: (typeof CATEGORY_SOURCES)[number] | null };
 type Decision = ({ kind: "chosen" } & CategoryChoice) | { kind: "retry"; delaySeconds: number; error: string };
@@ -51,7 +53,13 @@ export const chooseCategory = async (deps: PipelineDeps, ctx: JobContext, attemp
       if (!isUnavailable(err) && attempt < AI_ATTEMPTS) {
         return { kind: "retry", delaySeconds: backoffSeconds(attempt), error: `ai: ${error}` };
       }
-      console.warn(JSON.stringify({ msg: "fallback classifier decides", ticketId: ticket.id, attempt, error }));
+      // Where there is no AI at all (local dev, no binding), say so once per isolate, not per ticket;
+      // anything else (a bad answer, quota, capacity) is worth a line each time.
+      const noAiHere = (err instanceof AiUnavailableError && !(err instanceof AiAnswerError)) || /run remotely/.test(error);
+      if (!noAiHere || !announcedNoAi) {
+        console.warn(JSON.stringify({ msg: "fallback classifier decides", ticketId: ticket.id, attempt, error }));
+        announcedNoAi ||= noAiHere;
+      }
     }
   }
   return chosen(classifyByWords(text, options), "fallback");

@@ -33,7 +33,7 @@ export default defineConfig(async () => {
       setupFiles: ["./test/support/apply-migrations.ts"],
       testTimeout: 20_000,
       // Console output (one access-log line per request) only for tests that fail.
-      silent: "passed-only",
+      silent: "passed-only" as const,
     },
   };
 });

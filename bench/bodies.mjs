@@ -2,10 +2,22 @@
 // a new customer by email, a returning customer by email (different case), a known
 // customer by id, and a chat transcript (messages, no description, so one is generated).
 const TOPICS = [
-  ["Cannot log in after password reset", "I reset my password an hour ago and the login page keeps saying my credentials are invalid. I tried two browsers and cleared cookies."],
-  ["Charged twice for the March invoice", "My card statement shows two charges of $49.00 on March 3rd for invoice INV-20391. Please refund the duplicate."],
-  ["Export to CSV times out", "Exporting the orders report for the last 90 days spins for a minute and then fails with a timeout. Smaller ranges work."],
-  ["Webhook deliveries failing with 410", "Since yesterday our endpoint receives no webhooks; the dashboard shows 410 Gone for every attempt. Nothing changed on our side."],
+  [
+    "Cannot log in after password reset",
+    "I reset my password an hour ago and the login page keeps saying my credentials are invalid. I tried two browsers and cleared cookies.",
+  ],
+  [
+    "Charged twice for the March invoice",
+    "My card statement shows two charges of $49.00 on March 3rd for invoice INV-20391. Please refund the duplicate.",
+  ],
+  [
+    "Export to CSV times out",
+    "Exporting the orders report for the last 90 days spins for a minute and then fails with a timeout. Smaller ranges work.",
+  ],
+  [
+    "Webhook deliveries failing with 410",
+    "Since yesterday our endpoint receives no webhooks; the dashboard shows 410 Gone for every attempt. Nothing changed on our side.",
+  ],
 ];
 
 const CHAT = [

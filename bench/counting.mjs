@@ -38,8 +38,16 @@ const countingD1 = (db, counts) => {
 };
 
 const countingQueue = (queue, counts) => ({
-  send: (body, opts) => (counts.queueSends++, counts.queueCalls++, queue.send(body, opts)),
-  sendBatch: (msgs, opts) => ((counts.queueSends += msgs.length), counts.queueCalls++, queue.sendBatch(msgs, opts)),
+  send: (body, opts) => {
+    counts.queueSends++;
+    counts.queueCalls++;
+    return queue.send(body, opts);
+  },
+  sendBatch: (msgs, opts) => {
+    counts.queueSends += msgs.length;
+    counts.queueCalls++;
+    return queue.sendBatch(msgs, opts);
+  },
 });
 
 export default {

@@ -4,8 +4,7 @@
 // whatever ticket-intake costs above this is the price of its router, schemas and checks.
 const ORG_ID = "bench-org";
 
-const json = (body, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 export default {
   async fetch(request, env) {

@@ -43,7 +43,11 @@ export const renderTable = (r) => {
     `| workerd cores busy during the load | ${f(ours.workerdCoreUse)} | ${f(floor.workerdCoreUse)} | | |`,
     `| D1 round trips per create | ${unique(ours.costs, "d1")} | ${unique(floor.costs, "d1")} | | 1 |`,
     `| queue sends per create | ${unique(ours.costs, "queueSends")} | ${unique(floor.costs, "queueSends")} | | 1 |`,
-    `| D1 rows written / read per create, by body kind (new email, known email, id, chat) | ${Object.values(ours.costs).map((c) => c.rows.join(" ")).join(", ")} | ${Object.values(floor.costs).map((c) => c.rows.join(" ")).join(", ")} | | |`,
+    `| D1 rows written / read per create, by body kind (new email, known email, id, chat) | ${Object.values(ours.costs)
+      .map((c) => c.rows.join(" "))
+      .join(", ")} | ${Object.values(floor.costs)
+      .map((c) => c.rows.join(" "))
+      .join(", ")} | | |`,
     `| D1 storage per ticket of this mix, bytes (rows + indexes) | ${f(r.bytesPerTicket, 0)} | | | |`,
     `| acknowledged creates / tickets found in D1 afterwards | ${ours.acknowledged} / ${ours.stored} | ${floor.acknowledged} / ${floor.stored} | | equal |`,
     "",

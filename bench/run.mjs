@@ -42,7 +42,9 @@ const countCosts = async (url, customerIds) => {
     perKind[kind].d1.add(Number(res.headers["x-bench-d1-round-trips"]));
     perKind[kind].queueSends.add(Number(res.headers["x-bench-queue-sends"]));
   }
-  return Object.fromEntries(Object.entries(perKind).map(([k, v]) => [k, { d1: [...v.d1], queueSends: [...v.queueSends], rows: [...v.rows] }]));
+  return Object.fromEntries(
+    Object.entries(perKind).map(([k, v]) => [k, { d1: [...v.d1], queueSends: [...v.queueSends], rows: [...v.rows] }]),
+  );
 };
 
 const load = (url, customerIds, tag, concurrency, durationMs) =>
@@ -71,7 +73,10 @@ const startup = await measureStartup(3);
 log("starting workerd");
 const timing = await startRuntime({ bundlePath: bundles.deployed.path });
 const workerdPid = findWorkerdPid();
-const ids = await seedAll(timing.mf, WORKER_NAMES.filter((name) => name !== "null"));
+const ids = await seedAll(
+  timing.mf,
+  WORKER_NAMES.filter((name) => name !== "null"),
+);
 const dbBytes = async (name) => (await (await timing.mf.getD1Database("DB", name)).prepare("select 1").run()).meta.size_after;
 const seededBytes = await dbBytes("ours");
 
@@ -100,7 +105,11 @@ for (let r = 0; r < ROUNDS; r++) {
     assertClean(name, result);
     acknowledged[name] += result.requests;
     const processCpuMs = cpuBefore === null ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests;
-    rounds[name].push({ ...result, processCpuMsPerRequest: processCpuMs, workerdCoreUse: cpuBefore === null ? null : (cpuAfter - cpuBefore) / result.seconds });
+    rounds[name].push({
+      ...result,
+      processCpuMsPerRequest: processCpuMs,
+      workerdCoreUse: cpuBefore === null ? null : (cpuAfter - cpuBefore) / result.seconds,
+    });
     log(`round ${r + 1} ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
   }
 }
@@ -121,7 +130,7 @@ for (const name of WORKERS) {
   stored[name] = (await db.prepare("select count(*) as n from tickets").first()).n;
 }
 // Storage per ticket for this body mix (customers, tickets, messages, outbox rows and indexes).
-const bytesPerTicket = (((await dbBytes("ours")) - seededBytes) / stored.ours);
+const bytesPerTicket = ((await dbBytes("ours")) - seededBytes) / stored.ours;
 
 log("CPU pass: D1, queue and limiter answered from memory, minus a null worker's HTTP cost");
 const cpuRuns = { "ours-replayed": [], "floor-replayed": [], null: [] };

@@ -41,21 +41,23 @@ export const startRuntime = async ({ bundlePath }) => {
   );
   const mod = (path, contents) => ({ type: "ESModule", path, contents });
   // Miniflare 5 still accepts the documented v4 option shape through its converter.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    // One access-log line per request is part of the worker's cost; printing it is not.
-    handleStructuredLogs: (log) => {
-      if (log.level === "error" || log.level === "warn") console.error(`[workerd ${log.level}] ${log.message}`);
-    },
-    workers: [
-      workerOptions("ours", [mod("worker.js", bundle)], 0),
-      workerOptions("floor", [mod("worker.js", floor)], 0),
-      workerOptions("ours-counted", [mod("entry.js", counting), mod("worker.js", bundle)], 0),
-      workerOptions("floor-counted", [mod("entry.js", counting), mod("worker.js", floor)], 0),
-      workerOptions("ours-replayed", [mod("entry.js", replaying), mod("worker.js", bundle)], 0),
-      workerOptions("floor-replayed", [mod("entry.js", replaying), mod("worker.js", floor)], 0),
-      workerOptions("null", [mod("worker.js", nullWorker)], 0),
-    ],
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      // One access-log line per request is part of the worker's cost; printing it is not.
+      handleStructuredLogs: (log) => {
+        if (log.level === "error" || log.level === "warn") console.error(`[workerd ${log.level}] ${log.message}`);
+      },
+      workers: [
+        workerOptions("ours", [mod("worker.js", bundle)], 0),
+        workerOptions("floor", [mod("worker.js", floor)], 0),
+        workerOptions("ours-counted", [mod("entry.js", counting), mod("worker.js", bundle)], 0),
+        workerOptions("floor-counted", [mod("entry.js", counting), mod("worker.js", floor)], 0),
+        workerOptions("ours-replayed", [mod("entry.js", replaying), mod("worker.js", bundle)], 0),
+        workerOptions("floor-replayed", [mod("entry.js", replaying), mod("worker.js", floor)], 0),
+        workerOptions("null", [mod("worker.js", nullWorker)], 0),
+      ],
+    }),
+  );
   await mf.ready;
   const urls = {};
   for (const name of WORKER_NAMES) {
@@ -70,7 +72,10 @@ export const applyMigrations = async (db) => {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
   for (const file of files) {
     const sql = await readFile(new URL(file, dir), "utf8");
-    const statements = sql.split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+    const statements = sql
+      .split("--> statement-breakpoint")
+      .map((s) => s.trim())
+      .filter(Boolean);
     await db.batch(statements.map((s) => db.prepare(s)));
   }
 };

@@ -25,9 +25,7 @@ export const seedDatabase = async (db) => {
       .bind(randomUUID(), ORG_ID, now, now),
     ...customerIds.map((id, i) =>
       db
-        .prepare(
-          "insert into customers (id, organization_id, email, email_lower, created_at, updated_at) values (?, ?, ?, ?, ?, ?)",
-        )
+        .prepare("insert into customers (id, organization_id, email, email_lower, created_at, updated_at) values (?, ?, ?, ?, ?, ?)")
         .bind(id, ORG_ID, knownEmail(i), knownEmail(i), now, now),
     ),
   ]);

@@ -30,5 +30,5 @@ export const seedSql = (apiKey) => {
          VALUES (${quote(`01936f00-0000-7000-8000-00000000ca0${position}`)}, ${quote(DEMO_ORG_ID)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${quote(description)}, ${quote(appliesTo)}, ${aiEnabled}, ${autoResolve}, 1, ${position}, ${quote(now)}, ${quote(now)})`,
     ),
   ];
-  return rows.map((r) => r.replace(/\s+/g, " ").trim()).join("; ") + ";";
+  return `${rows.map((r) => r.replace(/\s+/g, " ").trim()).join("; ")};`;
 };

@@ -12,8 +12,7 @@ const OPERATION = "/api/ext-v1/ticket/createTicket";
 
 const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: "utf8", ...opts });
 
-const findChromium = () =>
-  ["chromium", "chromium-browser"].find((name) => sh("sh", ["-c", `command -v ${name}`]).status === 0);
+const findChromium = () => ["chromium", "chromium-browser"].find((name) => sh("sh", ["-c", `command -v ${name}`]).status === 0);
 
 const ensureChromium = () => {
   if (findChromium()) return findChromium();

@@ -12,14 +12,17 @@ const answerSchema = z.object({ category: z.string() });
 const responseSchema = z.object({
   response: z.union([
     answerSchema,
-    z.string().transform((s, ctx) => {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "not JSON" });
-        return z.NEVER;
-      }
-    }).pipe(answerSchema),
+    z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return JSON.parse(s) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "not JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(answerSchema),
   ]),
 });
 
@@ -47,22 +50,26 @@ export const classifyWithAi = async (
   options: readonly CategoryOption[],
 ): Promise<string | null> => {
   if (!ai) throw new AiUnavailableError("No AI binding");
-  const raw = await ai.run(model, {
-    messages: [
-      { role: "system", content: SYSTEM_PROMPT },
-      { role: "user", content: buildPrompt(ticket, options) },
-    ],
-    response_format: {
-      type: "json_schema",
-      json_schema: {
-        type: "object",
-        properties: { category: { type: "string", enum: [...options.map((o) => o.name), NO_CATEGORY] } },
-        required: ["category"],
+  const raw = await ai.run(
+    model,
+    {
+      messages: [
+        { role: "system", content: SYSTEM_PROMPT },
+        { role: "user", content: buildPrompt(ticket, options) },
+      ],
+      response_format: {
+        type: "json_schema",
+        json_schema: {
+          type: "object",
+          properties: { category: { type: "string", enum: [...options.map((o) => o.name), NO_CATEGORY] } },
+          required: ["category"],
+        },
       },
+      temperature: 0,
+      max_tokens: answerTokenBudget(options),
     },
-    temperature: 0,
-    max_tokens: answerTokenBudget(options),
-  }, { signal: AbortSignal.timeout(AI_TIMEOUT_MS) });
+    { signal: AbortSignal.timeout(AI_TIMEOUT_MS) },
+  );
   const parsed = responseSchema.safeParse(raw);
   if (!parsed.success) throw new AiAnswerError(`answer is not the schema: ${JSON.stringify(raw)?.slice(0, 200)}`);
   const answer = parsed.data.response.category.trim().toLowerCase();

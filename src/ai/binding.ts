@@ -7,8 +7,7 @@ export type TextGenerator = {
   run(model: string, inputs: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<unknown>;
 };
 
-export const textGenerator = (binding: Ai | undefined): TextGenerator | undefined =>
-  binding as unknown as TextGenerator | undefined;
+export const textGenerator = (binding: Ai | undefined): TextGenerator | undefined => binding as unknown as TextGenerator | undefined;
 
 /** AI cannot answer at all here (local dev, tests, misconfiguration): retrying would not help. */
 export class AiUnavailableError extends Error {}
@@ -27,5 +26,4 @@ export class AiAnswerError extends AiUnavailableError {}
 // timeouts, 5xx) is worth a retry.
 const UNAVAILABLE = /run remotely|not supported|not available|no such model|authentication|unauthori[sz]ed|\b(3023|3036|3042)\b/i;
 
-export const isUnavailable = (err: unknown): boolean =>
-  err instanceof AiUnavailableError || UNAVAILABLE.test(String(err));
+export const isUnavailable = (err: unknown): boolean => err instanceof AiUnavailableError || UNAVAILABLE.test(String(err));

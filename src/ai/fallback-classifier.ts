@@ -11,7 +11,9 @@ export const MIN_SCORE = 2;
 const MAX_TEXT = 5_000;
 
 const ticketStems = (ticket: TicketText) =>
-  stems([ticket.title, ticket.description ?? "", ...ticket.messages.slice(0, MAX_MESSAGES).map((m) => m.content)].join(" ").slice(0, MAX_TEXT));
+  stems(
+    [ticket.title, ticket.description ?? "", ...ticket.messages.slice(0, MAX_MESSAGES).map((m) => m.content)].join(" ").slice(0, MAX_TEXT),
+  );
 
 /**
  * The built-in classifier for when Workers AI is unavailable or keeps failing: word overlap

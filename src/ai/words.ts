@@ -1,10 +1,11 @@
 // Words that say nothing about what a ticket is about.
 const STOPWORDS = new Set(
-  ("the and for with that this from have has had not but are was were you your our out can cannot " +
+  (
+    "the and for with that this from have has had not but are was were you your our out can cannot " +
     "cant could would should will been being into onto about after before when what which who why how " +
     "there their they them then than its it's i'm ive i've please thanks thank hello dear any all some " +
-    "get got just also very more most only other such own same too able ticket issue problem help need")
-    .split(" "),
+    "get got just also very more most only other such own same too able ticket issue problem help need"
+  ).split(" "),
 );
 
 const SUFFIXES = ["ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s"];

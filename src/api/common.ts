@@ -4,9 +4,7 @@ export const errorSchema = z
   .object({
     success: z.literal(false),
     error: z.string().openapi({ example: "Validation failed" }),
-    issues: z
-      .array(z.object({ path: z.string().openapi({ example: "priority" }), message: z.string() }))
-      .optional(),
+    issues: z.array(z.object({ path: z.string().openapi({ example: "priority" }), message: z.string() })).optional(),
   })
   .openapi("Error");
 
@@ -26,13 +24,25 @@ type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
 // What a caller actually receives, one example per status.
 const ERROR_EXAMPLES: Record<ErrorStatus, z.infer<typeof errorSchema>> = {
-  400: { success: false, error: "Validation failed", issues: [{ path: "priority", message: 'Invalid option: expected one of "low"|"medium"|"high"|"urgent"' }] },
+  400: {
+    success: false,
+    error: "Validation failed",
+    issues: [{ path: "priority", message: 'Invalid option: expected one of "low"|"medium"|"high"|"urgent"' }],
+  },
   401: { success: false, error: "Invalid or revoked API key" },
   404: { success: false, error: "Customer not found" },
-  409: { success: false, error: "Another customer of this organization already has this email", issues: [{ path: "email", message: "email already in use" }] },
+  409: {
+    success: false,
+    error: "Another customer of this organization already has this email",
+    issues: [{ path: "email", message: "email already in use" }],
+  },
   413: { success: false, error: "Request body exceeds the 1 MiB limit" },
   415: { success: false, error: "Content-Type must be application/json" },
-  422: { success: false, error: "Idempotency-Key was already used with a different request body", issues: [{ path: "Idempotency-Key", message: "reuse a key only to retry the identical request" }] },
+  422: {
+    success: false,
+    error: "Idempotency-Key was already used with a different request body",
+    issues: [{ path: "Idempotency-Key", message: "reuse a key only to retry the identical request" }],
+  },
   429: { success: false, error: "Rate limit exceeded for this API key; retry after 10 seconds" },
   500: { success: false, error: "Internal server error" },
 };

@@ -97,7 +97,7 @@ const docsHeaders = secureHeaders({
 /** Serves a file of the static-assets directory; a miss is a 404 in the contract's shape. */
 const asset = async (c: Context<AppEnv>, path: string): Promise<Response> => {
   const res = await c.env.ASSETS?.fetch(new URL(path, c.req.url));
-  if (!res || !res.ok) return errorResponse(c, 404, "Not found");
+  if (!res?.ok) return errorResponse(c, 404, "Not found");
   // A fetched response's headers are immutable; the security headers middleware needs to add to them.
   return new Response(res.body, res);
 };
@@ -141,7 +141,10 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
     servers: [{ url: "/", description: "This worker" }],
     tags: [
       { name: "Tickets", description: "Create and read support tickets" },
-      { name: "Ticket lifecycle", description: "Update tickets, add replies, read their history (extensions: Telemetron does this in its dashboard)" },
+      {
+        name: "Ticket lifecycle",
+        description: "Update tickets, add replies, read their history (extensions: Telemetron does this in its dashboard)",
+      },
       { name: "Customers", description: "The organization's customers" },
       { name: "Devices", description: "The organization's devices (hardware identified by a serial number, MAC address or the like)" },
       { name: "Device assignments", description: "Which customers own which devices (a device may have several owners)" },
@@ -151,7 +154,10 @@ export const registerApiReference = (app: OpenAPIHono<AppEnv>) => {
   };
   // The routes cannot change within an isolate, so the document is generated once, on first request.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
-  app.get("/openapi.json", (c) => c.json((document ??= app.getOpenAPI31Document(config))));
+  app.get("/openapi.json", (c) => {
+    document ??= app.getOpenAPI31Document(config);
+    return c.json(document);
+  });
 
   app.use("/docs", docsHeaders);
   app.use("/docs/*", docsHeaders);

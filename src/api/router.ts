@@ -4,13 +4,15 @@ import { errorBody, toIssues } from "../http/errors";
 
 type ValidationHook = Hook<unknown, AppEnv, string, unknown>;
 
-const failed = (firstAsError: boolean): ValidationHook => (result, c) => {
-  if (result.success) return;
-  const issues = toIssues(result.error.issues);
-  const rootOnly = issues.length === 1 && issues[0]!.path === "" && result.target === "json";
-  const error = rootOnly ? "Request body must be a JSON object" : firstAsError ? issues[0]!.message : "Validation failed";
-  return c.json(errorBody(error, issues), 400);
-};
+const failed =
+  (firstAsError: boolean): ValidationHook =>
+  (result, c) => {
+    if (result.success) return;
+    const issues = toIssues(result.error.issues);
+    const rootOnly = issues.length === 1 && issues[0]!.path === "" && result.target === "json";
+    const error = rootOnly ? "Request body must be a JSON object" : firstAsError ? issues[0]!.message : "Validation failed";
+    return c.json(errorBody(error, issues), 400);
+  };
 
 // Zod failures become the contract's 400 with one issue per offending field.
 const validationHook = failed(false);

@@ -180,13 +180,7 @@ export const updateCustomer = async (
       db
         .select({ one: sql`1` })
         .from(other)
-        .where(
-          and(
-            eq(other.organizationId, customers.organizationId),
-            eq(other.emailLower, emailLower),
-            ne(other.id, customers.id),
-          ),
-        ),
+        .where(and(eq(other.organizationId, customers.organizationId), eq(other.emailLower, emailLower), ne(other.id, customers.id))),
     ),
   );
   const [auth, found, updated, existing, holder] = await db.batch([

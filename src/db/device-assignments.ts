@@ -27,7 +27,8 @@ type NewCustomer = { email: string; id: string; name: string };
 type NewDevice = { identifier: string; id: string };
 
 /** Customers to create if missing, keyed by lower-cased email; named by the email prefix, as Telemetron does. */
-const newCustomers = (emails: readonly string[]): NewCustomer[] => emails.map((email) => ({ email, id: newId(), name: emailPrefix(email) }));
+const newCustomers = (emails: readonly string[]): NewCustomer[] =>
+  emails.map((email) => ({ email, id: newId(), name: emailPrefix(email) }));
 
 const newDevices = (identifiers: readonly string[]): NewDevice[] => identifiers.map((identifier) => ({ identifier, id: newId() }));
 
@@ -93,11 +94,7 @@ const linkPairs = (db: Db, keyHash: string, identifiers: readonly string[], emai
         .from(devices)
         .innerJoin(customers, eq(customers.organizationId, devices.organizationId))
         .where(
-          and(
-            inKeyOrg(db, devices.organizationId, keyHash),
-            inList(devices.identifier, identifiers),
-            inList(customers.emailLower, emails),
-          ),
+          and(inKeyOrg(db, devices.organizationId, keyHash), inList(devices.identifier, identifiers), inList(customers.emailLower, emails)),
         ),
     )
     .onConflictDoNothing()
@@ -211,9 +208,21 @@ export const assignDevicesToOwner = async (
   for (const identifier of input.identifiers) {
     const deviceId = byIdentifier.get(identifier);
     if (!deviceId) skipped.push(identifier);
-    else (newlyLinked.has(deviceId) ? assignedDevices : alreadyAssigned).push({ identifier, deviceId, wasCreated: generated.get(identifier) === deviceId });
+    else
+      (newlyLinked.has(deviceId) ? assignedDevices : alreadyAssigned).push({
+        identifier,
+        deviceId,
+        wasCreated: generated.get(identifier) === deviceId,
+      });
   }
-  return { kind: "assigned", customerId: customer.id, customerWasCreated: customer.id === owner.id, assignedDevices, alreadyAssigned, skipped };
+  return {
+    kind: "assigned",
+    customerId: customer.id,
+    customerWasCreated: customer.id === owner.id,
+    assignedDevices,
+    alreadyAssigned,
+    skipped,
+  };
 };
 
 /** Deletes the links between one customer (by email) and the listed devices of the key's organization. */

@@ -17,11 +17,7 @@ export const categoryFor = (target: CategoryTarget): SQL =>
  * parameters (https://developers.cloudflare.com/d1/platform/limits/).
  */
 const wantedCategory = (target: CategoryTarget, inOrganization: SQL, wantedLower: string[]) =>
-  and(
-    inOrganization,
-    sql`${categories.nameLower} in (select value from json_each(${JSON.stringify(wantedLower)}))`,
-    categoryFor(target),
-  )!;
+  and(inOrganization, sql`${categories.nameLower} in (select value from json_each(${JSON.stringify(wantedLower)}))`, categoryFor(target))!;
 
 /** The canonical names, in the organization's category order, as the JSON array the column stores. */
 export const canonicalNames = (target: CategoryTarget, organizationId: SQLiteColumn, wantedLower: string[]) =>

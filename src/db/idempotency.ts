@@ -15,17 +15,21 @@ export const liveRecord = (organizationId: SQLiteColumn, key: Value, now: Value)
 
 /** No live record holds `key`: part of the guard of every statement of an idempotent write. */
 export const keyIsFree = (db: Db, organizationId: SQLiteColumn, key: Value, now: Value): SQL =>
-  not(exists(db.select({ one: sql`1` }).from(idempotencyKeys).where(liveRecord(organizationId, key, now))));
+  not(
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(idempotencyKeys)
+        .where(liveRecord(organizationId, key, now)),
+    ),
+  );
 
 /**
  * Records `key` for the ticket `ticketId` in the same batch as the write it guards, with what a
  * replay answers (`response`, beyond the ticket id). Only an expired record may be taken over; a
  * live one stays with its request, and the write's report then shows whose it is.
  */
-export const recordKey = (
-  db: Db,
-  r: { ticketId: Value; key: Value; requestHash: Value; response: SQL; now: Value; expiresAt: Value },
-) =>
+export const recordKey = (db: Db, r: { ticketId: Value; key: Value; requestHash: Value; response: SQL; now: Value; expiresAt: Value }) =>
   db
     .insert(idempotencyKeys)
     .select(

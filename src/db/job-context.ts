@@ -18,7 +18,14 @@ export const loadJobContext = async (db: Db, ticketId: string, jobId: string) =>
   const eventOfJob = sql`(select j.event_id from jobs as j where j.id = ${jobId})`;
   const [jobRows, ticketRows, categoryRows, ruleRows, messages, customerMessages, eventRows, replies] = await db.batch([
     db
-      .select({ id: jobs.id, kind: jobs.kind, status: jobs.status, attempts: jobs.attempts, webhookUrl: jobs.webhookUrl, eventId: jobs.eventId })
+      .select({
+        id: jobs.id,
+        kind: jobs.kind,
+        status: jobs.status,
+        attempts: jobs.attempts,
+        webhookUrl: jobs.webhookUrl,
+        eventId: jobs.eventId,
+      })
       .from(jobs)
       .where(eq(jobs.ticketId, ticketId)),
     // The shared read-model columns (joined ones aliased) plus what only the pipeline needs.

@@ -5,14 +5,15 @@ import { nextUpdatedAt } from "./sql";
 import { insertEvent, PIPELINE_ACTOR } from "./ticket-events";
 import { newId } from "../lib/ids";
 
-type TicketChanges = Partial<Pick<typeof tickets.$inferInsert, "category" | "categorySource" | "categorization" | "status" | "assignee" | "notification">>;
+type TicketChanges = Partial<
+  Pick<typeof tickets.$inferInsert, "category" | "categorySource" | "categorization" | "status" | "assignee" | "notification">
+>;
 
 /**
  * Guards every write of a job's outcome: it applies only while the job is still pending. D1
  * runs a batch as one transaction, so of two deliveries racing on one job exactly one wins.
  */
-const pending = (jobId: string) =>
-  sql`exists (select 1 from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.status} = 'pending')`;
+const pending = (jobId: string) => sql`exists (select 1 from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.status} = 'pending')`;
 
 const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: number, error: string | null, now: string) =>
   db
@@ -37,8 +38,19 @@ const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string
   insertEvent(
     db,
     ticketId,
-    { id: newId(), type: "assigned", actor: PIPELINE_ACTOR, data: sql`json_object('from', ${tickets.assignee}, 'to', ${assignee}, 'source', 'rule')`, now },
-    and(pending(jobId), sql`${assignee} is not null`, sql`not ${isManual(tickets.assigneeSource)}`, sql`${tickets.assignee} is not ${assignee}`),
+    {
+      id: newId(),
+      type: "assigned",
+      actor: PIPELINE_ACTOR,
+      data: sql`json_object('from', ${tickets.assignee}, 'to', ${assignee}, 'source', 'rule')`,
+      now,
+    },
+    and(
+      pending(jobId),
+      sql`${assignee} is not null`,
+      sql`not ${isManual(tickets.assigneeSource)}`,
+      sql`${tickets.assignee} is not ${assignee}`,
+    ),
   );
 
 /**
@@ -55,18 +67,31 @@ export const recordCategorization = async (
 ): Promise<boolean> => {
   const { category = null, categorySource = null, status, assignee = null, ...rest } = input.changes;
   const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pending(input.jobId));
-  const classified = categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
+  const classified =
+    categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
   const [, , , , , finished] = await db.batch([
     insertEvent(
       db,
       input.ticketId,
-      { id: newId(), type: "categorized", actor: PIPELINE_ACTOR, data: sql`json_object('category', ${category}, 'source', ${categorySource})`, now },
+      {
+        id: newId(),
+        type: "categorized",
+        actor: PIPELINE_ACTOR,
+        data: sql`json_object('category', ${category}, 'source', ${categorySource})`,
+        now,
+      },
       and(pending(input.jobId), classified ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
     insertEvent(
       db,
       input.ticketId,
-      { id: newId(), type: "auto_resolved", actor: PIPELINE_ACTOR, data: sql`json_object('category', ${category}, 'from', ${tickets.status})`, now },
+      {
+        id: newId(),
+        type: "auto_resolved",
+        actor: PIPELINE_ACTOR,
+        data: sql`json_object('category', ${category}, 'from', ${tickets.status})`,
+        now,
+      },
       and(pending(input.jobId), status === "resolved" ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
     assignedEvent(db, input.ticketId, input.jobId, assignee, now),
@@ -103,7 +128,14 @@ export const recordRouting = async (
     db
       .update(tickets)
       .set({ ...routedAssignee(input.assignee), updatedAt: nextUpdatedAt(now) })
-      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId), sql`${tickets.assignee} is not ${input.assignee}`, sql`not ${isManual(tickets.assigneeSource)}`)),
+      .where(
+        and(
+          eq(tickets.id, input.ticketId),
+          pending(input.jobId),
+          sql`${tickets.assignee} is not ${input.assignee}`,
+          sql`not ${isManual(tickets.assigneeSource)}`,
+        ),
+      ),
     // Replies and status changes follow the ticket's current route; a skipped notification stays skipped.
     db
       .update(jobs)

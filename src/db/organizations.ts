@@ -21,7 +21,9 @@ export const createOrganization = async (db: Db, input: { name: string; slackWeb
   const id = newId();
   const { apiKey, row } = await mintApiKey(id, now);
   await db.batch([
-    db.insert(organizations).values({ id, name: input.name, slackWebhookUrl: input.slackWebhookUrl ?? null, createdAt: now, updatedAt: now }),
+    db
+      .insert(organizations)
+      .values({ id, name: input.name, slackWebhookUrl: input.slackWebhookUrl ?? null, createdAt: now, updatedAt: now }),
     db.insert(apiKeys).values(row),
   ]);
   return { id, name: input.name, apiKey };
@@ -61,12 +63,12 @@ export const getOrganization = async (db: Db, orgId: string) => {
 export const organizationExists = async (db: Db, orgId: string) =>
   (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get()) !== undefined;
 
-export const updateOrganization = (
-  db: Db,
-  orgId: string,
-  patch: { name?: string; slackWebhookUrl?: string | null },
-  now: string,
-) => db.update(organizations).set({ ...patch, updatedAt: now }).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
+export const updateOrganization = (db: Db, orgId: string, patch: { name?: string; slackWebhookUrl?: string | null }, now: string) =>
+  db
+    .update(organizations)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(organizations.id, orgId))
+    .returning({ id: organizations.id });
 
 export const addApiKey = async (db: Db, orgId: string, now: string) => {
   const { apiKey, row } = await mintApiKey(orgId, now);

@@ -35,9 +35,7 @@ export const claimStaleJobs = async (db: Db, now: string, staleBefore: string, l
       .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
     db
       .delete(idempotencyKeys)
-      .where(
-        sql`rowid in (select rowid from ${idempotencyKeys} where ${idempotencyKeys.expiresAt} < ${now} limit ${purgeLimit})`,
-      )
+      .where(sql`rowid in (select rowid from ${idempotencyKeys} where ${idempotencyKeys.expiresAt} < ${now} limit ${purgeLimit})`)
       .returning({ key: idempotencyKeys.key }),
   ]);
   return { claimed, purged: purged.length };

@@ -13,7 +13,10 @@ export const renderedOnce = <V, P>(build: (variant: V) => P, keyOf: (variant: V)
   return (variant: V): P => {
     const key = keyOf(variant);
     let plan = plans.get(key);
-    if (!plan) plans.set(key, (plan = build(variant)));
+    if (!plan) {
+      plan = build(variant);
+      plans.set(key, plan);
+    }
     return plan;
   };
 };

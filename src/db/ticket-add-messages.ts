@@ -41,7 +41,13 @@ const messageCount = sql<number>`(select count(*) from ticket_messages as m wher
  * cap. Events go first so they can read the ticket as it was (which status a reply reopened).
  */
 const buildStatements = (idempotent: boolean) => {
-  const inKeyOrganization = inArray(tickets.organizationId, db.select({ id: apiKeys.organizationId }).from(apiKeys).where(activeKey(p("keyHash"))));
+  const inKeyOrganization = inArray(
+    tickets.organizationId,
+    db
+      .select({ id: apiKeys.organizationId })
+      .from(apiKeys)
+      .where(activeKey(p("keyHash"))),
+  );
   const guard = and(
     eq(tickets.id, p("ticketId")),
     inKeyOrganization,
@@ -91,7 +97,10 @@ const buildStatements = (idempotent: boolean) => {
         .select(
           inTableOrder(ticketMessages, {
             ticketId: tickets.id,
-            position: sql<number>`(select coalesce(max(m.position), -1) + 1 from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)}) + j.key`.as("position"),
+            position:
+              sql<number>`(select coalesce(max(m.position), -1) + 1 from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)}) + j.key`.as(
+                "position",
+              ),
             role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
             content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
           }),

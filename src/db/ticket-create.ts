@@ -1,4 +1,4 @@
-import { and, eq, exists, fillPlaceholders, gt, isNotNull, not, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, eq, exists, fillPlaceholders, isNotNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
 import { categoryFor } from "./entity-categories";
@@ -12,7 +12,6 @@ import { apiActor, eventRow } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 import { isoAfter } from "../lib/time";
-
 
 export type NewTicket = {
   keyHash: string;
@@ -132,7 +131,9 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
             categorySource: sql<"request" | null>`case when ${categories.id} is null then null else 'request' end`.as("categorySource"),
             assignee: sql<string | null>`null`.as("assignee"),
             assigneeSource: sql<null>`null`.as("assigneeSource"),
-            categorization: sql<"pending" | "skipped">`case when ${categories.id} is null then 'pending' else 'skipped' end`.as("categorization"),
+            categorization: sql<"pending" | "skipped">`case when ${categories.id} is null then 'pending' else 'skipped' end`.as(
+              "categorization",
+            ),
             notification: sql<"pending">`'pending'`.as("notification"),
             createdAt: lit<string>("now", "createdAt"),
             updatedAt: lit<string>("now", "updatedAt"),
@@ -174,7 +175,10 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
 
   // Both outbox rows exist from the start; only categorize is sent now, notify follows it.
   const outboxJob = (id: keyof Values, kind: "categorize" | "notify", enqueuedAt: Placeholder | null) =>
-    db.select(outboxRow({ id: p(id), kind, enqueuedAt, eventId: "", now: p("now") })).from(tickets).where(thisTicket);
+    db
+      .select(outboxRow({ id: p(id), kind, enqueuedAt, eventId: "", now: p("now") }))
+      .from(tickets)
+      .where(thisTicket);
   statements.push(
     db.insert(jobs).select(outboxJob("categorizeJobId", "categorize", p("now")).unionAll(outboxJob("notifyJobId", "notify", null))),
   );
@@ -199,7 +203,14 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
 
   if (idempotent) {
     statements.push(
-      recordKey(db, { ticketId: p("ticketId"), key: p("idemKey"), requestHash: p("idemHash"), response: sql`null`, now: p("now"), expiresAt: p("expiresAt") }),
+      recordKey(db, {
+        ticketId: p("ticketId"),
+        key: p("idemKey"),
+        requestHash: p("idemHash"),
+        response: sql`null`,
+        now: p("now"),
+        expiresAt: p("expiresAt"),
+      }),
     );
   }
 
@@ -233,11 +244,7 @@ const planFor = renderedOnce(buildStatements, (v: Variant) => `${v.customer}|${v
  * key check, customer find-or-create, category match, ticket, messages, outbox rows and the
  * idempotency record, and a final report of what happened.
  */
-export const createTicketBatch = async (
-  d1: D1Database | D1DatabaseSession,
-  input: NewTicket,
-  now: string,
-): Promise<CreateOutcome> => {
+export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, input: NewTicket, now: string): Promise<CreateOutcome> => {
   const emailLower = input.customerEmail?.trim().toLowerCase() ?? null;
   const values: Values = {
     keyHash: input.keyHash,
@@ -286,7 +293,10 @@ export const createTicketBatch = async (
     try {
       results = await run();
     } catch (again) {
-      const stored = await d1.prepare("select organization_id as organizationId from tickets where id = ?").bind(values.ticketId).first<{ organizationId: string }>();
+      const stored = await d1
+        .prepare("select organization_id as organizationId from tickets where id = ?")
+        .bind(values.ticketId)
+        .first<{ organizationId: string }>();
       if (!stored) throw again;
       return created(stored.organizationId);
     }

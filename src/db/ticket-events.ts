@@ -2,7 +2,7 @@ import { and, asc, eq, gt, or, sql, type Placeholder, type SQL } from "drizzle-o
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
 import { inTableOrder } from "./insert-select";
-import { EVENT_TYPES, ticketEvents, tickets } from "./schema";
+import { type EVENT_TYPES, ticketEvents, tickets } from "./schema";
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -38,14 +38,12 @@ export const insertEvent = (
   event: { id: string | Placeholder; type: EventType; actor: SQL; data: SQL; now: string | Placeholder },
   when?: SQL,
 ) =>
-  db
-    .insert(ticketEvents)
-    .select(
-      db
-        .select(eventRow(event.id, event.type, event.actor, event.data, event.now))
-        .from(tickets)
-        .where(and(eq(tickets.id, ticketId), when)),
-    );
+  db.insert(ticketEvents).select(
+    db
+      .select(eventRow(event.id, event.type, event.actor, event.data, event.now))
+      .from(tickets)
+      .where(and(eq(tickets.id, ticketId), when)),
+  );
 
 export type EventCursor = { createdAt: string; id: string };
 
@@ -62,14 +60,23 @@ export const listTicketEvents = async (db: Db, keyHash: string, ticketId: string
       .from(tickets)
       .where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
     db
-      .select({ id: ticketEvents.id, type: ticketEvents.type, actor: ticketEvents.actor, data: ticketEvents.data, createdAt: ticketEvents.createdAt })
+      .select({
+        id: ticketEvents.id,
+        type: ticketEvents.type,
+        actor: ticketEvents.actor,
+        data: ticketEvents.data,
+        createdAt: ticketEvents.createdAt,
+      })
       .from(ticketEvents)
       .where(
         and(
           eq(ticketEvents.ticketId, ticketId),
           inKeyOrg(db, ticketEvents.organizationId, keyHash),
           after &&
-            or(gt(ticketEvents.createdAt, after.createdAt), and(eq(ticketEvents.createdAt, after.createdAt), gt(ticketEvents.id, after.id))),
+            or(
+              gt(ticketEvents.createdAt, after.createdAt),
+              and(eq(ticketEvents.createdAt, after.createdAt), gt(ticketEvents.id, after.id)),
+            ),
         ),
       )
       .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id))

@@ -51,7 +51,8 @@ const toBaseView = (row: TicketRow) => ({
   assignee: row.assignee,
   assigneeSource: row.assigneeSource,
   customer: { id: row.customerId, email: row.customerEmail, name: row.customerName ?? emailPrefix(row.customerEmail) },
-  device: row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
+  device:
+    row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
   processing: { categorization: row.categorization, notification: row.notification },
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
@@ -140,14 +141,18 @@ export const listTickets = async (db: Db, keyHash: string, filters: TicketFilter
     filters.category !== undefined ? categoryIs(filters.category) : undefined,
     filters.assignee !== undefined ? eq(tickets.assignee, filters.assignee) : undefined,
     filters.updatedAfter !== undefined ? gt(tickets.updatedAt, filters.updatedAfter) : undefined,
-    after &&
-      or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
+    after && or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
   ];
   // Listed tickets carry their message count, not their messages: a page of 100 tickets stays a
   // few MB whatever they hold (D1 caps one result at 50 MB, a Worker has 128 MB;
   // https://developers.cloudflare.com/d1/platform/limits/).
   const page = db
-    .select({ ...ticketColumns, messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`.as("message_count") })
+    .select({
+      ...ticketColumns,
+      messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`.as(
+        "message_count",
+      ),
+    })
     .from(tickets)
     .innerJoin(customers, eq(customers.id, tickets.customerId))
     .leftJoin(devices, eq(devices.id, tickets.deviceId))

@@ -93,13 +93,25 @@ export const updateTicket = async (
     insertEvent(
       db,
       ticketId,
-      { id: ids.assignee, type: "assigned", actor, data: fromTo(sql`${tickets.assignee}`, change.assignee ?? null, sql`, 'source', 'manual'`), now },
+      {
+        id: ids.assignee,
+        type: "assigned",
+        actor,
+        data: fromTo(sql`${tickets.assignee}`, change.assignee ?? null, sql`, 'source', 'manual'`),
+        now,
+      },
       onlyIf(change.assignee !== undefined, sql`${tickets.assignee} is not ${change.assignee ?? null}`),
     ),
     insertEvent(
       db,
       ticketId,
-      { id: ids.category, type: "category_changed", actor, data: fromTo(sql`${tickets.category}`, newCategory, sql`, 'source', 'manual'`), now },
+      {
+        id: ids.category,
+        type: "category_changed",
+        actor,
+        data: fromTo(sql`${tickets.category}`, newCategory, sql`, 'source', 'manual'`),
+        now,
+      },
       onlyIf(change.category !== undefined, sql`${tickets.category} is not ${newCategory}`),
     ),
   ] as const;
@@ -109,7 +121,9 @@ export const updateTicket = async (
     .set({
       status: change.status,
       priority: change.priority,
-      ...(change.assignee !== undefined ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) } : {}),
+      ...(change.assignee !== undefined
+        ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) }
+        : {}),
       ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const } : {}),
       updatedAt: nextUpdatedAt(now),
     })

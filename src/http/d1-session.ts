@@ -23,7 +23,10 @@ const BOOKMARK_DESCRIPTION =
 const bookmark = z
   .string()
   .max(128)
-  .regex(new RegExp(`^([0-9a-fA-F]+(-[0-9a-fA-F]+){3}|${ANY_REPLICA})$`), `x-d1-bookmark must be a bookmark returned by this API, or ${ANY_REPLICA}`);
+  .regex(
+    new RegExp(`^([0-9a-fA-F]+(-[0-9a-fA-F]+){3}|${ANY_REPLICA})$`),
+    `x-d1-bookmark must be a bookmark returned by this API, or ${ANY_REPLICA}`,
+  );
 
 /** Request header schema shared by every route that runs on a session. */
 export const bookmarkHeader = {
@@ -52,7 +55,8 @@ export const writeSession = (c: Context<AppEnv>) => {
     session,
     // Built on first use: createTicket's success path talks to the session directly.
     get db() {
-      return (db ??= createDb(session));
+      db ??= createDb(session);
+      return db;
     },
     done: () => putBookmark(c, session),
   };
@@ -85,7 +89,13 @@ export const readSession = async <T>(c: Context<AppEnv>, read: (db: Db) => Promi
     putBookmark(c, session);
     return result;
   } catch (err) {
-    console.warn(JSON.stringify({ msg: "read on the requested D1 session failed; the primary answers", requestId: c.get("requestId"), error: String(err).slice(0, 200) }));
+    console.warn(
+      JSON.stringify({
+        msg: "read on the requested D1 session failed; the primary answers",
+        requestId: c.get("requestId"),
+        error: String(err).slice(0, 200),
+      }),
+    );
     return primary();
   }
 };

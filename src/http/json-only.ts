@@ -11,8 +11,7 @@ const TEXT_PLAIN = /^text\/plain\s*(;|$)/i;
  */
 const TELEMETRON_PATHS = "/api/ext-v1/";
 
-const hasBody = (headers: Headers) =>
-  headers.has("transfer-encoding") || Number(headers.get("content-length") ?? "0") > 0;
+const hasBody = (headers: Headers) => headers.has("transfer-encoding") || Number(headers.get("content-length") ?? "0") > 0;
 
 const isWrite = (method: string) => method === "POST" || method === "PUT" || method === "PATCH";
 

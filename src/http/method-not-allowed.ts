@@ -2,8 +2,7 @@ type RouteInfo = { method: string; path: string };
 
 const compiled = new WeakMap<readonly RouteInfo[], { pattern: RegExp; method: string }[]>();
 
-const segment = (s: string) =>
-  s.startsWith(":") ? "[^/]+" : s === "*" ? ".*" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const segment = (s: string) => (s.startsWith(":") ? "[^/]+" : s === "*" ? ".*" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
 
 const toPattern = (path: string) => new RegExp(`^${path.split("/").map(segment).join("/")}$`);
 

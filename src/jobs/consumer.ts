@@ -68,9 +68,18 @@ const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, dead
     message.ack();
     return;
   }
-  console.warn(JSON.stringify({ msg: "job retry", ...job, attempt: message.attempts, delaySeconds: outcome.delaySeconds, error: outcome.error }));
+  console.warn(
+    JSON.stringify({ msg: "job retry", ...job, attempt: message.attempts, delaySeconds: outcome.delaySeconds, error: outcome.error }),
+  );
   try {
-    await recordRetry(deps.db, job.jobId, outcome.attempts ?? message.attempts, outcome.error, isoAfter(outcome.delaySeconds * 1000), nowIso());
+    await recordRetry(
+      deps.db,
+      job.jobId,
+      outcome.attempts ?? message.attempts,
+      outcome.error,
+      isoAfter(outcome.delaySeconds * 1000),
+      nowIso(),
+    );
   } catch {
     // Bookkeeping only; the retry itself matters more.
   }

@@ -49,7 +49,8 @@ export const deliver = async (
     case "failed":
       return result;
     case "retry":
-      if (result.retryAfterSeconds === undefined) return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: result.error };
+      if (result.retryAfterSeconds === undefined)
+        return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: result.error };
       deps.slackPacer.block(url, result.retryAfterSeconds * 1000);
       return reschedule(jittered(result.retryAfterSeconds, rateLimited, deps.random), result.error);
   }

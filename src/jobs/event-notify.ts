@@ -46,13 +46,18 @@ export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, at
       : { kind: "reschedule", delaySeconds: WAIT_FOR_CATEGORIZATION_SECONDS, error, rateLimited: waited + 1, attempts: attempts - 1 };
   }
   const finish = (outcome: "sent" | "skipped" | "failed", error?: string) =>
-    recordEventNotification(deps.db, { ticketId: ctx.ticket.id, jobId: job.id, eventId: job.eventId, attempts, outcome, error }, nowIso()).then(() => ACK);
+    recordEventNotification(
+      deps.db,
+      { ticketId: ctx.ticket.id, jobId: job.id, eventId: job.eventId, attempts, outcome, error },
+      nowIso(),
+    ).then(() => ACK);
 
   const notice = ctx.event && noticeOf(ctx.event, ctx.reply);
   const webhookUrl = ctx.notifyJob?.webhookUrl;
   // Nothing goes out for a ticket whose first notification was skipped (no webhook applies, or auto-resolved).
   if (!notice || !webhookUrl || ctx.ticket.notification === "skipped") return finish("skipped");
-  if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins)) return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
+  if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins))
+    return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
 
   const delivery = await deliver(deps, message, attempts, webhookUrl, eventMessage(ctx.ticket, notice));
   switch (delivery.kind) {

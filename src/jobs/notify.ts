@@ -38,7 +38,13 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
     return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
   }
 
-  const delivery = await deliver(deps, message, attempts, webhookUrl, ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }));
+  const delivery = await deliver(
+    deps,
+    message,
+    attempts,
+    webhookUrl,
+    ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }),
+  );
   switch (delivery.kind) {
     case "sent":
       return finish("sent");

@@ -19,7 +19,13 @@ export const runRoute = async (deps: PipelineDeps, message: JobMessage, attempt:
   const route = routeTicket(ctx, ctx.ticket.category);
   await recordRouting(
     deps.db,
-    { ticketId: ctx.ticket.id, jobId: job.id, attempts: Math.max(attempt, job.attempts + 1), assignee: route.assignee, webhookUrl: route.webhookUrl },
+    {
+      ticketId: ctx.ticket.id,
+      jobId: job.id,
+      attempts: Math.max(attempt, job.attempts + 1),
+      assignee: route.assignee,
+      webhookUrl: route.webhookUrl,
+    },
     nowIso(),
   );
   return ACK;

@@ -1,10 +1,8 @@
 const encoder = new TextEncoder();
 
-const toHex = (buf: ArrayBuffer): string =>
-  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+const toHex = (buf: ArrayBuffer): string => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
 
-export const sha256Hex = async (text: string): Promise<string> =>
-  toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+export const sha256Hex = async (text: string): Promise<string> => toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 
 /**
  * Compares two secrets without leaking where they differ: both are hashed first so the
@@ -25,6 +23,9 @@ export const API_KEY_DISPLAY_LENGTH = 12;
 /** A new API key: 32 random bytes, base64url, with a recognisable prefix for secret scanners. */
 export const generateApiKey = (): string => {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const b64 = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
   return API_KEY_PREFIX + b64;
 };

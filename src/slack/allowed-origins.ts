@@ -5,7 +5,13 @@ let cached: { raw: string; origins: string[] } | undefined;
 const originsOf = (raw: string | undefined) => {
   const value = raw ?? DEFAULT_ORIGINS;
   if (cached?.raw !== value) {
-    cached = { raw: value, origins: value.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean) };
+    cached = {
+      raw: value,
+      origins: value
+        .split(",")
+        .map((o) => o.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+    };
   }
   return cached.origins;
 };

@@ -25,7 +25,8 @@ const headline = (e: EventNotice) =>
  * off, and no user text in the plain `text` fallback, which cannot be verbatim.
  */
 export const eventMessage = (t: TicketRef, e: EventNotice) => {
-  const body = headline(e) + (e.kind === "reply" && e.reply ? `\n${escapeWithin(e.reply, Math.min(REPLY_QUOTE, SLACK_LIMITS.section - 200))}` : "");
+  const body =
+    headline(e) + (e.kind === "reply" && e.reply ? `\n${escapeWithin(e.reply, Math.min(REPLY_QUOTE, SLACK_LIMITS.section - 200))}` : "");
   return {
     text:
       e.kind === "reply"
@@ -38,7 +39,9 @@ export const eventMessage = (t: TicketRef, e: EventNotice) => {
       { type: "section", text: mrkdwn(body) },
       {
         type: "context",
-        elements: [mrkdwn(`Ticket ${escapeSlack(t.id)} · ${escapeWithin(t.customerEmail, 300)} · status ${escapeSlack(t.status)} · ticket-intake`)],
+        elements: [
+          mrkdwn(`Ticket ${escapeSlack(t.id)} · ${escapeWithin(t.customerEmail, 300)} · status ${escapeSlack(t.status)} · ticket-intake`),
+        ],
       },
     ],
   };

@@ -51,7 +51,17 @@ describe("fallback classifier", () => {
     ];
     expect(classifyByWords(t, tied)).toBeNull(); // each scores 1
     const t2 = ticket("refund crash", "refund crash");
-    expect(classifyByWords(t2, [{ name: "X", description: "refund crash" }, { name: "Y", description: "crash refund" }])).toBe("X");
-    expect(classifyByWords(t2, [{ name: "Y", description: "crash refund" }, { name: "X", description: "refund crash" }])).toBe("Y");
+    expect(
+      classifyByWords(t2, [
+        { name: "X", description: "refund crash" },
+        { name: "Y", description: "crash refund" },
+      ]),
+    ).toBe("X");
+    expect(
+      classifyByWords(t2, [
+        { name: "Y", description: "crash refund" },
+        { name: "X", description: "refund crash" },
+      ]),
+    ).toBe("Y");
   });
 });

@@ -30,7 +30,10 @@ describe("operator API", () => {
   });
 
   it("creates, reads and updates an organization", async () => {
-    const created = await admin("POST", "/admin/organizations", { name: "Acme", slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x" });
+    const created = await admin("POST", "/admin/organizations", {
+      name: "Acme",
+      slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x",
+    });
     expect(created.status).toBe(201);
     expect(created.json).toEqual({ id: expect.any(String), name: "Acme", apiKey: expect.stringMatching(/^tik_[A-Za-z0-9_-]{43}$/) });
     const id = created.json.id;
@@ -79,9 +82,20 @@ describe("operator API", () => {
 
   it("replaces categories, with defaults and case-insensitive unique names", async () => {
     const org = await createOrg();
-    const first = await setCategories(org.id, [{ name: "Billing", description: "Money" }, { name: "Spam", autoResolve: true }]);
+    const first = await setCategories(org.id, [
+      { name: "Billing", description: "Money" },
+      { name: "Spam", autoResolve: true },
+    ]);
     expect(first).toEqual([
-      { id: expect.any(String), name: "Billing", description: "Money", appliesTo: "any", aiEnabled: true, autoResolve: false, active: true },
+      {
+        id: expect.any(String),
+        name: "Billing",
+        description: "Money",
+        appliesTo: "any",
+        aiEnabled: true,
+        autoResolve: false,
+        active: true,
+      },
       { id: expect.any(String), name: "Spam", description: null, appliesTo: "any", aiEnabled: true, autoResolve: true, active: true },
     ]);
     const second = await setCategories(org.id, [{ name: "Tech", appliesTo: "ticket", active: false }]);
@@ -103,7 +117,11 @@ describe("operator API", () => {
     const org = await createOrg();
     await setCategories(org.id, [{ name: "Billing" }, { name: "VIP", appliesTo: "customer" }]);
     const rules = [
-      { when: { ticketCategory: "billing", customerCategory: "VIP" }, assignTo: "@vip-billing", slackWebhookUrl: "https://hooks.slack.com/services/v" },
+      {
+        when: { ticketCategory: "billing", customerCategory: "VIP" },
+        assignTo: "@vip-billing",
+        slackWebhookUrl: "https://hooks.slack.com/services/v",
+      },
       { when: { priority: "urgent" }, assignTo: "@oncall" },
       { when: { ticketCategory: "Billing" }, assignTo: "@billing" },
     ];
@@ -124,7 +142,9 @@ describe("operator API", () => {
     expect(await bad([{ when: { priority: "p0" }, assignTo: "x" }])).toEqual(["0.when.priority"]);
     expect(await bad([{ when: { priority: "low" }, assignTo: "" }])).toEqual(["0.assignTo"]);
     expect(await bad([{ when: { ticketCategory: "Nope" }, assignTo: "x" }])).toEqual(["0.when.ticketCategory"]);
-    expect(await bad([{ when: { priority: "low" }, assignTo: "x", slackWebhookUrl: "https://evil.example/x" }])).toEqual(["0.slackWebhookUrl"]);
+    expect(await bad([{ when: { priority: "low" }, assignTo: "x", slackWebhookUrl: "https://evil.example/x" }])).toEqual([
+      "0.slackWebhookUrl",
+    ]);
     // A failed replace leaves the previous rules in place.
     expect((await admin("GET", `/admin/organizations/${org.id}`)).json.routingRules).toHaveLength(3);
     expect((await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, [])).json.routingRules).toEqual([]);

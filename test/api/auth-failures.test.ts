@@ -23,7 +23,9 @@ const startOfAWindow = async () => {
 };
 
 describe("floods of bogus keys", () => {
-  it("of 300 requests with random keys from one IP, about 100 reach D1; the rest are 429 with retry-after", { timeout: 40_000 }, async () => {
+  it("of 300 requests with random keys from one IP, about 100 reach D1; the rest are 429 with retry-after", {
+    timeout: 40_000,
+  }, async () => {
     await startOfAWindow();
     const ip = freshIp();
     const d1 = countingD1(env.DB);

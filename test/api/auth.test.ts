@@ -21,13 +21,18 @@ describe("organization API keys", () => {
     const org = await createOrg();
     const res = await call("POST", CREATE, { body, headers: { authorization: `Bearer ${org.apiKey}` } });
     expect(res.status).toBe(200);
-    const read = await call("GET", `/api/ext-v1/ticket/getTicket/${res.json.ticketId}`, { headers: { authorization: `bearer ${org.apiKey}` } });
+    const read = await call("GET", `/api/ext-v1/ticket/getTicket/${res.json.ticketId}`, {
+      headers: { authorization: `bearer ${org.apiKey}` },
+    });
     expect(read.status).toBe(200);
   });
 
   it("stores keys only as SHA-256 digests and never shows them again", async () => {
     const org = await createOrg();
-    const stored = await rows<{ key_hash: string; prefix: string }>("select key_hash, prefix from api_keys where organization_id = ?", org.id);
+    const stored = await rows<{ key_hash: string; prefix: string }>(
+      "select key_hash, prefix from api_keys where organization_id = ?",
+      org.id,
+    );
     expect(stored).toHaveLength(1);
     const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(org.apiKey)))]
       .map((b) => b.toString(16).padStart(2, "0"))
@@ -48,7 +53,9 @@ describe("organization API keys", () => {
     const ticket = await newTicket(second.json.apiKey, { title: "with the new key" });
     expect((await getTicket(org.apiKey, ticket)).status).toBe(200);
 
-    const firstKeyId = (await admin("GET", `/admin/organizations/${org.id}`)).json.apiKeys.find((k: { id: string }) => k.id !== second.json.id).id;
+    const firstKeyId = (await admin("GET", `/admin/organizations/${org.id}`)).json.apiKeys.find(
+      (k: { id: string }) => k.id !== second.json.id,
+    ).id;
     const revoked = await admin("DELETE", `/admin/organizations/${org.id}/api-keys/${firstKeyId}`);
     expect(revoked.status).toBe(204);
     expect(revoked.text).toBe("");

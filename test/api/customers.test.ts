@@ -28,7 +28,12 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Telemetron's documented create example, word for word. */
-const TELEMETRON_CREATE = { name: "John Doe", email: "john.doe@example.com", phone: "+1234567890", address: "123 Main St, City, State 12345" };
+const TELEMETRON_CREATE = {
+  name: "John Doe",
+  email: "john.doe@example.com",
+  phone: "+1234567890",
+  address: "123 Main St, City, State 12345",
+};
 
 const idOf = (res: { json: { telemetronCustomerId: string } }) => res.json.telemetronCustomerId;
 
@@ -37,7 +42,11 @@ describe("createOrUpdateCustomer", () => {
     const org = await createOrg();
     const created = await save(org.apiKey, TELEMETRON_CREATE);
     expect(created.status, created.text).toBe(200);
-    expect(created.json).toEqual({ success: true, telemetronCustomerId: expect.stringMatching(UUID), message: "Customer created successfully" });
+    expect(created.json).toEqual({
+      success: true,
+      telemetronCustomerId: expect.stringMatching(UUID),
+      message: "Customer created successfully",
+    });
   });
 
   it("getCustomer returns Telemetron's customer object at the top level, plus our extras", async () => {
@@ -132,17 +141,35 @@ describe("createOrUpdateCustomer", () => {
   it("updates with Telemetron's update example: sent fields change, absent ones stay", async () => {
     const org = await orgWithCategories();
     const id = idOf(await save(org.apiKey, { ...TELEMETRON_CREATE, metadata: { a: 1 }, categories: ["VIP"] }));
-    const updated = await save(org.apiKey, { telemetronCustomerId: id, name: "John Doe Updated", email: "john.doe@example.com", phone: "+1234567890" });
+    const updated = await save(org.apiKey, {
+      telemetronCustomerId: id,
+      name: "John Doe Updated",
+      email: "john.doe@example.com",
+      phone: "+1234567890",
+    });
     expect(updated.status, updated.text).toBe(200);
     expect(updated.json).toEqual({ success: true, telemetronCustomerId: id, message: "Customer updated successfully" });
     const got = await call("GET", GET(id), { key: org.apiKey });
-    expect(got.json).toMatchObject({ name: "John Doe Updated", address: "123 Main St, City, State 12345", metadata: { a: 1 }, categories: ["VIP"] });
+    expect(got.json).toMatchObject({
+      name: "John Doe Updated",
+      address: "123 Main St, City, State 12345",
+      metadata: { a: 1 },
+      categories: ["VIP"],
+    });
   });
 
   it("update: null clears optional fields (name back to the email prefix, metadata to {}), [] clears categories", async () => {
     const org = await orgWithCategories();
     const id = idOf(await save(org.apiKey, { ...TELEMETRON_CREATE, metadata: { a: 1 }, categories: ["VIP"] }));
-    const res = await save(org.apiKey, { telemetronCustomerId: id, email: "john.doe@example.com", name: null, phone: null, address: null, metadata: null, categories: [] });
+    const res = await save(org.apiKey, {
+      telemetronCustomerId: id,
+      email: "john.doe@example.com",
+      name: null,
+      phone: null,
+      address: null,
+      metadata: null,
+      categories: [],
+    });
     expect(res.status, res.text).toBe(200);
     const got = await call("GET", GET(id), { key: org.apiKey });
     expect(got.json).toMatchObject({ name: "john.doe", phone: null, address: null, metadata: {}, categories: [] });
@@ -154,7 +181,11 @@ describe("createOrUpdateCustomer", () => {
     const res = await save(org.apiKey, { customerId: id, email: "alias@example.com", name: "Aliased" });
     expect(res.json).toEqual({ success: true, telemetronCustomerId: id, message: "Customer updated successfully" });
     expect((await call("GET", GET(id), { key: org.apiKey })).json.name).toBe("Aliased");
-    const conflicting = await save(org.apiKey, { customerId: id, telemetronCustomerId: "00000000-0000-7000-8000-000000000000", email: "alias@example.com" });
+    const conflicting = await save(org.apiKey, {
+      customerId: id,
+      telemetronCustomerId: "00000000-0000-7000-8000-000000000000",
+      email: "alias@example.com",
+    });
     expect(conflicting.status).toBe(400);
   });
 
@@ -233,7 +264,10 @@ describe("queryCustomer and getCustomer", () => {
     const other = await createOrg();
     const id = idOf(await save(org.apiKey, { email: "mine@example.com" }));
     expect((await call("GET", GET(id), { key: other.apiKey })).status).toBe(404);
-    expect((await call("GET", GET("00000000-0000-7000-8000-000000000000"), { key: org.apiKey })).json).toEqual({ success: false, error: "Customer not found" });
+    expect((await call("GET", GET("00000000-0000-7000-8000-000000000000"), { key: org.apiKey })).json).toEqual({
+      success: false,
+      error: "Customer not found",
+    });
     expect((await call("GET", GET(id), { key: "tik_unknown" })).status).toBe(401);
   });
 
@@ -259,7 +293,10 @@ describe("customer categories in routing", () => {
     await save(org.apiKey, { email: "vip@example.com", categories: ["vip"] });
     await save(org.apiKey, { email: "plain@example.com" });
     const sends = captureSends();
-    for (const [email, assignee] of [["vip@example.com", "@vip-desk"], ["plain@example.com", "@billing"]] as const) {
+    for (const [email, assignee] of [
+      ["vip@example.com", "@vip-desk"],
+      ["plain@example.com", "@billing"],
+    ] as const) {
       const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice", customerEmail: email, category: "Billing" });
       await runQueue([message]);
       expect((await getTicket(org.apiKey, id)).json.ticket.assignee, email).toBe(assignee);

@@ -1,12 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { createOrg } from "../support/orgs";
-import { ASSIGN_TO_OWNER, ASSIGN_TO_OWNERS, UNASSIGN_MANY, UNASSIGN_ONE, counts, newDevice, post, queryCustomer, storedDevice } from "../support/devices";
+import {
+  ASSIGN_TO_OWNER,
+  ASSIGN_TO_OWNERS,
+  UNASSIGN_MANY,
+  UNASSIGN_ONE,
+  counts,
+  newDevice,
+  post,
+  queryCustomer,
+  storedDevice,
+} from "../support/devices";
 import { rows } from "../support/tickets";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const customerNamed = async (organizationId: string, email: string) =>
-  (await rows<{ id: string; name: string; email: string }>("select id, name, email from customers where organization_id = ? and email_lower = ?", organizationId, email))[0];
+  (
+    await rows<{ id: string; name: string; email: string }>(
+      "select id, name, email from customers where organization_id = ? and email_lower = ?",
+      organizationId,
+      email,
+    )
+  )[0];
 
 describe("assignDeviceToOwners", () => {
   it("Telemetron's first example: an existing device to a new customer, created and named by the email prefix", async () => {
@@ -30,7 +46,10 @@ describe("assignDeviceToOwners", () => {
     const org = await createOrg();
     await newDevice(org.apiKey, { identifier: "SN-12345-ABCDE" });
     await post(ASSIGN_TO_OWNERS, org.apiKey, { deviceIdentifier: "SN-12345-ABCDE", customerEmails: ["john.doe@example.com"] });
-    const res = await post(ASSIGN_TO_OWNERS, org.apiKey, { deviceIdentifier: "SN-12345-ABCDE", customerEmails: ["john.doe@example.com", "jane.smith@example.com"] });
+    const res = await post(ASSIGN_TO_OWNERS, org.apiKey, {
+      deviceIdentifier: "SN-12345-ABCDE",
+      customerEmails: ["john.doe@example.com", "jane.smith@example.com"],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json.message).toBe("Successfully assigned device to 2 customer(s)");
     expect(res.json.assignedCustomers).toEqual([
@@ -53,7 +72,12 @@ describe("assignDeviceToOwners", () => {
     expect(res.json).toMatchObject({ deviceWasCreated: true, deviceId: expect.stringMatching(UUID) });
     expect(await storedDevice(org.id, "SN-12345-ABCDE")).toMatchObject({ id: res.json.deviceId, type: "Thermostat" });
     // Again: the device exists now, so it was not created, and its type stays.
-    const again = await post(ASSIGN_TO_OWNERS, org.apiKey, { deviceIdentifier: "SN-12345-ABCDE", customerEmails: ["john.doe@example.com"], autoCreateDevice: true, deviceType: "Sensor" });
+    const again = await post(ASSIGN_TO_OWNERS, org.apiKey, {
+      deviceIdentifier: "SN-12345-ABCDE",
+      customerEmails: ["john.doe@example.com"],
+      autoCreateDevice: true,
+      deviceType: "Sensor",
+    });
     expect(again.json).toMatchObject({ deviceWasCreated: false, deviceId: res.json.deviceId });
     expect((await storedDevice(org.id, "SN-12345-ABCDE"))!.type).toBe("Thermostat");
   });
@@ -72,7 +96,11 @@ describe("assignDeviceToOwners", () => {
   it("400 with Telemetron's message for autoCreateDevice without deviceType, even for an existing device", async () => {
     const org = await createOrg();
     await newDevice(org.apiKey, { identifier: "SN-1" });
-    const res = await post(ASSIGN_TO_OWNERS, org.apiKey, { deviceIdentifier: "SN-1", customerEmails: ["a@example.com"], autoCreateDevice: true });
+    const res = await post(ASSIGN_TO_OWNERS, org.apiKey, {
+      deviceIdentifier: "SN-1",
+      customerEmails: ["a@example.com"],
+      autoCreateDevice: true,
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ success: false, error: "deviceType is required when creating a new device" });
     expect((await counts(org.id)).links).toBe(0);
@@ -81,7 +109,10 @@ describe("assignDeviceToOwners", () => {
   it("trims and lower-cases emails, skips invalid ones (listed in invalidEmails) and repeats", async () => {
     const org = await createOrg();
     await newDevice(org.apiKey, { identifier: "SN-1" });
-    const res = await post(ASSIGN_TO_OWNERS, org.apiKey, { deviceIdentifier: "SN-1", customerEmails: ["  Mixed.Case@Example.COM ", "not-an-email", "mixed.case@example.com", ""] });
+    const res = await post(ASSIGN_TO_OWNERS, org.apiKey, {
+      deviceIdentifier: "SN-1",
+      customerEmails: ["  Mixed.Case@Example.COM ", "not-an-email", "mixed.case@example.com", ""],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json.assignedCustomers).toEqual([{ email: "mixed.case@example.com", customerId: expect.any(String), wasCreated: true }]);
     expect(res.json.invalidEmails).toEqual(["not-an-email", ""]);
@@ -91,7 +122,7 @@ describe("assignDeviceToOwners", () => {
   it.each([
     ["no valid email", ["nope", "also nope"]],
     ["an empty list", []],
-  ])("400 \"No valid customer emails provided\" for %s", async (_, customerEmails) => {
+  ])('400 "No valid customer emails provided" for %s', async (_, customerEmails) => {
     const org = await createOrg();
     await newDevice(org.apiKey, { identifier: "SN-1" });
     const res = await post(ASSIGN_TO_OWNERS, org.apiKey, { deviceIdentifier: "SN-1", customerEmails });
@@ -101,7 +132,12 @@ describe("assignDeviceToOwners", () => {
 
   it("400 for missing fields or an email list that is not an array of strings", async () => {
     const org = await createOrg();
-    for (const body of [{}, { deviceIdentifier: "SN-1" }, { deviceIdentifier: "SN-1", customerEmails: "a@example.com" }, { deviceIdentifier: "SN-1", customerEmails: [1] }]) {
+    for (const body of [
+      {},
+      { deviceIdentifier: "SN-1" },
+      { deviceIdentifier: "SN-1", customerEmails: "a@example.com" },
+      { deviceIdentifier: "SN-1", customerEmails: [1] },
+    ]) {
       const res = await post(ASSIGN_TO_OWNERS, org.apiKey, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.success).toBe(false);
@@ -126,7 +162,10 @@ describe("assignDevicesToOwner", () => {
     const sn1 = await newDevice(org.apiKey, { identifier: "SN-001" });
     const sn2 = await newDevice(org.apiKey, { identifier: "SN-002" });
     await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "john.doe@example.com", deviceIdentifiers: ["SN-002"] });
-    const res = await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "john.doe@example.com", deviceIdentifiers: ["SN-001", "SN-002", "SN-003"] });
+    const res = await post(ASSIGN_TO_OWNER, org.apiKey, {
+      customerEmail: "john.doe@example.com",
+      deviceIdentifiers: ["SN-001", "SN-002", "SN-003"],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({
       success: true,
@@ -144,7 +183,12 @@ describe("assignDevicesToOwner", () => {
   it("creates a missing customer, and missing devices with autoCreateDevices and deviceType", async () => {
     const org = await createOrg();
     const existing = await newDevice(org.apiKey, { identifier: "SN-OLD" });
-    const res = await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "New.Owner@example.com", deviceIdentifiers: ["SN-OLD", " SN-NEW ", "SN-NEW"], autoCreateDevices: true, deviceType: "sensor" });
+    const res = await post(ASSIGN_TO_OWNER, org.apiKey, {
+      customerEmail: "New.Owner@example.com",
+      deviceIdentifiers: ["SN-OLD", " SN-NEW ", "SN-NEW"],
+      autoCreateDevices: true,
+      deviceType: "sensor",
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({
       customerWasCreated: true,
@@ -162,13 +206,25 @@ describe("assignDevicesToOwner", () => {
     const org = await createOrg();
     const res = await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "a@example.com", deviceIdentifiers: ["X-1", "X-2"] });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ message: "Successfully assigned 0 device(s) to customer", skipped: ["X-1", "X-2"], customerWasCreated: true });
+    expect(res.json).toMatchObject({
+      message: "Successfully assigned 0 device(s) to customer",
+      skipped: ["X-1", "X-2"],
+      customerWasCreated: true,
+    });
   });
 
   it.each([
-    ["autoCreateDevices without deviceType", { customerEmail: "a@example.com", deviceIdentifiers: ["X"], autoCreateDevices: true }, "deviceType is required when creating a new device"],
+    [
+      "autoCreateDevices without deviceType",
+      { customerEmail: "a@example.com", deviceIdentifiers: ["X"], autoCreateDevices: true },
+      "deviceType is required when creating a new device",
+    ],
     ["an invalid email", { customerEmail: "not-an-email", deviceIdentifiers: ["X"] }, "Invalid email format"],
-    ["an empty identifier list", { customerEmail: "a@example.com", deviceIdentifiers: [] }, "deviceIdentifiers must be a non-empty array of strings"],
+    [
+      "an empty identifier list",
+      { customerEmail: "a@example.com", deviceIdentifiers: [] },
+      "deviceIdentifiers must be a non-empty array of strings",
+    ],
     ["only blank identifiers", { customerEmail: "a@example.com", deviceIdentifiers: ["", "  "] }, "No valid device identifiers provided"],
   ])("400 for %s, storing nothing", async (_, body, error) => {
     const org = await createOrg();
@@ -182,7 +238,12 @@ describe("assignDevicesToOwner", () => {
 describe("unassignDeviceFromOwner", () => {
   it("Telemetron's example: unassigns and lists what remains", async () => {
     const org = await createOrg();
-    await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "john.doe@example.com", deviceIdentifiers: ["SN-12345-ABCDE", "SN-67890-FGHIJ"], autoCreateDevices: true, deviceType: "sensor" });
+    await post(ASSIGN_TO_OWNER, org.apiKey, {
+      customerEmail: "john.doe@example.com",
+      deviceIdentifiers: ["SN-12345-ABCDE", "SN-67890-FGHIJ"],
+      autoCreateDevices: true,
+      deviceType: "sensor",
+    });
     const res = await post(UNASSIGN_ONE, org.apiKey, { deviceIdentifier: "SN-12345-ABCDE", customerEmail: "john.doe@example.com" });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({
@@ -198,7 +259,12 @@ describe("unassignDeviceFromOwner", () => {
 
   it("400 with the customer's current devices when the device is not assigned to them", async () => {
     const org = await createOrg();
-    await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "john.doe@example.com", deviceIdentifiers: ["SN-67890-FGHIJ", "SN-11111-KKKKK"], autoCreateDevices: true, deviceType: "sensor" });
+    await post(ASSIGN_TO_OWNER, org.apiKey, {
+      customerEmail: "john.doe@example.com",
+      deviceIdentifiers: ["SN-67890-FGHIJ", "SN-11111-KKKKK"],
+      autoCreateDevices: true,
+      deviceType: "sensor",
+    });
     await newDevice(org.apiKey, { identifier: "SN-12345-ABCDE" });
     const res = await post(UNASSIGN_ONE, org.apiKey, { deviceIdentifier: "SN-12345-ABCDE", customerEmail: "john.doe@example.com" });
     expect(res.status).toBe(400);
@@ -230,7 +296,12 @@ describe("unassignDeviceFromOwner", () => {
 describe("unassignDevicesFromOwner", () => {
   it("Telemetron's example: partial success with skipped and devicesRemaining", async () => {
     const org = await createOrg();
-    await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "john.doe@example.com", deviceIdentifiers: ["SN-001", "SN-003"], autoCreateDevices: true, deviceType: "sensor" });
+    await post(ASSIGN_TO_OWNER, org.apiKey, {
+      customerEmail: "john.doe@example.com",
+      deviceIdentifiers: ["SN-001", "SN-003"],
+      autoCreateDevices: true,
+      deviceType: "sensor",
+    });
     await newDevice(org.apiKey, { identifier: "SN-002" });
     const res = await post(UNASSIGN_MANY, org.apiKey, { customerEmail: "john.doe@example.com", deviceIdentifiers: ["SN-001", "SN-002"] });
     expect(res.status, res.text).toBe(200);
@@ -256,11 +327,18 @@ describe("unassignDevicesFromOwner", () => {
 describe("tenant isolation", () => {
   it("another organization's devices, customers and links are never visible or changeable", async () => {
     const [a, b] = await Promise.all([createOrg(), createOrg()]);
-    await post(ASSIGN_TO_OWNER, a.apiKey, { customerEmail: "owner@example.com", deviceIdentifiers: ["SN-A"], autoCreateDevices: true, deviceType: "sensor" });
+    await post(ASSIGN_TO_OWNER, a.apiKey, {
+      customerEmail: "owner@example.com",
+      deviceIdentifiers: ["SN-A"],
+      autoCreateDevices: true,
+      deviceType: "sensor",
+    });
 
     // b cannot assign a's device, and its failed call creates nothing in either organization.
     expect((await post(ASSIGN_TO_OWNERS, b.apiKey, { deviceIdentifier: "SN-A", customerEmails: ["owner@example.com"] })).status).toBe(404);
-    expect((await post(ASSIGN_TO_OWNER, b.apiKey, { customerEmail: "thief@example.com", deviceIdentifiers: ["SN-A"] })).json.skipped).toEqual(["SN-A"]);
+    expect(
+      (await post(ASSIGN_TO_OWNER, b.apiKey, { customerEmail: "thief@example.com", deviceIdentifiers: ["SN-A"] })).json.skipped,
+    ).toEqual(["SN-A"]);
     // b cannot see or remove a's customer's links.
     expect((await post(UNASSIGN_ONE, b.apiKey, { deviceIdentifier: "SN-A", customerEmail: "owner@example.com" })).status).toBe(404);
     expect((await post(UNASSIGN_MANY, b.apiKey, { customerEmail: "owner@example.com", deviceIdentifiers: ["SN-A"] })).status).toBe(404);
@@ -294,7 +372,12 @@ describe("a customer with very many devices", () => {
     // 8,000 identifiers of 255 characters: over 2 MB as one JSON array.
     for (let batch = 0; batch < 8; batch++) {
       const identifiers = Array.from({ length: 1000 }, (_, i) => long(batch * 1000 + i));
-      const res = await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "fleet@example.com", deviceIdentifiers: identifiers, autoCreateDevices: true, deviceType: "sensor" });
+      const res = await post(ASSIGN_TO_OWNER, org.apiKey, {
+        customerEmail: "fleet@example.com",
+        deviceIdentifiers: identifiers,
+        autoCreateDevices: true,
+        deviceType: "sensor",
+      });
       expect(res.status, res.text).toBe(200);
     }
     const fleet = await queryCustomer(org.apiKey, "fleet@example.com");

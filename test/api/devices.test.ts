@@ -6,7 +6,11 @@ import { call } from "../support/http";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 // Telemetron's documented examples for POST /device, word for word.
-const CREATE_EXAMPLE = { identifier: "sensor-001", type: "sensor", properties: { location: "Building A", firmware: "v2.1.0", model: "TM-500" } };
+const CREATE_EXAMPLE = {
+  identifier: "sensor-001",
+  type: "sensor",
+  properties: { location: "Building A", firmware: "v2.1.0", model: "TM-500" },
+};
 const UPDATE_EXAMPLE = { identifier: "sensor-001", properties: { location: "Building B", firmware: "v2.2.0" } };
 
 describe("POST /device", () => {
@@ -21,7 +25,11 @@ describe("POST /device", () => {
       identifier: "sensor-001",
       type: "sensor",
     });
-    expect(await storedDevice(org.id, "sensor-001")).toMatchObject({ id: res.json.deviceId, type: "sensor", properties: CREATE_EXAMPLE.properties });
+    expect(await storedDevice(org.id, "sensor-001")).toMatchObject({
+      id: res.json.deviceId,
+      type: "sensor",
+      properties: CREATE_EXAMPLE.properties,
+    });
   });
 
   it("updates with Telemetron's update example: same device, properties replaced, type kept", async () => {
@@ -29,7 +37,13 @@ describe("POST /device", () => {
     const id = (await post(DEVICE, org.apiKey, CREATE_EXAMPLE)).json.deviceId;
     const res = await post(DEVICE, org.apiKey, UPDATE_EXAMPLE);
     expect(res.status, res.text).toBe(200);
-    expect(res.json).toEqual({ success: true, message: "Device updated successfully", deviceId: id, identifier: "sensor-001", type: "sensor" });
+    expect(res.json).toEqual({
+      success: true,
+      message: "Device updated successfully",
+      deviceId: id,
+      identifier: "sensor-001",
+      type: "sensor",
+    });
     // Replaced, not merged: "model" is gone.
     expect((await storedDevice(org.id, "sensor-001"))!.properties).toEqual({ location: "Building B", firmware: "v2.2.0" });
   });
@@ -47,7 +61,11 @@ describe("POST /device", () => {
     const org = await createOrg();
     const res = await post(DEVICE, org.apiKey, { identifier: "new-1", properties: { a: 1 } });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ success: false, error: "type is required when creating a device", issues: [{ path: "type", message: "type is required when creating a device" }] });
+    expect(res.json).toEqual({
+      success: false,
+      error: "type is required when creating a device",
+      issues: [{ path: "type", message: "type is required when creating a device" }],
+    });
     expect((await counts(org.id)).devices).toBe(0);
   });
 
@@ -62,7 +80,11 @@ describe("POST /device", () => {
     expect(res.json).toMatchObject({ success: false, error: "identifier must be a non-empty string", issues: [{ path: "identifier" }] });
   });
 
-  it.each([["an array", [1]], ["a string", "x"], ["null", null]])("400 when properties is %s", async (_, properties) => {
+  it.each([
+    ["an array", [1]],
+    ["a string", "x"],
+    ["null", null],
+  ])("400 when properties is %s", async (_, properties) => {
     const org = await createOrg();
     const res = await post(DEVICE, org.apiKey, { identifier: "d", type: "sensor", properties });
     expect(res.status).toBe(400);
@@ -99,7 +121,9 @@ describe("POST /device", () => {
     expect(theirs.json).toMatchObject({ message: "Device created successfully", type: "gateway" });
     expect(theirs.json.deviceId).not.toBe(mine);
     // b cannot update a's device without a type either: for b it does not exist.
-    expect((await post(DEVICE, b.apiKey, { identifier: "shared-serial", properties: { owner: "b2" } })).json.deviceId).toBe(theirs.json.deviceId);
+    expect((await post(DEVICE, b.apiKey, { identifier: "shared-serial", properties: { owner: "b2" } })).json.deviceId).toBe(
+      theirs.json.deviceId,
+    );
     expect(await storedDevice(a.id, "shared-serial")).toMatchObject({ id: mine, type: "sensor", properties: { owner: "a" } });
   });
 
@@ -155,7 +179,12 @@ describe("POST /device/bulk-metadata", () => {
   it("1,000 devices in one call", async () => {
     const org = await createOrg();
     const identifiers = Array.from({ length: 1000 }, (_, i) => `BULK-${String(i).padStart(4, "0")}`);
-    const created = await post(ASSIGN_TO_OWNER, org.apiKey, { customerEmail: "fleet@example.com", deviceIdentifiers: identifiers, autoCreateDevices: true, deviceType: "sensor" });
+    const created = await post(ASSIGN_TO_OWNER, org.apiKey, {
+      customerEmail: "fleet@example.com",
+      deviceIdentifiers: identifiers,
+      autoCreateDevices: true,
+      deviceType: "sensor",
+    });
     expect(created.status, created.text).toBe(200);
     const devices = Object.fromEntries(identifiers.map((id, i) => [id, { slot: i }]));
     const res = await post(BULK_METADATA, org.apiKey, { devices });
@@ -169,7 +198,12 @@ describe("POST /device/bulk-metadata", () => {
     const [a, b] = await Promise.all([createOrg(), createOrg()]);
     await newDevice(a.apiKey, { identifier: "SN-A", properties: { mine: true } });
     const res = await post(BULK_METADATA, b.apiKey, { devices: { "SN-A": { hijacked: true } } });
-    expect(res.json).toEqual({ success: true, updated: 0, notFound: 1, results: [{ identifier: "SN-A", deviceId: "", status: "not_found" }] });
+    expect(res.json).toEqual({
+      success: true,
+      updated: 0,
+      notFound: 1,
+      results: [{ identifier: "SN-A", deviceId: "", status: "not_found" }],
+    });
     expect((await storedDevice(a.id, "SN-A"))!.properties).toEqual({ mine: true });
   });
 
@@ -179,7 +213,11 @@ describe("POST /device/bulk-metadata", () => {
     ["devices an array", { devices: [{ a: 1 }] }, "devices is required and must be an object mapping identifiers to metadata"],
     ["devices a string", { devices: "SN-1" }, "devices is required and must be an object mapping identifiers to metadata"],
     ["devices empty", { devices: {} }, "devices must contain at least one entry"],
-    ["1,001 devices", { devices: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`D${i}`, {}])) }, "Too many devices. Maximum 1000 per request"],
+    [
+      "1,001 devices",
+      { devices: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`D${i}`, {}])) },
+      "Too many devices. Maximum 1000 per request",
+    ],
     ["a null value", { devices: { "SN-1": {}, "SN-2": null } }, 'Invalid metadata for device "SN-2": must be a JSON object'],
     ["an array value", { devices: { "SN-3": [1] } }, 'Invalid metadata for device "SN-3": must be a JSON object'],
     ["a primitive value", { devices: { "SN-4": "active" } }, 'Invalid metadata for device "SN-4": must be a JSON object'],
@@ -194,7 +232,11 @@ describe("POST /device/bulk-metadata", () => {
 
   it('400 "Invalid JSON payload" for a body that is not JSON', async () => {
     const org = await createOrg();
-    const res = await call("POST", BULK_METADATA, { key: org.apiKey, rawBody: '{"devices": {', headers: { "content-type": "application/json" } });
+    const res = await call("POST", BULK_METADATA, {
+      key: org.apiKey,
+      rawBody: '{"devices": {',
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ success: false, error: "Invalid JSON payload" });
   });

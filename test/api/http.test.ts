@@ -38,12 +38,23 @@ describe("HTTP conventions", () => {
     const log = vi.spyOn(console, "log");
     const org = await createOrg();
     log.mockClear();
-    const res = await createTicket(org.apiKey, { title: "secret title", customerEmail: "log@example.com" }, { "x-request-id": "log-test-1" });
+    const res = await createTicket(
+      org.apiKey,
+      { title: "secret title", customerEmail: "log@example.com" },
+      { "x-request-id": "log-test-1" },
+    );
     expect(res.status).toBe(200);
     const lines = log.mock.calls.map((c) => String(c[0]));
     const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "request");
     expect(requestLines).toEqual([
-      { msg: "request", requestId: "log-test-1", method: "POST", path: "/api/ext-v1/ticket/createTicket", status: 200, durationMs: expect.any(Number) },
+      {
+        msg: "request",
+        requestId: "log-test-1",
+        method: "POST",
+        path: "/api/ext-v1/ticket/createTicket",
+        status: 200,
+        durationMs: expect.any(Number),
+      },
     ]);
     const all = lines.join("\n");
     expect(all).not.toContain(org.apiKey);

@@ -103,9 +103,7 @@ describe("Idempotency-Key on createTicket", () => {
 
   it("20 concurrent requests with one key create exactly one ticket; the others are replays of it", async () => {
     const org = await createOrg();
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => createTicket(org.apiKey, body, withKey("stampede"))),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => createTicket(org.apiKey, body, withKey("stampede"))));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     const ids = new Set(results.map((r) => r.json.ticketId));
     expect(ids.size).toBe(1);

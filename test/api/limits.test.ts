@@ -78,11 +78,7 @@ describe("documented schema bounds", () => {
     ["title", { title: "t".repeat(LIMITS.title + 1) }, "title"],
     ["description", { description: "d".repeat(LIMITS.description + 1) }, "description"],
     ["message content", { messages: [{ role: "customer", content: "m".repeat(LIMITS.messageContent + 1) }] }, "messages.0.content"],
-    [
-      "number of messages",
-      { messages: Array.from({ length: LIMITS.messages + 1 }, () => ({ role: "bot", content: "hi" })) },
-      "messages",
-    ],
+    ["number of messages", { messages: Array.from({ length: LIMITS.messages + 1 }, () => ({ role: "bot", content: "hi" })) }, "messages"],
   ])("one over the %s bound is a 400 naming the field", async (_, extra, path) => {
     const org = await createOrg();
     const res = await createTicket(org.apiKey, { ...base, ...extra });
@@ -93,8 +89,16 @@ describe("documented schema bounds", () => {
 
   it("everything at its bound at once fits under 1 MiB and is stored whole", async () => {
     const org = await createOrg();
-    const messages = Array.from({ length: LIMITS.messages }, (_, i) => ({ role: "customer", content: `${i}`.padEnd(LIMITS.messageContent, ".") }));
-    const res = await createTicket(org.apiKey, { ...base, title: "t".repeat(LIMITS.title), description: "d".repeat(LIMITS.description), messages });
+    const messages = Array.from({ length: LIMITS.messages }, (_, i) => ({
+      role: "customer",
+      content: `${i}`.padEnd(LIMITS.messageContent, "."),
+    }));
+    const res = await createTicket(org.apiKey, {
+      ...base,
+      title: "t".repeat(LIMITS.title),
+      description: "d".repeat(LIMITS.description),
+      messages,
+    });
     expect(res.status, res.text).toBe(200);
     const stored = await rows<{ n: number }>("select count(*) as n from ticket_messages where ticket_id = ?", res.json.ticketId);
     expect(stored[0]!.n).toBe(LIMITS.messages);

@@ -34,8 +34,9 @@ const getDocument = async () => {
 
 /** Every `$ref` in the document, for checking that each one resolves. */
 const refs = (node: unknown, out: string[] = []): string[] => {
-  if (Array.isArray(node)) node.forEach((n) => refs(n, out));
-  else if (node && typeof node === "object") {
+  if (Array.isArray(node)) {
+    for (const n of node) refs(n, out);
+  } else if (node && typeof node === "object") {
     for (const [k, v] of Object.entries(node)) {
       if (k === "$ref" && typeof v === "string") out.push(v);
       else refs(v, out);
@@ -65,11 +66,7 @@ describe("GET /openapi.json", () => {
 
   it("documents exactly the routes the app serves", async () => {
     const doc = await getDocument();
-    const served = new Set(
-      app.routes
-        .filter((r) => r.method !== "ALL")
-        .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
-    );
+    const served = new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`));
     const documented = new Set(
       Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
         METHODS.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${path}`),
@@ -112,7 +109,9 @@ describe("GET /openapi.json", () => {
     );
     expect(ids.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(["createTicket", "createOrUpdateCustomer", "assignDeviceToOwners", "bulkUpdateDeviceMetadata"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["createTicket", "createOrUpdateCustomer", "assignDeviceToOwners", "bulkUpdateDeviceMetadata"]),
+    );
   });
 
   it("states the rules the server enforces: a rule needs a condition, autoResolve needs aiEnabled, admin paths can be 400", async () => {

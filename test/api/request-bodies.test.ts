@@ -21,9 +21,16 @@ describe("request bodies as Telemetron's clients send them", () => {
 
   it("the other ext-v1 endpoints accept an untyped JSON body too", async () => {
     const org = await createOrg();
-    const res = await call("POST", "/api/ext-v1/customer/createOrUpdateCustomer", { key: org.apiKey, rawBody: '{"email":"untyped@example.com"}' });
+    const res = await call("POST", "/api/ext-v1/customer/createOrUpdateCustomer", {
+      key: org.apiKey,
+      rawBody: '{"email":"untyped@example.com"}',
+    });
     expect(res.status, res.text).toBe(200);
-    const device = await call("POST", "/api/ext-v1/device", { key: org.apiKey, rawBody: '{"identifier":"SN-1","type":"sensor"}', headers: { "content-type": "text/plain" } });
+    const device = await call("POST", "/api/ext-v1/device", {
+      key: org.apiKey,
+      rawBody: '{"identifier":"SN-1","type":"sensor"}',
+      headers: { "content-type": "text/plain" },
+    });
     expect(device.status, device.text).toBe(200);
   });
 
@@ -38,15 +45,12 @@ describe("request bodies as Telemetron's clients send them", () => {
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toEqual([]);
   });
 
-  it.each(["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])(
-    "a %s body is still a 415 on ext-v1",
-    async (type) => {
-      const org = await createOrg();
-      const res = await call("POST", CREATE, { key: org.apiKey, rawBody: "title=x", headers: { "content-type": type } });
-      expect(res.status).toBe(415);
-      expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json" });
-    },
-  );
+  it.each(["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])("a %s body is still a 415 on ext-v1", async (type) => {
+    const org = await createOrg();
+    const res = await call("POST", CREATE, { key: org.apiKey, rawBody: "title=x", headers: { "content-type": type } });
+    expect(res.status).toBe(415);
+    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json" });
+  });
 
   it("outside ext-v1 (the operator API) an untyped or text/plain body stays a 415", async () => {
     for (const headers of [{}, { "content-type": "text/plain" }] as Record<string, string>[]) {

@@ -38,7 +38,10 @@ describe("createTicket costs one D1 round trip and one queue send", () => {
 
   it("id path", async () => {
     const org = await createOrg();
-    const first = await call("POST", "/api/ext-v1/ticket/createTicket", { key: org.apiKey, body: { title: "a", customerEmail: "id@example.com" } });
+    const first = await call("POST", "/api/ext-v1/ticket/createTicket", {
+      key: org.apiKey,
+      body: { title: "a", customerEmail: "id@example.com" },
+    });
     const got = await call("GET", `/api/ext-v1/ticket/getTicket/${first.json.ticketId}`, { key: org.apiKey });
     const m = await measure(org.apiKey, { title: "By id", customerId: got.json.ticket.customer.id, priority: "urgent" });
     expect(m.status).toBe(200);
@@ -53,7 +56,9 @@ describe("createTicket costs one D1 round trip and one queue send", () => {
     expect(m.status).toBe(200);
     expect(m.d1.roundTrips).toBe(1);
     expect(m.queue.sendCalls).toBe(1);
-    const stored = await env.DB.prepare("select count(*) as n from ticket_messages where ticket_id = ?").bind(m.json.ticketId).first<{ n: number }>();
+    const stored = await env.DB.prepare("select count(*) as n from ticket_messages where ticket_id = ?")
+      .bind(m.json.ticketId)
+      .first<{ n: number }>();
     expect(stored?.n).toBe(30);
   });
 
@@ -87,8 +92,24 @@ describe("every Telemetron write costs one D1 round trip, authentication include
     [`${A}/device`, { identifier: "sensor-001", type: "sensor", properties: { location: "Building A" } }],
     [`${A}/device`, { identifier: "sensor-001", properties: { location: "Building B" } }],
     [`${A}/device/bulk-metadata`, { devices: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`SN-${i}`, { i }])) }],
-    [`${A}/deviceAssignment/assignDeviceToOwners`, { deviceIdentifier: "SN-12345", customerEmails: ["a@example.com", "b@example.com"], autoCreateDevice: true, deviceType: "Thermostat" }],
-    [`${A}/deviceAssignment/assignDevicesToOwner`, { customerEmail: "a@example.com", deviceIdentifiers: ["SN-12345", "sensor-001", "SN-NEW"], autoCreateDevices: true, deviceType: "sensor" }],
+    [
+      `${A}/deviceAssignment/assignDeviceToOwners`,
+      {
+        deviceIdentifier: "SN-12345",
+        customerEmails: ["a@example.com", "b@example.com"],
+        autoCreateDevice: true,
+        deviceType: "Thermostat",
+      },
+    ],
+    [
+      `${A}/deviceAssignment/assignDevicesToOwner`,
+      {
+        customerEmail: "a@example.com",
+        deviceIdentifiers: ["SN-12345", "sensor-001", "SN-NEW"],
+        autoCreateDevices: true,
+        deviceType: "sensor",
+      },
+    ],
     [`${A}/deviceAssignment/unassignDeviceFromOwner`, { deviceIdentifier: "SN-NEW", customerEmail: "a@example.com" }],
     [`${A}/deviceAssignment/unassignDevicesFromOwner`, { customerEmail: "a@example.com", deviceIdentifiers: ["SN-12345", "sensor-001"] }],
   ];
@@ -112,6 +133,8 @@ describe("every Telemetron write costs one D1 round trip, authentication include
   it("a ticket about a device", async () => {
     const org = await createOrg();
     await call("POST", `${A}/device`, { key: org.apiKey, body: { identifier: "SN-1", type: "sensor" } });
-    expect(await cost(`${A}/ticket/createTicket`, org.apiKey, { title: "t", customerEmail: "x@example.com", deviceIdentifier: "SN-1" })).toEqual({ status: 200, roundTrips: 1 });
+    expect(
+      await cost(`${A}/ticket/createTicket`, org.apiKey, { title: "t", customerEmail: "x@example.com", deviceIdentifier: "SN-1" }),
+    ).toEqual({ status: 200, roundTrips: 1 });
   });
 });

@@ -40,7 +40,10 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
   it("every ticket and customer endpoint returns a bookmark", async () => {
     const org = await createOrg();
     const ticket = await createTicket(org.apiKey, { title: "b", customerEmail: "b@example.com" });
-    const customer = await call("POST", "/api/ext-v1/customer/createOrUpdateCustomer", { key: org.apiKey, body: { email: "c@example.com" } });
+    const customer = await call("POST", "/api/ext-v1/customer/createOrUpdateCustomer", {
+      key: org.apiKey,
+      body: { email: "c@example.com" },
+    });
     const responses = [
       ticket,
       customer,
@@ -58,7 +61,10 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
   it("by default every read and write runs on the primary: revocation is immediate, reads see the writes", async () => {
     const org = await createOrg();
     const db = recordingDb();
-    const created = await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "s", customerEmail: "s@example.com" } }), { DB: db.binding });
+    const created = await fetchWithEnv(
+      request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "s", customerEmail: "s@example.com" } }),
+      { DB: db.binding },
+    );
     const { ticketId } = (await created.json()) as { ticketId: string };
     // A Telemetron client sends no bookmark, and reads the ticket it just created.
     const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey), { DB: db.binding });
@@ -71,7 +77,9 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
   it("a client opts into read replicas with first-unconstrained", async () => {
     const org = await createOrg();
     const db = recordingDb();
-    const res = await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey, { bookmark: "first-unconstrained" }), { DB: db.binding });
+    const res = await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey, { bookmark: "first-unconstrained" }), {
+      DB: db.binding,
+    });
     expect(res.status).toBe(200);
     expect(db.constraints).toEqual(["first-unconstrained"]);
   });
@@ -81,7 +89,9 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
     const db = recordingDb();
     const body = { title: "w", customerEmail: "w@example.com" };
     for (const bookmark of ["first-unconstrained", "0000007b-0000b26e-00001538-0c3e"]) {
-      expect((await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), { DB: db.binding })).status).toBe(200);
+      expect(
+        (await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), { DB: db.binding })).status,
+      ).toBe(200);
     }
     expect(db.constraints).toEqual(["first-primary", "first-primary"]);
   });
@@ -89,7 +99,10 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
   it("a bookmark sent back starts the session there: read-your-writes", async () => {
     const org = await createOrg();
     const db = recordingDb();
-    const created = await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "ryw", customerEmail: "r@example.com" } }), { DB: db.binding });
+    const created = await fetchWithEnv(
+      request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "ryw", customerEmail: "r@example.com" } }),
+      { DB: db.binding },
+    );
     const bookmark = created.headers.get("x-d1-bookmark")!;
     const { ticketId } = (await created.json()) as { ticketId: string };
 
@@ -128,7 +141,9 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
             constraints.push(constraint);
             const session = target.withSession(constraint);
             if (constraint?.startsWith("first-")) return session;
-            return new Proxy(session, { get: (t, p) => (p === "batch" ? behaviour : Reflect.get(t, p, t).bind?.(t) ?? Reflect.get(t, p, t)) });
+            return new Proxy(session, {
+              get: (t, p) => (p === "batch" ? behaviour : (Reflect.get(t, p, t).bind?.(t) ?? Reflect.get(t, p, t))),
+            });
           };
         }
         const value = Reflect.get(target, prop, target);
@@ -136,7 +151,9 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
       },
     });
     const unknown = "ffffffff-ffffffff-ffffffff-ffffffffffffffff";
-    const res = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${created.json.ticketId}`, org.apiKey, { bookmark: unknown }), { DB: binding });
+    const res = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${created.json.ticketId}`, org.apiKey, { bookmark: unknown }), {
+      DB: binding,
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { ticket: { id: string } }).ticket.id).toBe(created.json.ticketId);
     expect(constraints).toEqual([unknown, "first-primary"]);

@@ -19,7 +19,14 @@ describe("getTicketEvents", () => {
       cursor = res.json.nextCursor;
       pages++;
     } while (cursor && pages < 10);
-    expect(seen).toEqual(["created:", "priority_changed:low", "priority_changed:high", "priority_changed:urgent", "priority_changed:medium", "priority_changed:low"]);
+    expect(seen).toEqual([
+      "created:",
+      "priority_changed:low",
+      "priority_changed:high",
+      "priority_changed:urgent",
+      "priority_changed:medium",
+      "priority_changed:low",
+    ]);
     expect(pages).toBe(3);
   });
 

@@ -15,7 +15,12 @@ describe("addMessages", () => {
     const res = await addMessages(org.apiKey, { ticketId: id, messages: [customer("three"), { role: "bot", content: "four" }] });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ success: true, ticketId: id, messageCount: 4 });
-    expect((await getTicket(org.apiKey, id)).json.ticket.messages.map((m: { content: string }) => m.content)).toEqual(["one", "two", "three", "four"]);
+    expect((await getTicket(org.apiKey, id)).json.ticket.messages.map((m: { content: string }) => m.content)).toEqual([
+      "one",
+      "two",
+      "three",
+      "four",
+    ]);
     const stored = await rows<{ position: number }>("select position from ticket_messages where ticket_id = ? order by position", id);
     expect(stored.map((r) => r.position)).toEqual([0, 1, 2, 3]);
   });
@@ -25,7 +30,11 @@ describe("addMessages", () => {
     const id = await storedTicket(org.apiKey, { messages: [customer("one")] });
     await addMessages(org.apiKey, { ticketId: id, messages: [agent("a"), agent("b")] });
     const [, added] = await eventsOf(org.apiKey, id);
-    expect(added).toMatchObject({ type: "message_added", actor: { type: "api", keyPrefix: org.apiKey.slice(0, 12) }, data: { count: 2, fromPosition: 1, reopenedFrom: null } });
+    expect(added).toMatchObject({
+      type: "message_added",
+      actor: { type: "api", keyPrefix: org.apiKey.slice(0, 12) },
+      data: { count: 2, fromPosition: 1, reopenedFrom: null },
+    });
   });
 
   it.each(["resolved", "waiting_for_customer"])("a customer message sets a %s ticket back to open", async (status) => {
@@ -56,7 +65,13 @@ describe("addMessages", () => {
   it("400 for no messages, more than 100, or a message out of bounds", async () => {
     const org = await createOrg();
     const id = await storedTicket(org.apiKey);
-    for (const messages of [[], Array.from({ length: 101 }, () => agent("x")), [customer("")], [customer("x".repeat(10_001))], [{ role: "system", content: "x" }]]) {
+    for (const messages of [
+      [],
+      Array.from({ length: 101 }, () => agent("x")),
+      [customer("")],
+      [customer("x".repeat(10_001))],
+      [{ role: "system", content: "x" }],
+    ]) {
       const res = await addMessages(org.apiKey, { ticketId: id, messages });
       expect(res.status).toBe(400);
       expect(res.json.issues[0].path).toMatch(/^messages/);
@@ -130,7 +145,11 @@ describe("addMessages with Idempotency-Key", () => {
   it("a key first used by createTicket is a 422 here", async () => {
     const org = await createOrg();
     const created = await createTicket(org.apiKey, { title: "t", customerEmail: "a@example.com" }, { "idempotency-key": "shared-key" });
-    const res = await addMessages(org.apiKey, { ticketId: created.json.ticketId, messages: [customer("a")] }, { "idempotency-key": "shared-key" });
+    const res = await addMessages(
+      org.apiKey,
+      { ticketId: created.json.ticketId, messages: [customer("a")] },
+      { "idempotency-key": "shared-key" },
+    );
     expect(res.status).toBe(422);
   });
 

@@ -21,7 +21,13 @@ describe("updateTicket", () => {
     const org = await orgWithBilling();
     const id = await storedTicket(org.apiKey);
     const before = (await getTicket(org.apiKey, id)).json.ticket;
-    const res = await updateTicket(org.apiKey, { ticketId: id, status: "in_progress", priority: "urgent", assignee: "@jane", category: "BILLING" });
+    const res = await updateTicket(org.apiKey, {
+      ticketId: id,
+      status: "in_progress",
+      priority: "urgent",
+      assignee: "@jane",
+      category: "BILLING",
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({
       success: true,
@@ -87,7 +93,13 @@ describe("updateTicket", () => {
   it("400 for a body with nothing to change or invalid values", async () => {
     const org = await createOrg();
     const id = await storedTicket(org.apiKey);
-    for (const body of [{ ticketId: id }, { ticketId: id, status: "closed" }, { ticketId: id, priority: "asap" }, { status: "open" }, { ticketId: id, assignee: "" }]) {
+    for (const body of [
+      { ticketId: id },
+      { ticketId: id, status: "closed" },
+      { ticketId: id, priority: "asap" },
+      { status: "open" },
+      { ticketId: id, assignee: "" },
+    ]) {
       const res = await updateTicket(org.apiKey, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.success).toBe(false);
@@ -143,7 +155,8 @@ describe("updateTicket", () => {
     const org = await createOrg();
     const id = await storedTicket(org.apiKey);
     const stamps = [(await getTicket(org.apiKey, id)).json.ticket.updatedAt];
-    for (const priority of ["low", "high", "urgent", "medium"]) stamps.push((await updateTicket(org.apiKey, { ticketId: id, priority })).json.ticket.updatedAt);
+    for (const priority of ["low", "high", "urgent", "medium"])
+      stamps.push((await updateTicket(org.apiKey, { ticketId: id, priority })).json.ticket.updatedAt);
     expect(new Set(stamps).size).toBe(stamps.length);
     expect([...stamps].sort()).toEqual(stamps);
   });
@@ -166,7 +179,9 @@ describe("updateTicket", () => {
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
     expect(queue.counts).toEqual({ sendCalls: 1, messages: 1 });
-    expect(await rows("select kind, status from jobs where ticket_id = ? and kind = 'event'", id)).toEqual([{ kind: "event", status: "pending" }]);
+    expect(await rows("select kind, status from jobs where ticket_id = ? and kind = 'event'", id)).toEqual([
+      { kind: "event", status: "pending" },
+    ]);
   });
 
   it("401 for an unknown key", async () => {

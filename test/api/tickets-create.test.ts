@@ -15,12 +15,25 @@ describe("createTicket: success", () => {
     expect(res.json.ticketId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     const [ticket] = await rows("select * from tickets where id = ?", res.json.ticketId);
-    expect(ticket).toMatchObject({ organization_id: org.id, title: "Cannot log in", priority: "high", status: "open", categorization: "pending", notification: "pending" });
+    expect(ticket).toMatchObject({
+      organization_id: org.id,
+      title: "Cannot log in",
+      priority: "high",
+      status: "open",
+      categorization: "pending",
+      notification: "pending",
+    });
     const customers = await rows("select * from customers where organization_id = ?", org.id);
     expect(customers).toHaveLength(1);
     expect(customers[0]).toMatchObject({ email: "Jane@Example.com", email_lower: "jane@example.com", id: ticket!.customer_id });
-    const jobs = await rows<{ id: string; kind: string; status: string }>("select id, kind, status from jobs where ticket_id = ? order by kind", res.json.ticketId);
-    expect(jobs.map(({ kind, status }) => ({ kind, status }))).toEqual([{ kind: "categorize", status: "pending" }, { kind: "notify", status: "pending" }]);
+    const jobs = await rows<{ id: string; kind: string; status: string }>(
+      "select id, kind, status from jobs where ticket_id = ? order by kind",
+      res.json.ticketId,
+    );
+    expect(jobs.map(({ kind, status }) => ({ kind, status }))).toEqual([
+      { kind: "categorize", status: "pending" },
+      { kind: "notify", status: "pending" },
+    ]);
     // The queue carries only a pointer to the committed outbox row.
     expect(res.messages).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: res.json.ticketId }]);
   });
@@ -120,7 +133,9 @@ describe("createTicket: success", () => {
   it("40 concurrent first tickets for one email make one customer", async () => {
     const org = await createOrg();
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => createTicket(org.apiKey, { title: `race ${i}`, customerEmail: i % 2 ? "Race@Example.com" : "race@example.com" })),
+      Array.from({ length: 40 }, (_, i) =>
+        createTicket(org.apiKey, { title: `race ${i}`, customerEmail: i % 2 ? "Race@Example.com" : "race@example.com" }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));
     const customers = await rows<{ id: string }>("select id from customers where organization_id = ?", org.id);
@@ -138,7 +153,11 @@ describe("createTicket: errors", () => {
       title: "",
       priority: "critical",
       customerEmail: "not-an-email",
-      messages: [{ role: "customer", content: "ok" }, { role: "customer", content: "ok" }, { role: "robot", content: "x" }],
+      messages: [
+        { role: "customer", content: "ok" },
+        { role: "customer", content: "ok" },
+        { role: "robot", content: "x" },
+      ],
     });
     expect(res.status).toBe(400);
     expect(res.json.success).toBe(false);

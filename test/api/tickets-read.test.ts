@@ -115,7 +115,13 @@ describe("listTickets", () => {
 
   it("carries each ticket's message count instead of its messages", async () => {
     const org = await createOrg();
-    const withMessages = await newTicket(org.apiKey, { title: "a", messages: [{ role: "customer", content: "first" }, { role: "agent", content: "second" }] });
+    const withMessages = await newTicket(org.apiKey, {
+      title: "a",
+      messages: [
+        { role: "customer", content: "first" },
+        { role: "agent", content: "second" },
+      ],
+    });
     await newTicket(org.apiKey, { title: "b" });
     const res = await call("GET", LIST, { key: org.apiKey });
     expect(res.json.tickets.map((t: { messageCount: number }) => t.messageCount)).toEqual([0, 2]);
@@ -135,11 +141,15 @@ describe("listTickets", () => {
       `insert into tickets (id, organization_id, customer_id, title, description, priority, categorization, created_at, updated_at)
        select printf('%s-%03d', t.id, n.value), t.organization_id, t.customer_id, t.title, t.description, t.priority, t.categorization, t.created_at, t.updated_at
        from tickets t, json_each('[${Array.from({ length: 99 }, (_, i) => i).join(",")}]') n where t.id = ?`,
-    ).bind(id).run();
+    )
+      .bind(id)
+      .run();
     await env.DB.prepare(
       `insert into ticket_messages (ticket_id, position, role, content)
        select t.id, m.position, m.role, m.content from tickets t join ticket_messages m on m.ticket_id = ? where t.id like ? || '-%'`,
-    ).bind(id, id).run();
+    )
+      .bind(id, id)
+      .run();
     const res = await call("GET", `${LIST}?limit=100`, { key: org.apiKey });
     expect(res.status).toBe(200);
     expect(res.json.tickets).toHaveLength(100);
@@ -170,7 +180,10 @@ describe("listTickets", () => {
     ] as const) {
       const res = await call("GET", `${LIST}?${query}`, { key: org.apiKey });
       expect(res.status, query).toBe(400);
-      expect(res.json.issues.map((i: { path: string }) => i.path), query).toContain(path);
+      expect(
+        res.json.issues.map((i: { path: string }) => i.path),
+        query,
+      ).toContain(path);
     }
   });
 });

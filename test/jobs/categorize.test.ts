@@ -81,7 +81,11 @@ describe("categorize job: choosing the category", () => {
     const result = await runQueue([message], { env: { AI: ai.binding } });
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(ai.calls).toHaveLength(1);
-    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Billing", categorySource: "fallback", processing: { categorization: "done" } });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Billing",
+      categorySource: "fallback",
+      processing: { categorization: "done" },
+    });
   });
 
   it.each([
@@ -90,7 +94,10 @@ describe("categorize job: choosing the category", () => {
     ["3042", "3042: Invalid model name"],
   ])("account-level error %s is not transient: the fallback decides on the first attempt", async (_, error) => {
     const org = await orgWithCategories();
-    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for a double charge", description: "The invoice shows two charges" });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, {
+      title: "Refund for a double charge",
+      description: "The invoice shows two charges",
+    });
     const ai = fakeAi(failWith(error));
     const result = await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
     expect(result.retryMessages).toEqual([]);

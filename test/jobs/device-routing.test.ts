@@ -66,7 +66,11 @@ describe("tickets about a device (extension)", () => {
   it("an unknown customerId is still the 404 it was when a device is named too", async () => {
     const org = await createOrg();
     await newDevice(org.apiKey, { identifier: "SN-1" });
-    const res = await createTicket(org.apiKey, { title: "t", customerId: "00000000-0000-7000-8000-000000000000", deviceIdentifier: "SN-1" });
+    const res = await createTicket(org.apiKey, {
+      title: "t",
+      customerId: "00000000-0000-7000-8000-000000000000",
+      deviceIdentifier: "SN-1",
+    });
     expect(res.status).toBe(404);
     expect(res.json.error).toBe("Customer not found");
   });
@@ -77,8 +81,16 @@ describe("device-category routing", () => {
     const org = await deviceOrg();
     await post(DEVICE, org.apiKey, { identifier: "SN-PROD", type: "sensor", categories: ["production"] });
     await post(DEVICE, org.apiKey, { identifier: "SN-LAB", type: "sensor" });
-    const { id: onProd } = await categorizeAs(org.apiKey, { title: "Crash", customerEmail: "a@example.com", deviceIdentifier: "SN-PROD" }, "Technical");
-    const { id: onLab } = await categorizeAs(org.apiKey, { title: "Crash", customerEmail: "a@example.com", deviceIdentifier: "SN-LAB" }, "Technical");
+    const { id: onProd } = await categorizeAs(
+      org.apiKey,
+      { title: "Crash", customerEmail: "a@example.com", deviceIdentifier: "SN-PROD" },
+      "Technical",
+    );
+    const { id: onLab } = await categorizeAs(
+      org.apiKey,
+      { title: "Crash", customerEmail: "a@example.com", deviceIdentifier: "SN-LAB" },
+      "Technical",
+    );
     const { id: noDevice } = await categorizeAs(org.apiKey, { title: "Crash", customerEmail: "a@example.com" }, "Technical");
     expect((await getTicket(org.apiKey, onProd)).json.ticket.assignee).toBe("@fleet-oncall");
     expect((await getTicket(org.apiKey, onLab)).json.ticket.assignee).toBe("@support");
@@ -88,7 +100,11 @@ describe("device-category routing", () => {
   it("device categories are neither ticket categories on create nor choices for the classifier", async () => {
     const org = await deviceOrg();
     const ai = fakeAi(answer("none"));
-    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "t", customerEmail: "a@example.com", category: "Production" });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, {
+      title: "t",
+      customerEmail: "a@example.com",
+      category: "Production",
+    });
     expect((await getTicket(org.apiKey, id)).json.ticket).toMatchObject({ category: null, processing: { categorization: "pending" } });
     await runQueue([message], { env: { AI: ai.binding } });
     expect(ai.calls[0]!.choices).toEqual(["Technical", "none"]);
@@ -97,7 +113,11 @@ describe("device-category routing", () => {
   it("the Slack message shows the device identifier, escaped", async () => {
     const org = await deviceOrg();
     await post(DEVICE, org.apiKey, { identifier: "<!channel> SN-9", type: "sensor" });
-    const { notify } = await categorizeAs(org.apiKey, { title: "Crash", customerEmail: "a@example.com", deviceIdentifier: "<!channel> SN-9" }, "Technical");
+    const { notify } = await categorizeAs(
+      org.apiKey,
+      { title: "Crash", customerEmail: "a@example.com", deviceIdentifier: "<!channel> SN-9" },
+      "Technical",
+    );
     const posts = interceptSlack(slackOk());
     await runQueue([notify]);
     expect(posts).toHaveLength(1);
@@ -131,7 +151,13 @@ describe("routing-rule warnings", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.json.rules).toHaveLength(4);
     expect(res.json.warnings).toEqual([
-      { rule: 1, shadowedBy: 0, message: expect.stringContaining("Rule 1 (ticketCategory = technical AND deviceCategory = Production → @fleet-oncall) can never match: rule 0") },
+      {
+        rule: 1,
+        shadowedBy: 0,
+        message: expect.stringContaining(
+          "Rule 1 (ticketCategory = technical AND deviceCategory = Production → @fleet-oncall) can never match: rule 0",
+        ),
+      },
       { rule: 3, shadowedBy: 2, message: expect.stringContaining("rule 2 (customerCategory = Enterprise → @enterprise)") },
     ]);
   });

@@ -21,11 +21,18 @@ describe("ticket lifecycle end to end", () => {
     const posts = interceptSlack(slackOk());
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     await setRoutingRules(org.id, [{ when: { ticketCategory: "Technical" }, assignTo: "@tech" }]);
-    const postCount = (n: number) => eventually(async () => posts.length, (count) => count >= n);
+    const postCount = (n: number) =>
+      eventually(
+        async () => posts.length,
+        (count) => count >= n,
+      );
 
     const id = await newTicket(org.apiKey, { title: "Sync fails", customerEmail: "kim@example.com" });
     await postCount(1);
-    expect(await getTicket(org.apiKey, id).then((r) => r.json.ticket)).toMatchObject({ assignee: "@tech", processing: { notification: "sent" } });
+    expect(await getTicket(org.apiKey, id).then((r) => r.json.ticket)).toMatchObject({
+      assignee: "@tech",
+      processing: { notification: "sent" },
+    });
 
     const steps: [string, () => Promise<unknown>][] = [
       ["in_progress", () => updateTicket(org.apiKey, { ticketId: id, status: "in_progress", assignee: "@kim-agent" })],
@@ -62,6 +69,10 @@ describe("ticket lifecycle end to end", () => {
       "status_changed:open",
       "status_changed:resolved",
     ]);
-    expect(await getTicket(org.apiKey, id).then((r) => r.json.ticket)).toMatchObject({ status: "resolved", assignee: "@kim-agent", assigneeSource: "manual" });
+    expect(await getTicket(org.apiKey, id).then((r) => r.json.ticket)).toMatchObject({
+      status: "resolved",
+      assignee: "@kim-agent",
+      assigneeSource: "manual",
+    });
   });
 });

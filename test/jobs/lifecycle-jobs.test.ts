@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../src/jobs/messages";
 import { answer, fakeAi } from "../support/fake-ai";
 import { addMessages, eventsOf, updateTicket } from "../support/lifecycle";
-import { createOrg, setRoutingRules, type TestOrg } from "../support/orgs";
+import { setRoutingRules, type TestOrg } from "../support/orgs";
 import { orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, DEAD_LETTER_QUEUE, runQueue } from "../support/queue";
 import { interceptSlack, slackOk } from "../support/slack";
@@ -56,7 +56,12 @@ describe("manual overrides", () => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice wrong" });
     await updateTicket(org.apiKey, { ticketId: id, assignee: "@jane" });
     await runQueue([message], { env: { AI: fakeAi(answer("Billing")).binding } });
-    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Billing", categorySource: "ai", assignee: "@jane", assigneeSource: "manual" });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Billing",
+      categorySource: "ai",
+      assignee: "@jane",
+      assigneeSource: "manual",
+    });
     expect((await eventsOf(org.apiKey, id)).filter((e) => e.type === "assigned").map((e) => e.actor.type)).toEqual(["api"]);
   });
 
@@ -96,7 +101,12 @@ describe("manual overrides", () => {
     await updateTicket(org.apiKey, { ticketId: id, category: "billing" });
     const route = only(sends.take(), "route");
     await runQueue([route]);
-    expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Billing", categorySource: "manual", assignee: "@billing", assigneeSource: "rule" });
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Billing",
+      categorySource: "manual",
+      assignee: "@billing",
+      assigneeSource: "rule",
+    });
     const assigned = (await eventsOf(org.apiKey, id)).filter((e) => e.type === "assigned");
     expect(assigned.map((e) => [e.actor.type, e.data])).toEqual([
       ["pipeline", { from: null, to: "@tech", source: "rule" }],
@@ -134,7 +144,10 @@ describe("Slack on customer replies and status changes", () => {
     const id = await throughPipeline(org, { title: "Refund <@U999>", customerEmail: "jane@example.com" }, "Billing");
     await updateTicket(org.apiKey, { ticketId: id, status: "resolved" });
     sends.take();
-    await addMessages(org.apiKey, { ticketId: id, messages: [{ role: "customer", content: "Still charged twice <!channel> see https://evil.test" }] });
+    await addMessages(org.apiKey, {
+      ticketId: id,
+      messages: [{ role: "customer", content: "Still charged twice <!channel> see https://evil.test" }],
+    });
     const event = only(sends.take(), "event");
     const posts = interceptSlack(slackOk());
     const result = await runQueue([event]);
@@ -150,9 +163,16 @@ describe("Slack on customer replies and status changes", () => {
             { type: "header", text: { type: "plain_text", text: "Refund &lt;@U999&gt;", emoji: false } },
             {
               type: "section",
-              text: { type: "mrkdwn", text: "*Customer replied* · reopened (resolved → open)\nStill charged twice &lt;!channel&gt; see https://evil.test", verbatim: true },
+              text: {
+                type: "mrkdwn",
+                text: "*Customer replied* · reopened (resolved → open)\nStill charged twice &lt;!channel&gt; see https://evil.test",
+                verbatim: true,
+              },
             },
-            { type: "context", elements: [{ type: "mrkdwn", text: `Ticket ${id} · jane@example.com · status open · ticket-intake`, verbatim: true }] },
+            {
+              type: "context",
+              elements: [{ type: "mrkdwn", text: `Ticket ${id} · jane@example.com · status open · ticket-intake`, verbatim: true }],
+            },
           ],
         },
       },
@@ -180,9 +200,18 @@ describe("Slack on customer replies and status changes", () => {
             { type: "header", text: { type: "plain_text", text: "App crashes", emoji: false } },
             {
               type: "section",
-              text: { type: "mrkdwn", text: `*Status changed* · open → waiting_for_customer by API key ${org.apiKey.slice(0, 12)}…`, verbatim: true },
+              text: {
+                type: "mrkdwn",
+                text: `*Status changed* · open → waiting_for_customer by API key ${org.apiKey.slice(0, 12)}…`,
+                verbatim: true,
+              },
             },
-            { type: "context", elements: [{ type: "mrkdwn", text: `Ticket ${id} · sam@example.com · status waiting_for_customer · ticket-intake`, verbatim: true }] },
+            {
+              type: "context",
+              elements: [
+                { type: "mrkdwn", text: `Ticket ${id} · sam@example.com · status waiting_for_customer · ticket-intake`, verbatim: true },
+              ],
+            },
           ],
         },
       },
@@ -255,7 +284,13 @@ describe("event history", () => {
     const org = await routedOrg();
     await setRoutingRules(org.id, [{ when: { ticketCategory: "Technical" }, assignTo: "@tech" }]);
     const id = await throughPipeline(org, { title: "App crashes", priority: "low" }, "Technical");
-    await updateTicket(org.apiKey, { ticketId: id, status: "waiting_for_customer", priority: "high", category: "Billing", assignee: "@jane" });
+    await updateTicket(org.apiKey, {
+      ticketId: id,
+      status: "waiting_for_customer",
+      priority: "high",
+      category: "Billing",
+      assignee: "@jane",
+    });
     sends.take();
     await addMessages(org.apiKey, { ticketId: id, messages: [{ role: "customer", content: "here are the logs" }] });
     interceptSlack({ status: 404, body: "no_service" });

@@ -78,7 +78,10 @@ describe("notify job", () => {
               type: "section",
               text: { type: "mrkdwn", text: "*First customer message*\nPing &lt;@U123&gt; &amp; see &lt;https://x|y&gt;", verbatim: true },
             },
-            { type: "context", elements: [{ type: "mrkdwn", text: `Status open · created ${ticket.createdAt} · ticket-intake`, verbatim: true }] },
+            {
+              type: "context",
+              elements: [{ type: "mrkdwn", text: `Status open · created ${ticket.createdAt} · ticket-intake`, verbatim: true }],
+            },
           ],
         },
       },
@@ -167,10 +170,14 @@ describe("notify job", () => {
 
   it("posts where routing decided at categorization, even if the rules change before sending", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
-    await setRoutingRules(org.id, [{ when: { priority: "high" }, assignTo: "@first", slackWebhookUrl: "http://slack.test/services/first" }]);
+    await setRoutingRules(org.id, [
+      { when: { priority: "high" }, assignTo: "@first", slackWebhookUrl: "http://slack.test/services/first" },
+    ]);
     const { id, notify } = await categorized(org, { title: "Invoice", priority: "high" });
     expect((await jobsOf(id)).notify).toMatchObject({ webhook_url: "http://slack.test/services/first" });
-    await setRoutingRules(org.id, [{ when: { priority: "high" }, assignTo: "@second", slackWebhookUrl: "http://slack.test/services/second" }]);
+    await setRoutingRules(org.id, [
+      { when: { priority: "high" }, assignTo: "@second", slackWebhookUrl: "http://slack.test/services/second" },
+    ]);
     expect((await admin("PATCH", `/admin/organizations/${org.id}`, { slackWebhookUrl: null })).status).toBe(200);
     const posts = interceptSlack(slackOk());
     await deliver(notify);

@@ -105,10 +105,18 @@ describe("pipeline end to end", () => {
     const iso = (ms: number) => new Date(now + ms).toISOString();
     await rows(
       "insert into idempotency_keys (organization_id, key, request_hash, ticket_id, created_at, expires_at) values (?, 'old', 'h', ?, ?, ?), (?, 'live', 'h', ?, ?, ?)",
-      org.id, id, iso(-2 * 86_400_000), iso(-86_400_000),
-      org.id, id, iso(0), iso(86_400_000),
+      org.id,
+      id,
+      iso(-2 * 86_400_000),
+      iso(-86_400_000),
+      org.id,
+      id,
+      iso(0),
+      iso(86_400_000),
     );
     await runCron(now);
-    expect((await rows<{ key: string }>("select key from idempotency_keys where organization_id = ?", org.id)).map((r) => r.key)).toEqual(["live"]);
+    expect((await rows<{ key: string }>("select key from idempotency_keys where organization_id = ?", org.id)).map((r) => r.key)).toEqual([
+      "live",
+    ]);
   });
 });

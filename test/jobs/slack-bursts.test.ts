@@ -22,11 +22,15 @@ const importedTickets = async (count: number) => {
     `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?3)
      insert into tickets (id, organization_id, customer_id, title, priority, categorization, notification, created_at, updated_at)
      select printf('%s-import-%04d', t.organization_id, i), t.organization_id, t.customer_id, 'Imported ' || i, 'low', 'done', 'pending', ?1, ?1 from n, tickets t where t.id = ?2`,
-  ).bind(now, seed, count).run();
+  )
+    .bind(now, seed, count)
+    .run();
   await env.DB.prepare(
     `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, enqueued_at, webhook_url, created_at, updated_at)
      select 'notify-' || t.id, t.organization_id, t.id, 'notify', 'pending', 0, ?1, ?2, ?1, ?1 from tickets t where t.id like ?3 || '-import-%'`,
-  ).bind(now, WEBHOOK, org.id).run();
+  )
+    .bind(now, WEBHOOK, org.id)
+    .run();
   const imported = await rows<{ id: string }>("select id from tickets where id like ? || '-import-%' order by id", org.id);
   return { org, messages: imported.map((t): JobMessage => ({ jobId: `notify-${t.id}`, kind: "notify", ticketId: t.id })) };
 };
@@ -56,7 +60,10 @@ describe("a burst of notifications to one webhook", () => {
         const chunk = pending.slice(i, i + 100);
         for (const attempts of new Set(chunk.map((m) => m.attempts))) {
           const group = chunk.filter((m) => m.attempts === attempts);
-          const result = await runQueue(group.map((m) => m.body), { attempts });
+          const result = await runQueue(
+            group.map((m) => m.body),
+            { attempts },
+          );
           for (const retried of result.retryMessages) {
             const m = group[Number(retried.msgId.slice(4))]!;
             if (m.attempts > MAX_RETRIES) await runQueue([m.body], { queue: DEAD_LETTER_QUEUE, attempts: m.attempts });
@@ -75,7 +82,9 @@ describe("a burst of notifications to one webhook", () => {
     );
     expect(states).toEqual([{ notification: "sent", n: 300 }]);
     // Rate limits spent none of the retries meant for real failures: one real try each.
-    expect(await rows("select distinct status, attempts from jobs where ticket_id like ? || '-import-%'", org.id)).toEqual([{ status: "done", attempts: 1 }]);
+    expect(await rows("select distinct status, attempts from jobs where ticket_id like ? || '-import-%'", org.id)).toEqual([
+      { status: "done", attempts: 1 },
+    ]);
     expect(slack.posts()).toBe(2_100);
   });
 });
@@ -90,7 +99,10 @@ describe("pacing within one consumer invocation", () => {
     });
     await runQueue(messages, { env: { SLACK_MIN_INTERVAL_MS: "150" } });
     expect(times).toHaveLength(3);
-    const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i]!)
+      .sort((a, b) => a - b);
     expect(gaps[0]).toBeGreaterThanOrEqual(140);
   });
 

@@ -7,7 +7,11 @@ describe("memberKeysInOrder", () => {
   });
 
   it("decodes escaped keys and skips braces and quotes inside strings", () => {
-    const text = JSON.stringify({ other: { devices: { no: 1 } }, note: '{"devices": {"fake": 1}}', devices: { 'a"b': { x: "}" }, "é\\n": [1, { y: 2 }] } });
+    const text = JSON.stringify({
+      other: { devices: { no: 1 } },
+      note: '{"devices": {"fake": 1}}',
+      devices: { 'a"b': { x: "}" }, "é\\n": [1, { y: 2 }] },
+    });
     expect(memberKeysInOrder(text, "devices")).toEqual(['a"b', "é\\n"]);
   });
 

@@ -7,12 +7,25 @@ import { createOrg } from "../support/orgs";
 // The suite's D1 binding refuses what production D1 refuses (test/support/d1-limits.ts).
 describe("the test suite's D1 enforces production limits", () => {
   const params = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const select = (n: number) => `select ${params(n).map(() => "?").join(" + ")} as total`;
+  const select = (n: number) =>
+    `select ${params(n)
+      .map(() => "?")
+      .join(" + ")} as total`;
 
   it("100 bound parameters run; 101 throw, on their own and in a batch", async () => {
-    expect(await env.DB.prepare(select(100)).bind(...params(100)).first("total")).toBe(4950);
-    await expect(env.DB.prepare(select(101)).bind(...params(101)).first()).rejects.toThrow(/too many SQL variables/);
-    await expect(env.DB.batch([env.DB.prepare("select 1"), env.DB.prepare(select(101)).bind(...params(101))])).rejects.toThrow(/too many SQL variables/);
+    expect(
+      await env.DB.prepare(select(100))
+        .bind(...params(100))
+        .first("total"),
+    ).toBe(4950);
+    await expect(
+      env.DB.prepare(select(101))
+        .bind(...params(101))
+        .first(),
+    ).rejects.toThrow(/too many SQL variables/);
+    await expect(env.DB.batch([env.DB.prepare("select 1"), env.DB.prepare(select(101)).bind(...params(101))])).rejects.toThrow(
+      /too many SQL variables/,
+    );
   });
 
   it("SQL text over 100 KB throws", async () => {
@@ -21,7 +34,11 @@ describe("the test suite's D1 enforces production limits", () => {
   });
 
   it("a bound string over 2 MB throws", async () => {
-    await expect(env.DB.prepare("select length(?) as n").bind("x".repeat(D1_LIMITS.valueBytes + 1)).first()).rejects.toThrow(/too big/);
+    await expect(
+      env.DB.prepare("select length(?) as n")
+        .bind("x".repeat(D1_LIMITS.valueBytes + 1))
+        .first(),
+    ).rejects.toThrow(/too big/);
   });
 
   it("a string over 2 MB produced by the query throws", async () => {
@@ -29,13 +46,19 @@ describe("the test suite's D1 enforces production limits", () => {
   });
 
   it("a result over 50 MB throws", async () => {
-    const sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 60) select i, hex(zeroblob(500000)) as blob from n";
+    const sql =
+      "with recursive n(i) as (select 1 union all select i + 1 from n where i < 60) select i, hex(zeroblob(500000)) as blob from n";
     await expect(env.DB.prepare(sql).all()).rejects.toThrow(/result too large/);
   });
 
   it("sessions are held to the same limits", async () => {
     const session = env.DB.withSession("first-primary");
-    await expect(session.prepare(select(101)).bind(...params(101)).first()).rejects.toThrow(/too many SQL variables/);
+    await expect(
+      session
+        .prepare(select(101))
+        .bind(...params(101))
+        .first(),
+    ).rejects.toThrow(/too many SQL variables/);
   });
 
   it("the worker under test runs on the limited binding", async () => {

@@ -33,11 +33,17 @@ it("takes a burst of 40 concurrent tickets through categorization and Slack, los
   expect(finished.map((t) => t.id).sort()).toEqual([...ids].sort());
   for (const t of finished) expect(t, t.id).toMatchObject({ categorization: "done", notification: "sent", category: "Billing" });
 
-  expect(await rows("select kind, status, count(*) as n from jobs where organization_id = ? group by kind, status order by kind", org.id)).toEqual([
+  expect(
+    await rows("select kind, status, count(*) as n from jobs where organization_id = ? group by kind, status order by kind", org.id),
+  ).toEqual([
     { kind: "categorize", status: "done", n: 40 },
     { kind: "notify", status: "done", n: 40 },
   ]);
   expect(ai.calls).toHaveLength(40);
   expect(posts).toHaveLength(40);
-  for (const id of ids) expect(posts.filter((p) => JSON.stringify(p.body).includes(id)), id).toHaveLength(1);
+  for (const id of ids)
+    expect(
+      posts.filter((p) => JSON.stringify(p.body).includes(id)),
+      id,
+    ).toHaveLength(1);
 });

@@ -92,21 +92,30 @@ describe("createTicket under contention", () => {
     ];
     const bodies: Record<string, unknown>[] = Array.from({ length: 48 }, (_, i) => {
       switch (i % 6) {
-        case 0: return { title: `Email ${i}`, customerEmail: `c${i % 5}@example.com` };
-        case 1: return { title: `Id ${i}`, customerId: knownCustomerId };
-        case 2: return { title: `Chat ${i}`, customerEmail: "chatty@example.com", messages: chat };
-        case 3: return { title: `Unknown id ${i}`, customerId: "0190a1b2-0000-7000-8000-000000000000" };
-        case 4: return { title: "", customerEmail: "blank@example.com" };
-        default: return { title: `Mismatch ${i}`, customerId: knownCustomerId, customerEmail: "someone-else@example.com" };
+        case 0:
+          return { title: `Email ${i}`, customerEmail: `c${i % 5}@example.com` };
+        case 1:
+          return { title: `Id ${i}`, customerId: knownCustomerId };
+        case 2:
+          return { title: `Chat ${i}`, customerEmail: "chatty@example.com", messages: chat };
+        case 3:
+          return { title: `Unknown id ${i}`, customerId: "0190a1b2-0000-7000-8000-000000000000" };
+        case 4:
+          return { title: "", customerEmail: "blank@example.com" };
+        default:
+          return { title: `Mismatch ${i}`, customerId: knownCustomerId, customerEmail: "someone-else@example.com" };
       }
     });
     const results = await Promise.all(bodies.map((b) => createTicket(org.apiKey, b)));
-    const acknowledged = results
-      .map((res, i) => ({ res, body: bodies[i]! }))
-      .filter(({ res }) => res.status === 200);
+    const acknowledged = results.map((res, i) => ({ res, body: bodies[i]! })).filter(({ res }) => res.status === 200);
     // The three valid kinds succeed; the three invalid ones are refused (404, 400, 400).
     expect(acknowledged).toHaveLength(24);
-    expect(results.filter((r) => r.status !== 200).map((r) => r.status).sort()).toEqual([...Array(16).fill(400), ...Array(8).fill(404)]);
+    expect(
+      results
+        .filter((r) => r.status !== 200)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([...Array(16).fill(400), ...Array(8).fill(404)]);
 
     const queued = sends.take();
     for (const { res, body } of acknowledged) {
@@ -115,8 +124,14 @@ describe("createTicket under contention", () => {
       expect(ticket?.title).toBe(body.title);
       const messages = await rows("select role, content from ticket_messages where ticket_id = ? order by position", id);
       expect(messages).toEqual((body.messages as unknown[] | undefined) ?? []);
-      const jobs = await rows<{ id: string; kind: string; status: string }>("select id, kind, status from jobs where ticket_id = ? order by kind", id);
-      expect(jobs.map((j) => [j.kind, j.status])).toEqual([["categorize", "pending"], ["notify", "pending"]]);
+      const jobs = await rows<{ id: string; kind: string; status: string }>(
+        "select id, kind, status from jobs where ticket_id = ? order by kind",
+        id,
+      );
+      expect(jobs.map((j) => [j.kind, j.status])).toEqual([
+        ["categorize", "pending"],
+        ["notify", "pending"],
+      ]);
       expect(queued.filter((m) => m.ticketId === id)).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: id }]);
     }
     // Nothing beyond what was acknowledged: refused requests left no ticket, job or customer behind.
@@ -125,7 +140,13 @@ describe("createTicket under contention", () => {
     expect(queued).toHaveLength(24);
     const emails = await rows<{ email_lower: string }>("select email_lower from customers where organization_id = ? order by 1", org.id);
     expect(emails.map((e) => e.email_lower)).toEqual([
-      "c0@example.com", "c1@example.com", "c2@example.com", "c3@example.com", "c4@example.com", "chatty@example.com", "known@example.com",
+      "c0@example.com",
+      "c1@example.com",
+      "c2@example.com",
+      "c3@example.com",
+      "c4@example.com",
+      "chatty@example.com",
+      "known@example.com",
     ]);
   });
 });

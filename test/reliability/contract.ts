@@ -15,7 +15,10 @@ export const expectContractAnswer = (res: Answer, context: unknown) => {
   expect(res.headers.get("x-request-id"), where).toBeTruthy();
   if (res.status === 200) return;
   expect(res.json, where).toMatchObject({ success: false, error: expect.any(String) });
-  expect(Object.keys(res.json).every((k) => ["success", "error", "issues"].includes(k)), where).toBe(true);
+  expect(
+    Object.keys(res.json).every((k) => ["success", "error", "issues"].includes(k)),
+    where,
+  ).toBe(true);
   if (res.json.issues !== undefined) {
     expect(res.json.issues.length, where).toBeGreaterThan(0);
     for (const issue of res.json.issues) {

@@ -20,10 +20,22 @@ export const crashingD1 = (db: D1Database, doomed: string[], crashOn: number[]):
   const statement = (stmt: D1PreparedStatement, params: unknown[]) => {
     const wrapped = {
       bind: (...values: unknown[]) => statement(stmt.bind(...values), values),
-      first: (column?: string) => (check(params), column === undefined ? stmt.first() : stmt.first(column)),
-      all: () => (check(params), stmt.all()),
-      run: () => (check(params), stmt.run()),
-      raw: (opts?: { columnNames?: boolean }) => (check(params), stmt.raw(opts as { columnNames: true })),
+      first: (column?: string) => {
+        check(params);
+        return column === undefined ? stmt.first() : stmt.first(column);
+      },
+      all: () => {
+        check(params);
+        return stmt.all();
+      },
+      run: () => {
+        check(params);
+        return stmt.run();
+      },
+      raw: (opts?: { columnNames?: boolean }) => {
+        check(params);
+        return stmt.raw(opts as { columnNames: true });
+      },
     };
     real.set(wrapped, stmt);
     paramsOf.set(wrapped, params);

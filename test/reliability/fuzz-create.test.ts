@@ -15,7 +15,7 @@ const FIELDS = ["title", "description", "priority", "customerEmail", "customerId
 const SQLISH = [
   "'; DROP TABLE tickets; --",
   "Robert'); DELETE FROM customers WHERE ('1'='1",
-  "\" OR 1=1 --",
+  '" OR 1=1 --',
   "x' UNION SELECT key_hash FROM api_keys --",
   "%' AND json_extract(null, '$') --",
 ];
@@ -39,7 +39,7 @@ const hostileValue = fc.anything({
 });
 
 const deepArray = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
-const deepObject = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 
 const emailArb = fc
   .tuple(
@@ -61,10 +61,9 @@ const validBody = fc.record(
     priority: fc.constantFrom("low", "medium", "high", "urgent"),
     customerEmail: emailArb,
     category: fc.option(text(50), { nil: undefined }),
-    messages: fc.option(
-      fc.array(fc.record({ role: fc.constantFrom("customer", "agent", "bot"), content: text(500) }), { maxLength: 5 }),
-      { nil: undefined },
-    ),
+    messages: fc.option(fc.array(fc.record({ role: fc.constantFrom("customer", "agent", "bot"), content: text(500) }), { maxLength: 5 }), {
+      nil: undefined,
+    }),
   },
   { requiredKeys: ["title", "priority", "customerEmail"] },
 );
@@ -101,7 +100,11 @@ describe("createTicket under property-based fuzzing", () => {
   });
 
   it("rejects one bad field in an otherwise valid body with a 400 naming that field", async () => {
-    const badValue = fc.oneof(hostileValue, nastyString, fc.constant(deepArray(50)).map((s) => JSON.parse(s)));
+    const badValue = fc.oneof(
+      hostileValue,
+      nastyString,
+      fc.constant(deepArray(50)).map((s) => JSON.parse(s)),
+    );
     await fc.assert(
       fc.asyncProperty(validBody, fc.constantFrom(...FIELDS), badValue, async (body, field, value) => {
         const sent = { ...body, [field]: value };
@@ -110,7 +113,10 @@ describe("createTicket under property-based fuzzing", () => {
         if (res.status === 400) {
           const paths: string[] = (res.json.issues ?? []).map((i: { path: string }) => i.path);
           // Either the field itself, or the email/id rule when the bad value removed the customer.
-          expect(paths.some((p) => p === field || p.startsWith(`${field}.`) || p === "customerEmail"), JSON.stringify(res.json)).toBe(true);
+          expect(
+            paths.some((p) => p === field || p.startsWith(`${field}.`) || p === "customerEmail"),
+            JSON.stringify(res.json),
+          ).toBe(true);
         } else if (res.status === 200) {
           // The replacement happened to be valid (e.g. a string description): then it is stored.
           await expectStored(org, res.json.ticketId);
@@ -140,7 +146,9 @@ describe("createTicket under property-based fuzzing", () => {
       { ...RUNS, numRuns: 40 },
     );
     // The SQL-looking text went in as data: the tables are all still there.
-    const tables = await rows<{ name: string }>("select name from sqlite_master where type = 'table' and name in ('tickets', 'customers', 'api_keys')");
+    const tables = await rows<{ name: string }>(
+      "select name from sqlite_master where type = 'table' and name in ('tickets', 'customers', 'api_keys')",
+    );
     expect(tables).toHaveLength(3);
   });
 
@@ -202,7 +210,11 @@ describe("createTicket under property-based fuzzing", () => {
       JSON.stringify({ title: "deep", customerEmail: "deep@example.com", messages: JSON.parse(deepArray(5_000)) }),
       JSON.stringify({ title: "deep", customerEmail: "deep@example.com", description: JSON.parse(deepObject(5_000)) }),
       JSON.stringify({ title: "x".repeat(300_000), customerEmail: "big@example.com" }),
-      JSON.stringify({ title: "many", customerEmail: "many@example.com", messages: Array.from({ length: 5_000 }, () => ({ role: "bot", content: "hi" })) }),
+      JSON.stringify({
+        title: "many",
+        customerEmail: "many@example.com",
+        messages: Array.from({ length: 5_000 }, () => ({ role: "bot", content: "hi" })),
+      }),
       JSON.stringify({ title: "huge", customerEmail: "huge@example.com", description: "y".repeat(1_100_000) }),
     ];
     for (const raw of cases) {

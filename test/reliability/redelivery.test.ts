@@ -52,7 +52,11 @@ describe("consumer crashes mid-batch and the batch is redelivered", () => {
     expect(notifies.every((m) => m.kind === "notify")).toBe(true);
     for (const id of ids) {
       const ticket = (await getTicket(org.apiKey, id)).json.ticket;
-      expect(ticket).toMatchObject({ category: "Billing", categorySource: "ai", processing: { categorization: "done", notification: "pending" } });
+      expect(ticket).toMatchObject({
+        category: "Billing",
+        categorySource: "ai",
+        processing: { categorization: "done", notification: "pending" },
+      });
       expect((await jobsOf(id)).categorize.status).toBe("done");
     }
     // The AI ran once per ticket, plus once more for each ticket whose result was lost in the crash.

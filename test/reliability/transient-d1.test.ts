@@ -52,7 +52,10 @@ const create = async (apiKey: string, db: D1Database, headers: Record<string, st
 
 const stored = async (organizationId: string) => ({
   tickets: await rows<{ id: string }>("select id from tickets where organization_id = ?", organizationId),
-  messages: await rows("select m.position from ticket_messages m join tickets t on t.id = m.ticket_id where t.organization_id = ?", organizationId),
+  messages: await rows(
+    "select m.position from ticket_messages m join tickets t on t.id = m.ticket_id where t.organization_id = ?",
+    organizationId,
+  ),
   events: await rows("select e.type from ticket_events e where e.organization_id = ?", organizationId),
   jobs: await rows("select kind from jobs where organization_id = ?", organizationId),
 });

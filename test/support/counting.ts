@@ -32,28 +32,28 @@ export const countingD1 = (db: D1Database) => {
   // D1 sessions (read replication) speak prepare/batch too: they are counted the same way.
   const wrapDb = <D extends D1Database | D1DatabaseSession>(db: D): D =>
     new Proxy(db, {
-    get(target, prop) {
-      if (prop === "withSession" && "withSession" in target) {
-        return (constraint?: string) => wrapDb(target.withSession(constraint));
-      }
-      if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
-      if (prop === "batch") {
-        return (stmts: D1PreparedStatement[]) => {
-          counts.roundTrips++;
-          counts.statements += stmts.length;
-          return target.batch(stmts.map((s) => originals.get(s) ?? s));
-        };
-      }
-      if (prop === "exec" && "exec" in target) {
-        return (query: string) => {
-          counts.roundTrips++;
-          return target.exec(query);
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+      get(target, prop) {
+        if (prop === "withSession" && "withSession" in target) {
+          return (constraint?: string) => wrapDb(target.withSession(constraint));
+        }
+        if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+        if (prop === "batch") {
+          return (stmts: D1PreparedStatement[]) => {
+            counts.roundTrips++;
+            counts.statements += stmts.length;
+            return target.batch(stmts.map((s) => originals.get(s) ?? s));
+          };
+        }
+        if (prop === "exec" && "exec" in target) {
+          return (query: string) => {
+            counts.roundTrips++;
+            return target.exec(query);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
   const binding = wrapDb(db);
   return { binding, counts };
 };

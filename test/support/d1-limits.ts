@@ -12,7 +12,8 @@ const bytes = (s: string) => encoder.encode(s).length;
 
 const violation = (sql: string, params: unknown[]): string | undefined => {
   if (bytes(sql) > D1_LIMITS.sqlBytes) return `D1_ERROR: statement too long: ${bytes(sql)} bytes of SQL (limit ${D1_LIMITS.sqlBytes})`;
-  if (params.length > D1_LIMITS.boundParameters) return `D1_ERROR: too many SQL variables: ${params.length} (limit ${D1_LIMITS.boundParameters})`;
+  if (params.length > D1_LIMITS.boundParameters)
+    return `D1_ERROR: too many SQL variables: ${params.length} (limit ${D1_LIMITS.boundParameters})`;
   const big = params.find((p) => typeof p === "string" && bytes(p) > D1_LIMITS.valueBytes);
   if (big !== undefined) return `D1_ERROR: string or blob too big (limit ${D1_LIMITS.valueBytes} bytes)`;
   return undefined;

@@ -45,8 +45,12 @@ export const installFakeAi = (behaviour: AiBehaviour) => {
   return fake;
 };
 
-export const answer = (category: string): AiBehaviour => () => ({ response: { category } });
+export const answer =
+  (category: string): AiBehaviour =>
+  () => ({ response: { category } });
 
-export const failWith = (message: string): AiBehaviour => () => {
-  throw new Error(message);
-};
+export const failWith =
+  (message: string): AiBehaviour =>
+  () => {
+    throw new Error(message);
+  };

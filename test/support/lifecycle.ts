@@ -6,9 +6,16 @@ export const ADD_MESSAGES = "/api/ext-v1/ticket/addMessages";
 export const eventsPath = (id: string, query = "") => `/api/ext-v1/ticket/getTicketEvents/${id}${query}`;
 
 export const updateTicket = (key: string, body: unknown) => call("POST", UPDATE, { key, body });
-export const addMessages = (key: string, body: unknown, headers?: Record<string, string>) => call("POST", ADD_MESSAGES, { key, body, headers });
+export const addMessages = (key: string, body: unknown, headers?: Record<string, string>) =>
+  call("POST", ADD_MESSAGES, { key, body, headers });
 
-export type EventView = { id: string; type: string; actor: { type: string; keyPrefix?: string }; data: Record<string, unknown>; createdAt: string };
+export type EventView = {
+  id: string;
+  type: string;
+  actor: { type: string; keyPrefix?: string };
+  data: Record<string, unknown>;
+  createdAt: string;
+};
 
 /** Every event of a ticket, oldest first (one page of 100). */
 export const eventsOf = async (key: string, id: string): Promise<EventView[]> => {

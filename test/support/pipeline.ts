@@ -22,11 +22,7 @@ export const orgWithCategories = async (opts: { slackWebhookUrl?: string } = {})
 };
 
 /** Creates a ticket over HTTP and returns it with the queue message createTicket sent for it. */
-export const ticketAndMessage = async (
-  sends: ReturnType<typeof captureSends>,
-  apiKey: string,
-  body: Record<string, unknown>,
-) => {
+export const ticketAndMessage = async (sends: ReturnType<typeof captureSends>, apiKey: string, body: Record<string, unknown>) => {
   const id = await newTicket(apiKey, body);
   const sent = sends.take();
   if (sent.length !== 1) throw new Error(`expected one queue message, got ${sent.length}`);

@@ -35,10 +35,7 @@ export const captureSends = () => {
  * Runs the worker's queue handler on a real message batch and returns what it acked and
  * retried, with the delay asked for each retried message id. `attempts` is the delivery number the queue would report.
  */
-export const runQueue = async (
-  messages: JobMessage[],
-  opts: { attempts?: number; queue?: string; env?: Partial<Env> } = {},
-) => {
+export const runQueue = async (messages: JobMessage[], opts: { attempts?: number; queue?: string; env?: Partial<Env> } = {}) => {
   const batch = createMessageBatch<JobMessage>(
     opts.queue ?? JOBS_QUEUE,
     messages.map((body, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: opts.attempts ?? 1, body })),
@@ -68,5 +65,4 @@ export const eventually = async <T>(read: () => Promise<T>, done: (value: T) => 
 };
 
 /** Runs the worker's cron handler as if the trigger fired at `time`. */
-export const runCron = (time: number) =>
-  worker.scheduled(createScheduledController({ scheduledTime: time, cron: "* * * * *" }), env);
+export const runCron = (time: number) => worker.scheduled(createScheduledController({ scheduledTime: time, cron: "* * * * *" }), env);

@@ -3,8 +3,7 @@ import { call } from "./http";
 
 export const CREATE = "/api/ext-v1/ticket/createTicket";
 
-export const createTicket = (key: string, body: unknown, headers?: Record<string, string>) =>
-  call("POST", CREATE, { key, body, headers });
+export const createTicket = (key: string, body: unknown, headers?: Record<string, string>) => call("POST", CREATE, { key, body, headers });
 
 export const getTicket = (key: string, id: string) => call("GET", `/api/ext-v1/ticket/getTicket/${id}`, { key });
 
@@ -16,4 +15,8 @@ export const newTicket = async (key: string, body: Record<string, unknown>) => {
 };
 
 export const rows = async <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
-  (await env.DB.prepare(query).bind(...params).all<T>()).results;
+  (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;

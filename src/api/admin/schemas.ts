@@ -3,9 +3,19 @@ import { APPLIES_TO, PRIORITIES } from "../../db/schema";
 
 const webhookUrl = z.url().max(2048).openapi({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 
-export const orgIdParam = z.object({ orgId: z.string().min(1).max(64).openapi({ param: { name: "orgId", in: "path" } }) });
+export const orgIdParam = z.object({
+  orgId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "orgId", in: "path" } }),
+});
 export const keyIdParam = orgIdParam.extend({
-  keyId: z.string().min(1).max(64).openapi({ param: { name: "keyId", in: "path" } }),
+  keyId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "keyId", in: "path" } }),
 });
 
 export const createOrganizationBody = z

@@ -25,9 +25,14 @@ const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, updating: b
       return new ApiError(404, MESSAGES.updateNotFound);
     case "email_taken":
       return updating
-        ? new ApiError(409, "Another customer of this organization already has this email", [{ path: "email", message: "email already in use" }], {
-            telemetronCustomerId: outcome.existingId,
-          })
+        ? new ApiError(
+            409,
+            "Another customer of this organization already has this email",
+            [{ path: "email", message: "email already in use" }],
+            {
+              telemetronCustomerId: outcome.existingId,
+            },
+          )
         : new ApiError(409, MESSAGES.exists, undefined, { telemetronCustomerId: outcome.existingId });
     case "unknown_categories":
       return new ApiError(
@@ -56,7 +61,10 @@ customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
     : await createCustomer(db, c.get("keyHash"), input, nowIso());
   done();
   if (outcome.kind !== "saved") throw saveError(outcome, id !== undefined, input.categories);
-  return c.json({ success: true as const, telemetronCustomerId: outcome.customerId, message: id ? MESSAGES.updated : MESSAGES.created }, 200);
+  return c.json(
+    { success: true as const, telemetronCustomerId: outcome.customerId, message: id ? MESSAGES.updated : MESSAGES.created },
+    200,
+  );
 });
 
 customersApi.openapi(queryCustomerRoute, async (c) => {

@@ -24,12 +24,17 @@ const updateId = z.string().trim().min(1).max(64);
 export const createOrUpdateCustomerBody = z
   .object({
     email,
-    name: z.string().trim().max(CUSTOMER_LIMITS.name).nullish().openapi({
-      description:
-        "Defaults to the part of the email before `@` on create. On update: absent keeps the stored value, " +
-        "null resets it to the email prefix.",
-      example: "John Doe",
-    }),
+    name: z
+      .string()
+      .trim()
+      .max(CUSTOMER_LIMITS.name)
+      .nullish()
+      .openapi({
+        description:
+          "Defaults to the part of the email before `@` on create. On update: absent keeps the stored value, " +
+          "null resets it to the email prefix.",
+        example: "John Doe",
+      }),
     phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().openapi({ example: "+1234567890" }),
     address: z.string().trim().max(CUSTOMER_LIMITS.address).nullish().openapi({ example: "123 Main St, City, State 12345" }),
     metadata: jsonObject.nullish().openapi({
@@ -47,7 +52,9 @@ export const createOrUpdateCustomerBody = z
           "On update: absent keeps the stored list, [] clears it.",
         example: ["VIP"],
       }),
-    telemetronCustomerId: updateId.optional().openapi({ description: "Present: update this customer (404 if it is not this organization's)." }),
+    telemetronCustomerId: updateId
+      .optional()
+      .openapi({ description: "Present: update this customer (404 if it is not this organization's)." }),
     customerId: updateId.optional().openapi({ description: "Alias of `telemetronCustomerId`." }),
   })
   .refine((b) => !b.telemetronCustomerId || !b.customerId || b.telemetronCustomerId === b.customerId, {

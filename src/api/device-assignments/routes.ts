@@ -35,7 +35,12 @@ export const assignDeviceToOwnersRoute = createRoute({
       },
       autoCreate: {
         summary: "Create the device on the fly (Telemetron's Getting Started)",
-        value: { deviceIdentifier: "SN-12345-ABCDE", customerEmails: ["john.doe@example.com"], autoCreateDevice: true, deviceType: "Thermostat" },
+        value: {
+          deviceIdentifier: "SN-12345-ABCDE",
+          customerEmails: ["john.doe@example.com"],
+          autoCreateDevice: true,
+          deviceType: "Thermostat",
+        },
       },
     }),
     headers,

@@ -17,7 +17,9 @@ devicesApi.openapi(saveDeviceRoute, async (c) => {
     case "unauthorized":
       throw invalidApiKey();
     case "type_required":
-      throw new ApiError(400, "type is required when creating a device", [{ path: "type", message: "type is required when creating a device" }]);
+      throw new ApiError(400, "type is required when creating a device", [
+        { path: "type", message: "type is required when creating a device" },
+      ]);
     case "unknown_categories":
       throw new ApiError(
         400,

@@ -32,7 +32,9 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
         { path: "expectedUpdatedAt", message: `the ticket's updatedAt is now ${outcome.updatedAt}` },
       ]);
     case "unknown_category":
-      throw new ApiError(400, "Validation failed", [{ path: "category", message: `"${change.category}" is not an active ticket category of this organization` }]);
+      throw new ApiError(400, "Validation failed", [
+        { path: "category", message: `"${change.category}" is not an active ticket category of this organization` },
+      ]);
     case "updated":
       // Committed with its outbox rows; sent after the response, like createTicket's (the sweeper recovers a lost send).
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));

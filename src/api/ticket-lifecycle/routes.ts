@@ -26,7 +26,10 @@ export const updateTicketRoute = createRoute({
   security,
   request: {
     body: jsonBody(updateTicketBody, {
-      take: { summary: "An agent takes the ticket", value: { ticketId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b", status: "in_progress", assignee: "@jane" } },
+      take: {
+        summary: "An agent takes the ticket",
+        value: { ticketId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b", status: "in_progress", assignee: "@jane" },
+      },
     }),
     headers: z.object(bookmarkHeader),
   },

@@ -10,15 +10,23 @@ export const updateTicketBody = z
     status: z.enum(TICKET_STATUSES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     assignee: z.string().trim().min(1).max(200).nullable().optional().openapi({
-      description: "A manual assignee (`assigneeSource: \"manual\"`), never overridden by routing; null unassigns and lets routing assign again.",
+      description:
+        'A manual assignee (`assigneeSource: "manual"`), never overridden by routing; null unassigns and lets routing assign again.',
       example: "@jane",
     }),
-    category: z.string().trim().min(1).max(LIMITS.category).nullable().optional().openapi({
-      description:
-        "An active ticket category (case-insensitive; 400 otherwise) or null. A manual category (`categorySource: \"manual\"`) is never " +
-        "overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.",
-      example: "Billing",
-    }),
+    category: z
+      .string()
+      .trim()
+      .min(1)
+      .max(LIMITS.category)
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'An active ticket category (case-insensitive; 400 otherwise) or null. A manual category (`categorySource: "manual"`) is never ' +
+          "overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.",
+        example: "Billing",
+      }),
     expectedUpdatedAt: z.iso.datetime({ offset: true }).optional().openapi({
       description: "The `updatedAt` you read: 409 if the ticket changed since (no lost update between two agents).",
     }),
@@ -34,14 +42,22 @@ export const updateTicketResponse = z.object({ success: z.literal(true), ticket:
 export const addMessagesBody = z
   .object({
     ticketId,
-    messages: z.array(messageSchema).min(1).max(LIMITS.messages).openapi({
-      example: [{ role: "customer", content: "It happened again this morning." }],
-    }),
+    messages: z
+      .array(messageSchema)
+      .min(1)
+      .max(LIMITS.messages)
+      .openapi({
+        example: [{ role: "customer", content: "It happened again this morning." }],
+      }),
   })
   .openapi("AddMessagesRequest");
 
 export const addMessagesResponse = z
-  .object({ success: z.literal(true), ticketId: z.string(), messageCount: z.number().int().openapi({ description: "Messages the ticket holds now." }) })
+  .object({
+    success: z.literal(true),
+    ticketId: z.string(),
+    messageCount: z.number().int().openapi({ description: "Messages the ticket holds now." }),
+  })
   .openapi("AddMessagesResponse");
 
 export const ticketEventsParams = z.object({ ticketId: ticketId.openapi({ param: { name: "ticketId", in: "path" } }) });

@@ -3,14 +3,7 @@ import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";
 import { createTicketExamples } from "./examples";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
-import {
-  createTicketBody,
-  createTicketResponse,
-  getTicketResponse,
-  listTicketsQuery,
-  listTicketsResponse,
-  ticketIdParam,
-} from "./schemas";
+import { createTicketBody, createTicketResponse, getTicketResponse, listTicketsQuery, listTicketsResponse, ticketIdParam } from "./schemas";
 
 export const createTicketRoute = createRoute({
   operationId: "createTicket",

@@ -39,7 +39,8 @@ export const createTicketBody = z
     }),
     messages: z.array(messageSchema).max(LIMITS.messages).optional(),
     deviceIdentifier: z.string().trim().min(1).max(LIMITS.deviceIdentifier).optional().openapi({
-      description: "Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.",
+      description:
+        "Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.",
       example: "SN-12345-ABCDE",
     }),
   })
@@ -70,7 +71,10 @@ export const ticketSchema = z
     category: z.string().nullable(),
     categorySource: z.enum(CATEGORY_SOURCES).nullable(),
     assignee: z.string().nullable(),
-    assigneeSource: z.enum(ASSIGNEE_SOURCES).nullable().openapi({ description: "rule: set by a routing rule; manual: set through updateTicket (routing never overrides it)." }),
+    assigneeSource: z
+      .enum(ASSIGNEE_SOURCES)
+      .nullable()
+      .openapi({ description: "rule: set by a routing rule; manual: set through updateTicket (routing never overrides it)." }),
     customer: z.object({ id: z.string(), email: z.string(), name: z.string() }),
     device: z.object({ id: z.string(), identifier: z.string(), type: z.string().nullable() }).nullable(),
     messages: z.array(messageSchema),
@@ -86,7 +90,11 @@ export const ticketSchema = z
 export type TicketView = z.infer<typeof ticketSchema>;
 
 export const ticketIdParam = z.object({
-  ticketId: z.string().min(1).max(64).openapi({ param: { name: "ticketId", in: "path" } }),
+  ticketId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "ticketId", in: "path" } }),
 });
 
 export const listTicketsQuery = z.object({

@@ -32,6 +32,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/support/apply-migrations.ts"],
       testTimeout: 20_000,
+      // Every spy (fake AI, Slack, captured queue sends) is undone after each test, in every file.
+      restoreMocks: true,
       // Console output (one access-log line per request) only for tests that fail.
       silent: "passed-only" as const,
     },

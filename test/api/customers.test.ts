@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
 import { ticketAndMessage } from "../support/pipeline";
@@ -280,10 +280,6 @@ describe("queryCustomer and getCustomer", () => {
 });
 
 describe("customer categories in routing", () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it("categories saved through the customer API decide which routing rule a ticket matches", async () => {
     const org = await orgWithCategories();
     await setRoutingRules(org.id, [

@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call } from "../support/http";
 import { createOrg } from "../support/orgs";
 import { createTicket } from "../support/tickets";
-
-afterEach(() => vi.restoreAllMocks());
 
 describe("HTTP conventions", () => {
   it("unknown paths are a JSON 404", async () => {

@@ -1,14 +1,10 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { countingD1, countingQueue, fetchWithEnv } from "../support/counting";
 import { addMessages, eventsOf, storedTicket, updateTicket, UPDATE } from "../support/lifecycle";
 import { createOrg, setCategories } from "../support/orgs";
 import { captureSends } from "../support/queue";
 import { getTicket, rows } from "../support/tickets";
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 const orgWithBilling = async () => {
   const org = await createOrg();

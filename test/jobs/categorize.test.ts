@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { answer, failWith, fakeAi } from "../support/fake-ai";
 import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
 import { AI_CHOICES, jobsOf, orgWithCategories, setCustomerCategories, ticketAndMessage } from "../support/pipeline";
@@ -9,9 +9,6 @@ import { getTicket } from "../support/tickets";
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 const ticketOf = async (key: string, id: string) => (await getTicket(key, id)).json.ticket;

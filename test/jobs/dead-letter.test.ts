@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, fakeAi } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, DEAD_LETTER_QUEUE, runQueue } from "../support/queue";
@@ -13,9 +13,6 @@ const EXHAUSTED = 6;
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 const processingOf = async (key: string, id: string) => (await getTicket(key, id)).json.ticket;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { answer, fakeAi } from "../support/fake-ai";
 import { admin } from "../support/http";
 import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
@@ -13,9 +13,6 @@ const ORG_WEBHOOK = "http://slack.test/services/org";
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 /** An org whose categories label tickets, customers and devices, routed by device category first. */

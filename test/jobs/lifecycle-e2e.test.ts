@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { answer, installFakeAi } from "../support/fake-ai";
 import { addMessages, eventsOf, updateTicket } from "../support/lifecycle";
 import { setRoutingRules } from "../support/orgs";
@@ -10,10 +10,6 @@ import { getTicket, newTicket } from "../support/tickets";
 // Through the real local queue, as the README's walk-through: every Slack post arrives by the
 // worker's own consumer (installFakeAi and interceptSlack reach it: it runs in this isolate).
 const ORG_WEBHOOK = "http://slack.test/services/org";
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe("ticket lifecycle end to end", () => {
   it("create → in_progress → waiting_for_customer → customer replies (reopens) → resolved", async () => {

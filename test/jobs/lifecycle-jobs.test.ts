@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../src/jobs/messages";
 import { answer, fakeAi } from "../support/fake-ai";
 import { addMessages, eventsOf, updateTicket } from "../support/lifecycle";
@@ -14,9 +14,6 @@ const RULE_WEBHOOK = "http://slack.test/services/billing";
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 const ticketOf = async (key: string, id: string) => (await getTicket(key, id)).json.ticket;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { JobMessage } from "../../src/jobs/messages";
 import { answer, fakeAi } from "../support/fake-ai";
 import { admin } from "../support/http";
@@ -13,9 +13,6 @@ const ORG_WEBHOOK = "http://slack.test/services/org";
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 /** A ticket taken through categorization by the fake AI; returns the notify message it produced. */

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { answer, installFakeAi } from "../support/fake-ai";
 import { setRoutingRules } from "../support/orgs";
 import { jobsOf, orgWithCategories } from "../support/pipeline";
@@ -12,10 +12,6 @@ import { getTicket, newTicket, rows } from "../support/tickets";
 // installFakeAi (a spy on env.AI.run) and interceptSlack (a spy on fetch) reach it.
 
 const ORG_WEBHOOK = "http://slack.test/services/org";
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 const settled = (key: string, id: string) =>
   eventually(

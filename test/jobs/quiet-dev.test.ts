@@ -1,10 +1,6 @@
-import { afterEach, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, runQueue } from "../support/queue";
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 // Local dev: the runtime's AI binding throws "needs to be run remotely" for every ticket.
 it("says once per isolate, not per ticket, that the fallback classifier decides because there is no AI", async () => {

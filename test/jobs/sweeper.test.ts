@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { failWith, fakeAi, answer } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, runCron, runQueue } from "../support/queue";
@@ -7,9 +7,6 @@ import { captureSends, runCron, runQueue } from "../support/queue";
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 const MINUTE = 60_000;

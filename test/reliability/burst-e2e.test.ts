@@ -1,4 +1,4 @@
-import { afterEach, expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
 import { answer, installFakeAi } from "../support/fake-ai";
 import { orgWithCategories } from "../support/pipeline";
 import { eventually } from "../support/queue";
@@ -8,8 +8,6 @@ import { createTicket, rows } from "../support/tickets";
 // Through the real local queue and the worker's own consumer (see test/jobs/pipeline-e2e.test.ts
 // for why the fakes reach it): a burst of creates, then every acknowledged ticket must come out
 // of the pipeline finished, notified exactly once, with no job left pending.
-
-afterEach(() => vi.restoreAllMocks());
 
 it("takes a burst of 40 concurrent tickets through categorization and Slack, losing none and posting each once", async () => {
   const ai = installFakeAi(answer("Billing"));

@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createOrg } from "../support/orgs";
 import { captureSends } from "../support/queue";
 import { createTicket, getTicket, rows } from "../support/tickets";
-
-afterEach(() => vi.restoreAllMocks());
 
 const withKey = (key: string) => ({ "Idempotency-Key": key });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { call } from "../support/http";
 import { createOrg, type TestOrg } from "../support/orgs";
 import { CREATE, getTicket, rows } from "../support/tickets";
@@ -86,7 +86,6 @@ describe("createTicket under property-based fuzzing", () => {
     // Hundreds of requests per key by design; the limiter has its own tests and would only cap the runs.
     vi.spyOn(env.RATE_LIMITER!, "limit").mockResolvedValue({ success: true });
   });
-  afterEach(() => vi.restoreAllMocks());
 
   it("answers any JSON body within the contract, never with a 5xx", async () => {
     await fc.assert(

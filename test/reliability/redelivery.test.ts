@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { JobMessage } from "../../src/jobs/messages";
 import { answer, fakeAi } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
@@ -14,7 +14,6 @@ let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
 });
-afterEach(() => vi.restoreAllMocks());
 
 const postsFor = (posts: SlackPost[], ticketId: string) => posts.filter((p) => JSON.stringify(p.body).includes(ticketId));
 

@@ -1,15 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { JobMessage } from "../../src/jobs/messages";
 import { createOrg } from "../support/orgs";
 import { captureSends, runCron } from "../support/queue";
 import { rows } from "../support/tickets";
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 /** A queue whose send waits until the test releases it, then succeeds or fails. */
 const gatedQueue = () => {

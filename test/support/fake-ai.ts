@@ -37,7 +37,7 @@ export const fakeAi = (behaviour: AiBehaviour) => {
 /**
  * For runs through the real local queue, whose consumer gets the runtime's own `env`: that is
  * the very object tests import from `cloudflare:workers` (the worker runs in the test isolate),
- * so replacing `run` on its AI binding reaches the consumer too. Undone by vi.restoreAllMocks().
+ * so replacing `run` on its AI binding reaches the consumer too. Undone after each test (restoreMocks in vitest.config.ts).
  */
 export const installFakeAi = (behaviour: AiBehaviour) => {
   const fake = fakeAi(behaviour);

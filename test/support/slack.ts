@@ -8,7 +8,7 @@ export type Reply = { status?: number; body?: string; headers?: Record<string, s
 /**
  * Intercepts the worker's outbound fetch (it shares the test isolate, so spying on the global
  * reaches it) and plays Slack: records every post and answers with `replies` in order, the last
- * one repeating; an Error is thrown as a network failure. Undone by vi.restoreAllMocks().
+ * one repeating; an Error is thrown as a network failure. Undone after each test (restoreMocks in vitest.config.ts).
  */
 export const interceptSlack = (...replies: Reply[]) => {
   const posts: SlackPost[] = [];

@@ -2,6 +2,7 @@ import { and, eq, ne, not, exists, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
+import { inTableOrder } from "./insert-select";
 import { allValid, canonicalNames, knownCategories, lowerUnique, unknownCategories } from "./entity-categories";
 import { apiKeys, customers, deviceAssignments, devices } from "./schema";
 import { newId } from "../lib/ids";
@@ -131,19 +132,21 @@ export const createCustomer = async (db: Db, keyHash: string, input: CustomerWri
       .insert(customers)
       .select(
         db
-          .select({
-            id: sql<string>`${id}`.as("id"),
-            organizationId: apiKeys.organizationId,
-            email: sql<string>`${email}`.as("email"),
-            emailLower: sql<string>`${emailLower}`.as("email_lower"),
-            name: sql<string>`${input.name ?? emailPrefix(email)}`.as("name"),
-            phone: sql<string | null>`${input.phone ?? null}`.as("phone"),
-            address: sql<string | null>`${input.address ?? null}`.as("address"),
-            metadata: sql<Record<string, unknown>>`${JSON.stringify(input.metadata ?? {})}`.as("metadata"),
-            categories: canonicalNames("customer", apiKeys.organizationId, wanted).as("categories"),
-            createdAt: sql<string>`${now}`.as("created_at"),
-            updatedAt: sql<string>`${now}`.as("updated_at"),
-          })
+          .select(
+            inTableOrder(customers, {
+              id: sql<string>`${id}`.as("id"),
+              organizationId: apiKeys.organizationId,
+              email: sql<string>`${email}`.as("email"),
+              emailLower: sql<string>`${emailLower}`.as("email_lower"),
+              name: sql<string>`${input.name ?? emailPrefix(email)}`.as("name"),
+              phone: sql<string | null>`${input.phone ?? null}`.as("phone"),
+              address: sql<string | null>`${input.address ?? null}`.as("address"),
+              metadata: sql<Record<string, unknown>>`${JSON.stringify(input.metadata ?? {})}`.as("metadata"),
+              categories: canonicalNames("customer", apiKeys.organizationId, wanted).as("categories"),
+              createdAt: sql<string>`${now}`.as("created_at"),
+              updatedAt: sql<string>`${now}`.as("updated_at"),
+            }),
+          )
           .from(apiKeys)
           .where(and(activeKey(keyHash), allValid("customer", apiKeys.organizationId, wanted))),
       )

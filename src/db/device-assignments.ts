@@ -2,6 +2,7 @@ import { and, eq, exists, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
 import { assignedIdentifiers, emailPrefix } from "./customers";
+import { inTableOrder } from "./insert-select";
 import { apiKeys, customers, deviceAssignments, devices } from "./schema";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { newId } from "../lib/ids";
@@ -38,19 +39,21 @@ const insertCustomers = (db: Db, keyHash: string, rows: NewCustomer[], now: stri
     .insert(customers)
     .select(
       db
-        .select({
-          id: field<string>("id", "id"),
-          organizationId: apiKeys.organizationId,
-          email: field<string>("email", "email"),
-          emailLower: field<string>("email", "email_lower"),
-          name: field<string>("name", "name"),
-          phone: sql<null>`null`.as("phone"),
-          address: sql<null>`null`.as("address"),
-          metadata: sql<Record<string, unknown>>`'{}'`.as("metadata"),
-          categories: sql<string[]>`'[]'`.as("categories"),
-          createdAt: sql<string>`${now}`.as("created_at"),
-          updatedAt: sql<string>`${now}`.as("updated_at"),
-        })
+        .select(
+          inTableOrder(customers, {
+            id: field<string>("id", "id"),
+            organizationId: apiKeys.organizationId,
+            email: field<string>("email", "email"),
+            emailLower: field<string>("email", "email_lower"),
+            name: field<string>("name", "name"),
+            phone: sql<null>`null`.as("phone"),
+            address: sql<null>`null`.as("address"),
+            metadata: sql<Record<string, unknown>>`'{}'`.as("metadata"),
+            categories: sql<string[]>`'[]'`.as("categories"),
+            createdAt: sql<string>`${now}`.as("created_at"),
+            updatedAt: sql<string>`${now}`.as("updated_at"),
+          }),
+        )
         .from(apiKeys)
         .crossJoin(sql`json_each(${JSON.stringify(rows)}) as j`)
         .where(and(activeKey(keyHash), when)),
@@ -63,16 +66,18 @@ const insertDevices = (db: Db, keyHash: string, rows: NewDevice[], type: string,
     .insert(devices)
     .select(
       db
-        .select({
-          id: field<string>("id", "id"),
-          organizationId: apiKeys.organizationId,
-          identifier: field<string>("identifier", "identifier"),
-          type: sql<string>`${type}`.as("type"),
-          properties: sql<Record<string, unknown>>`'{}'`.as("properties"),
-          categories: sql<string[]>`'[]'`.as("categories"),
-          createdAt: sql<string>`${now}`.as("created_at"),
-          updatedAt: sql<string>`${now}`.as("updated_at"),
-        })
+        .select(
+          inTableOrder(devices, {
+            id: field<string>("id", "id"),
+            organizationId: apiKeys.organizationId,
+            identifier: field<string>("identifier", "identifier"),
+            type: sql<string>`${type}`.as("type"),
+            properties: sql<Record<string, unknown>>`'{}'`.as("properties"),
+            categories: sql<string[]>`'[]'`.as("categories"),
+            createdAt: sql<string>`${now}`.as("created_at"),
+            updatedAt: sql<string>`${now}`.as("updated_at"),
+          }),
+        )
         .from(apiKeys)
         .crossJoin(sql`json_each(${JSON.stringify(rows)}) as j`)
         .where(activeKey(keyHash)),
@@ -85,12 +90,14 @@ const linkPairs = (db: Db, keyHash: string, identifiers: readonly string[], emai
     .insert(deviceAssignments)
     .select(
       db
-        .select({
-          deviceId: devices.id,
-          customerId: sql<string>`${customers.id}`.as("customer_id"),
-          organizationId: devices.organizationId,
-          createdAt: sql<string>`${now}`.as("created_at"),
-        })
+        .select(
+          inTableOrder(deviceAssignments, {
+            deviceId: devices.id,
+            customerId: sql<string>`${customers.id}`.as("customer_id"),
+            organizationId: devices.organizationId,
+            createdAt: sql<string>`${now}`.as("created_at"),
+          }),
+        )
         .from(devices)
         .innerJoin(customers, eq(customers.organizationId, devices.organizationId))
         .where(

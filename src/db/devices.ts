@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
+import { inTableOrder } from "./insert-select";
 import { allValid, canonicalNames, knownCategories, lowerUnique, unknownCategories } from "./entity-categories";
 import { apiKeys, devices } from "./schema";
 import { newId } from "../lib/ids";
@@ -41,16 +42,18 @@ export const saveDevice = async (db: Db, keyHash: string, input: DeviceWrite, no
           .insert(devices)
           .select(
             db
-              .select({
-                id: sql<string>`${id}`.as("id"),
-                organizationId: apiKeys.organizationId,
-                identifier: sql<string>`${identifier}`.as("identifier"),
-                type: sql<string>`${input.type}`.as("type"),
-                properties: sql<Record<string, unknown>>`${properties ?? "{}"}`.as("properties"),
-                categories: canonicalNames("device", apiKeys.organizationId, wanted ?? []).as("categories"),
-                createdAt: sql<string>`${now}`.as("created_at"),
-                updatedAt: sql<string>`${now}`.as("updated_at"),
-              })
+              .select(
+                inTableOrder(devices, {
+                  id: sql<string>`${id}`.as("id"),
+                  organizationId: apiKeys.organizationId,
+                  identifier: sql<string>`${identifier}`.as("identifier"),
+                  type: sql<string>`${input.type}`.as("type"),
+                  properties: sql<Record<string, unknown>>`${properties ?? "{}"}`.as("properties"),
+                  categories: canonicalNames("device", apiKeys.organizationId, wanted ?? []).as("categories"),
+                  createdAt: sql<string>`${now}`.as("created_at"),
+                  updatedAt: sql<string>`${now}`.as("updated_at"),
+                }),
+              )
               .from(apiKeys)
               .where(and(activeKey(keyHash), wanted && allValid("device", apiKeys.organizationId, wanted))),
           )

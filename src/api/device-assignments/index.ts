@@ -1,4 +1,6 @@
+import type { Context } from "hono";
 import { assignDevicesToOwner, assignDeviceToOwners, unassignDevices } from "../../db/device-assignments";
+import type { AppEnv } from "../../env";
 import { writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
@@ -66,60 +68,52 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
   return c.json({ success: true as const, message: `Successfully assigned ${count} device(s) to customer`, ...result }, 200);
 });
 
+/** Both unassign calls: the customer's links to the listed devices removed, or the 401/404 Telemetron documents. */
+const unassign = async (c: Context<AppEnv>, email: string, identifiers: string[]) => {
+  const { db, done } = writeSession(c);
+  const outcome = await unassignDevices(db, c.get("keyHash"), { email, identifiers });
+  done();
+  if (outcome.kind === "unauthorized") throw invalidApiKey();
+  if (outcome.kind === "customer_not_found") throw new ApiError(404, M.customerNotFound);
+  return outcome;
+};
+
 deviceAssignmentsApi.openapi(unassignDeviceFromOwnerRoute, async (c) => {
   const { customerEmail, deviceIdentifier } = c.req.valid("json");
-  const { db, done } = writeSession(c);
-  const outcome = await unassignDevices(db, c.get("keyHash"), { email: customerEmail, identifiers: [deviceIdentifier] });
-  done();
-  switch (outcome.kind) {
-    case "unauthorized":
-      throw invalidApiKey();
-    case "customer_not_found":
-      throw new ApiError(404, M.customerNotFound);
-    case "unassigned":
-      if (outcome.unassigned.length === 0) {
-        throw new ApiError(400, M.notAssigned, undefined, {
-          customerId: outcome.customerId,
-          deviceIdentifier,
-          currentDevices: outcome.remaining,
-        });
-      }
-      return c.json(
-        {
-          success: true as const,
-          message: "Device successfully unassigned from customer" as const,
-          customerId: outcome.customerId,
-          deviceIdentifier,
-          devicesRemaining: outcome.remaining,
-        },
-        200,
-      );
+  const outcome = await unassign(c, customerEmail, [deviceIdentifier]);
+  if (outcome.unassigned.length === 0) {
+    throw new ApiError(400, M.notAssigned, undefined, {
+      customerId: outcome.customerId,
+      deviceIdentifier,
+      currentDevices: outcome.remaining,
+    });
   }
+  return c.json(
+    {
+      success: true as const,
+      message: "Device successfully unassigned from customer" as const,
+      customerId: outcome.customerId,
+      deviceIdentifier,
+      devicesRemaining: outcome.remaining,
+    },
+    200,
+  );
 });
 
 deviceAssignmentsApi.openapi(unassignDevicesFromOwnerRoute, async (c) => {
   const body = c.req.valid("json");
   const identifiers = cleanIdentifiers(body.deviceIdentifiers);
   if (identifiers.length === 0) throw noValidIdentifiers();
-  const { db, done } = writeSession(c);
-  const outcome = await unassignDevices(db, c.get("keyHash"), { email: body.customerEmail, identifiers });
-  done();
-  switch (outcome.kind) {
-    case "unauthorized":
-      throw invalidApiKey();
-    case "customer_not_found":
-      throw new ApiError(404, M.customerNotFound);
-    case "unassigned":
-      return c.json(
-        {
-          success: true as const,
-          message: `Successfully unassigned ${outcome.unassigned.length} device(s) from customer`,
-          customerId: outcome.customerId,
-          unassignedDevices: outcome.unassigned,
-          skipped: outcome.skipped,
-          devicesRemaining: outcome.remaining,
-        },
-        200,
-      );
-  }
+  const outcome = await unassign(c, body.customerEmail, identifiers);
+  return c.json(
+    {
+      success: true as const,
+      message: `Successfully unassigned ${outcome.unassigned.length} device(s) from customer`,
+      customerId: outcome.customerId,
+      unassignedDevices: outcome.unassigned,
+      skipped: outcome.skipped,
+      devicesRemaining: outcome.remaining,
+    },
+    200,
+  );
 });

@@ -2,7 +2,8 @@ import { and, eq, exists, gt, not, sql, type Placeholder, type SQL } from "drizz
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { drizzle } from "drizzle-orm/d1";
 import { inTableOrder } from "./insert-select";
-import { idempotencyKeys, tickets } from "./schema";
+import { activeKey } from "./auth";
+import { apiKeys, idempotencyKeys, tickets } from "./schema";
 
 type Db = ReturnType<typeof drizzle>;
 type Value = string | Placeholder;
@@ -59,3 +60,25 @@ export const recordKey = (db: Db, r: { ticketId: Value; key: Value; requestHash:
       },
       setWhere: sql`${idempotencyKeys.expiresAt} <= excluded.created_at`,
     });
+
+/**
+ * The last statement of a keyed write batch (createTicket, addMessages): the key's organization
+ * (no row: 401), the ticket `ticketId` if it is that organization's, what `extra` asks, and the live
+ * record of the request's Idempotency-Key (whose request it is, for a replay or a 422). Aliases are
+ * unique: D1 batch rows are objects keyed by column name. Placeholders: keyHash, ticketId, idemKey, now.
+ */
+export const keyedWriteReport = <E extends Record<string, SQL.Aliased>>(db: Db, extra: E) =>
+  db
+    .select({
+      organizationId: sql<string>`${apiKeys.organizationId}`.as("organizationId"),
+      ticketId: sql<string | null>`${tickets.id}`.as("ticketId"),
+      ...extra,
+      idemTicketId: sql<string | null>`${idempotencyKeys.ticketId}`.as("idemTicketId"),
+      idemRequestHash: sql<string | null>`${idempotencyKeys.requestHash}`.as("idemRequestHash"),
+      idemResponse: sql<string | null>`${idempotencyKeys.response}`.as("idemResponse"),
+    })
+    .from(apiKeys)
+    .leftJoin(tickets, and(eq(tickets.id, sql.placeholder("ticketId")), eq(tickets.organizationId, apiKeys.organizationId)))
+    .leftJoin(idempotencyKeys, liveRecord(apiKeys.organizationId, sql.placeholder("idemKey"), sql.placeholder("now")))
+    .where(activeKey(sql.placeholder("keyHash")))
+    .limit(1);

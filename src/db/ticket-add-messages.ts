@@ -1,10 +1,10 @@
 import { and, eq, fillPlaceholders, inArray, ne, sql } from "drizzle-orm";
 import { activeKey } from "./auth";
-import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
+import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
 import { renderedOnce, renderer } from "./plans";
-import { apiKeys, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
+import { apiKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
@@ -136,24 +136,12 @@ const buildStatements = (idempotent: boolean) => {
       }),
     );
   }
-  // The report: the key's organization, the ticket's message count, whether this request added
-  // messages, and a live record of its Idempotency-Key.
+  // The report, with the ticket's message count and whether this request added messages.
   statements.push(
-    db
-      .select({
-        organizationId: sql<string>`${apiKeys.organizationId}`.as("organizationId"),
-        ticketFound: sql<number>`${tickets.id} is not null`.as("ticketFound"),
-        messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`.as("messageCount"),
-        added: sql<number>`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`.as("added"),
-        idemTicketId: sql<string | null>`${idempotencyKeys.ticketId}`.as("idemTicketId"),
-        idemRequestHash: sql<string | null>`${idempotencyKeys.requestHash}`.as("idemRequestHash"),
-        idemResponse: sql<string | null>`${idempotencyKeys.response}`.as("idemResponse"),
-      })
-      .from(apiKeys)
-      .leftJoin(tickets, and(eq(tickets.id, p("ticketId")), eq(tickets.organizationId, apiKeys.organizationId)))
-      .leftJoin(idempotencyKeys, liveRecord(apiKeys.organizationId, p("idemKey"), p("now")))
-      .where(activeKey(p("keyHash")))
-      .limit(1),
+    keyedWriteReport(db, {
+      messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`.as("messageCount"),
+      added: sql<number>`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`.as("added"),
+    }),
   );
   return statements.map((s) => s.toSQL());
 };
@@ -163,7 +151,7 @@ const planFor = renderedOnce(buildStatements, String);
 
 type Report = {
   organizationId: string;
-  ticketFound: number;
+  ticketId: string | null;
   messageCount: number;
   added: number;
   idemTicketId: string | null;
@@ -226,6 +214,6 @@ export const addMessagesBatch = async (
       messageCount: response.messageCount,
     };
   }
-  if (!report.ticketFound) return { kind: "not_found" };
+  if (!report.ticketId) return { kind: "not_found" };
   return { kind: "too_many", messageCount: report.messageCount };
 };

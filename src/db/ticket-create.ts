@@ -2,12 +2,12 @@ import { and, eq, exists, fillPlaceholders, isNotNull, sql, type Placeholder, ty
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
 import { categoryFor } from "./entity-categories";
-import { IDEMPOTENCY_TTL_MS, keyIsFree, liveRecord, recordKey } from "./idempotency";
+import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
 import { renderedOnce, renderer } from "./plans";
 import { isRetryableD1Error } from "./retry";
-import { apiKeys, categories, customers, devices, idempotencyKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
+import { apiKeys, categories, customers, devices, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
@@ -214,21 +214,7 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
     );
   }
 
-  // The report. Unique aliases: D1 batch rows are objects keyed by column name.
-  statements.push(
-    db
-      .select({
-        organizationId: sql<string>`${apiKeys.organizationId}`.as("organizationId"),
-        ticketId: sql<string | null>`${tickets.id}`.as("ticketId"),
-        idemTicketId: sql<string | null>`${idempotencyKeys.ticketId}`.as("idemTicketId"),
-        idemRequestHash: sql<string | null>`${idempotencyKeys.requestHash}`.as("idemRequestHash"),
-      })
-      .from(apiKeys)
-      .leftJoin(tickets, and(eq(tickets.id, p("ticketId")), eq(tickets.organizationId, apiKeys.organizationId)))
-      .leftJoin(idempotencyKeys, liveRecord(apiKeys.organizationId, p("idemKey"), p("now")))
-      .where(activeKey(p("keyHash")))
-      .limit(1),
-  );
+  statements.push(keyedWriteReport(db, {}));
 
   return statements.map((s) => s.toSQL());
 };

@@ -1,6 +1,7 @@
 // Entry module for the counting pass: wraps the worker under test so every D1 round trip
 // (a batch, an exec, or one statement's first/all/run/raw) and every queue send is counted
 // per request and reported in response headers. Only used for counting, never for timing.
+// @ts-expect-error -- worker.js is the bundle under test, given to workerd as a module (bench/runtime.mjs).
 import worker from "./worker.js";
 
 const countingStatement = (stmt, counts, unwrap) => {

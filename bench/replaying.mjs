@@ -2,6 +2,7 @@
 // answered from memory (the first batch of each SQL shape runs on the real local D1 and its
 // result is replayed for later ones), queue sends and the rate limiter return at once.
 // What remains in workerd is the worker's own work plus HTTP, which a null worker measures.
+// @ts-expect-error -- worker.js is the bundle under test, given to workerd as a module (bench/runtime.mjs).
 import worker from "./worker.js";
 
 const recorded = new Map();

@@ -104,11 +104,12 @@ for (let r = 0; r < ROUNDS; r++) {
     const cpuAfter = cpuSeconds(workerdPid);
     assertClean(name, result);
     acknowledged[name] += result.requests;
-    const processCpuMs = cpuBefore === null ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+    const cpuUsed = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    const processCpuMs = cpuUsed === null ? null : (cpuUsed * 1000) / result.requests;
     rounds[name].push({
       ...result,
       processCpuMsPerRequest: processCpuMs,
-      workerdCoreUse: cpuBefore === null ? null : (cpuAfter - cpuBefore) / result.seconds,
+      workerdCoreUse: cpuUsed === null ? null : cpuUsed / result.seconds,
     });
     log(`round ${r + 1} ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
   }
@@ -127,7 +128,7 @@ for (const name of WORKERS) {
 const stored = {};
 for (const name of WORKERS) {
   const db = await timing.mf.getD1Database("DB", name);
-  stored[name] = (await db.prepare("select count(*) as n from tickets").first()).n;
+  stored[name] = (await db.prepare("select count(*) as n from tickets").first())?.n;
 }
 // Storage per ticket for this body mix (customers, tickets, messages, outbox rows and indexes).
 const bytesPerTicket = ((await dbBytes("ours")) - seededBytes) / stored.ours;
@@ -143,7 +144,8 @@ for (let r = 0; r < 3; r++) {
     const before = cpuSeconds(workerdPid);
     const result = await load(timing.urls[name], idsFor, `c${r}`, 8, CPU_MS);
     assertClean(name, result);
-    cpuRuns[name].push(before === null ? null : ((cpuSeconds(workerdPid) - before) * 1000) / result.requests);
+    const after = cpuSeconds(workerdPid);
+    cpuRuns[name].push(before === null || after === null ? null : ((after - before) * 1000) / result.requests);
   }
 }
 await timing.mf.dispose();

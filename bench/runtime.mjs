@@ -9,7 +9,12 @@ export const ADMIN_TOKEN = "bench-admin-token";
 
 const source = (path) => readFile(new URL(path, import.meta.url), "utf8");
 
-/** A worker definition: its modules, and its own D1 database and queue. */
+/**
+ * A worker definition: its modules, and its own D1 database and queue.
+ * @param {string} name
+ * @param {{ type: "ESModule"; path: string; contents: string }[]} modules
+ * @param {number} port
+ */
 const workerOptions = (name, modules, port) => ({
   name,
   modules,
@@ -39,9 +44,12 @@ export const startRuntime = async ({ bundlePath }) => {
   const [floor, counting, replaying, nullWorker] = await Promise.all(
     ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./null-worker.mjs"].map(source),
   );
+  /** @type {(path: string, contents: string) => { type: "ESModule"; path: string; contents: string }} */
   const mod = (path, contents) => ({ type: "ESModule", path, contents });
   // Miniflare 5 still accepts the documented v4 option shape through its converter.
   const mf = new Miniflare(
+    // @ts-expect-error -- Miniflare 5's types for the v4 shape lag what its converter accepts (a
+    // `workers` list with ratelimits and direct sockets); the bench runs on it every time.
     convertV4MiniflareOptions({
       // One access-log line per request is part of the worker's cost; printing it is not.
       handleStructuredLogs: (log) => {

@@ -44,5 +44,5 @@ console.log('Workers AI has no local mode: the built-in fallback classifier cate
 
 // --local: D1 and queues run locally.
 const dev = spawn("wrangler", ["dev", "--local", ...process.argv.slice(2)], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));

@@ -27,7 +27,7 @@ export const seedSql = (apiKey) => {
     ...CATEGORIES.map(
       ([name, description, appliesTo, aiEnabled, autoResolve], position) =>
         `INSERT OR IGNORE INTO categories (id, organization_id, name, name_lower, description, applies_to, ai_enabled, auto_resolve, active, position, created_at, updated_at)
-         VALUES (${quote(`01936f00-0000-7000-8000-00000000ca0${position}`)}, ${quote(DEMO_ORG_ID)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${quote(description)}, ${quote(appliesTo)}, ${aiEnabled}, ${autoResolve}, 1, ${position}, ${quote(now)}, ${quote(now)})`,
+         VALUES (${quote(`01936f00-0000-7000-8000-00000000ca0${position}`)}, ${quote(DEMO_ORG_ID)}, ${quote(name)}, ${quote(String(name).toLowerCase())}, ${quote(description)}, ${quote(appliesTo)}, ${aiEnabled}, ${autoResolve}, 1, ${position}, ${quote(now)}, ${quote(now)})`,
     ),
   ];
   return `${rows.map((r) => r.replace(/\s+/g, " ").trim()).join("; ")};`;

@@ -30,7 +30,7 @@ const freePort = () =>
     const server = createServer();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -75,7 +75,7 @@ const worker = spawn(
 );
 const stop = () => {
   try {
-    process.kill(-worker.pid, "SIGTERM");
+    if (worker.pid !== undefined) process.kill(-worker.pid, "SIGTERM");
   } catch {
     // already gone
   }
@@ -101,7 +101,7 @@ try {
   }
 } catch (err) {
   failed = true;
-  console.error(`FAIL: ${err.message}`);
+  console.error(`FAIL: ${err instanceof Error ? err.message : String(err)}`);
 } finally {
   stop();
   rmSync(state, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { isAllowedWebhook } from "../slack/allowed-origins";
 import { postWebhook } from "../slack/webhook";
 import { backoffSeconds, clampDelay } from "./backoff";
 import type { PipelineDeps } from "./deps";
@@ -14,14 +15,17 @@ import type { JobOutcome } from "./outcome";
  */
 export const RATE_LIMITS = { inlineWaitMs: 3_000, spreadBaseSeconds: 5, spreadMaxSeconds: 300, maxReschedules: 50 } as const;
 
-export type Delivered = { kind: "sent" } | { kind: "failed"; error: string };
+/** Records a post's final outcome for the job (and its ticket or event) and acks it. */
+export type Finish = (outcome: "sent" | "failed", error?: string) => Promise<JobOutcome>;
 
 const jittered = (baseSeconds: number, rateLimited: number, random: () => number) =>
   clampDelay(baseSeconds + random() * Math.min(RATE_LIMITS.spreadMaxSeconds, RATE_LIMITS.spreadBaseSeconds * 2 ** rateLimited));
 
 /**
- * Posts `body` to a Slack webhook for a notify or event job, paced per webhook: sent or failed
- * for the job to record, or what the queue should do with the message.
+ * Posts `body` to a Slack webhook for a notify or event job, paced per webhook, and settles the
+ * job: a final outcome (sent, or failed for good) goes through `finish`; anything else is what the
+ * queue should do with the message. The webhook is checked against SLACK_WEBHOOK_ALLOWED_ORIGINS
+ * here, at send time: the allow-list may have shrunk since the URL was configured.
  */
 export const deliver = async (
   deps: PipelineDeps,
@@ -29,7 +33,9 @@ export const deliver = async (
   attempts: number,
   url: string,
   body: unknown,
-): Promise<Delivered | JobOutcome> => {
+  finish: Finish,
+): Promise<JobOutcome> => {
+  if (!isAllowedWebhook(url, deps.allowedWebhookOrigins)) return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
   const rateLimited = message.rateLimited ?? 0;
   const reschedule = (delaySeconds: number, error: string): JobOutcome =>
     rateLimited >= RATE_LIMITS.maxReschedules
@@ -46,8 +52,9 @@ export const deliver = async (
   const result = await postWebhook(url, body);
   switch (result.kind) {
     case "sent":
+      return finish("sent");
     case "failed":
-      return result;
+      return finish("failed", result.error);
     case "retry":
       if (result.retryAfterSeconds === undefined)
         return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: result.error };

@@ -1,7 +1,6 @@
 import { loadJobContext } from "../db/job-context";
 import { recordEventNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
-import { isAllowedWebhook } from "../slack/allowed-origins";
 import { eventMessage, type EventNotice } from "../slack/event-message";
 import { backoffSeconds } from "./backoff";
 import { deliver, RATE_LIMITS } from "./deliver";
@@ -56,16 +55,6 @@ export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, at
   const webhookUrl = ctx.notifyJob?.webhookUrl;
   // Nothing goes out for a ticket whose first notification was skipped (no webhook applies, or auto-resolved).
   if (!notice || !webhookUrl || ctx.ticket.notification === "skipped") return finish("skipped");
-  if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins))
-    return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
 
-  const delivery = await deliver(deps, message, attempts, webhookUrl, eventMessage(ctx.ticket, notice));
-  switch (delivery.kind) {
-    case "sent":
-      return finish("sent");
-    case "failed":
-      return finish("failed", delivery.error);
-    default:
-      return delivery;
-  }
+  return deliver(deps, message, attempts, webhookUrl, eventMessage(ctx.ticket, notice), finish);
 };

@@ -1,7 +1,6 @@
 import { loadJobContext } from "../db/job-context";
 import { recordNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
-import { isAllowedWebhook } from "../slack/allowed-origins";
 import { ticketMessage } from "../slack/message";
 import { deliver } from "./deliver";
 import type { PipelineDeps } from "./deps";
@@ -33,24 +32,6 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
 
   const { webhookUrl } = job;
   if (ticket.status === "resolved" || !webhookUrl) return finish("skipped");
-  // Checked again at send time: the allow-list may have shrunk since the URL was configured.
-  if (!isAllowedWebhook(webhookUrl, deps.allowedWebhookOrigins)) {
-    return finish("failed", "webhook URL is outside SLACK_WEBHOOK_ALLOWED_ORIGINS");
-  }
 
-  const delivery = await deliver(
-    deps,
-    message,
-    attempts,
-    webhookUrl,
-    ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }),
-  );
-  switch (delivery.kind) {
-    case "sent":
-      return finish("sent");
-    case "failed":
-      return finish("failed", delivery.error);
-    default:
-      return delivery;
-  }
+  return deliver(deps, message, attempts, webhookUrl, ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }), finish);
 };

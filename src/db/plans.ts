@@ -1,3 +1,4 @@
+import { fillPlaceholders } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 
 /** A Drizzle instance that only renders SQL text; it never runs a query. */
@@ -20,3 +21,10 @@ export const renderedOnce = <V, P>(build: (variant: V) => P, keyOf: (variant: V)
     return plan;
   };
 };
+
+/** Runs a rendered plan as one D1 batch (one round trip, one transaction), its placeholders filled from `values`. */
+export const runPlan = (
+  d1: D1Database | D1DatabaseSession,
+  plan: readonly { sql: string; params: unknown[] }[],
+  values: Record<string, unknown>,
+) => d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));

@@ -1,9 +1,9 @@
-import { and, eq, fillPlaceholders, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { activeKey } from "./auth";
 import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
-import { renderedOnce, renderer } from "./plans";
+import { renderedOnce, renderer, runPlan } from "./plans";
 import { apiKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
@@ -196,7 +196,7 @@ export const addMessagesBatch = async (
     expiresAt: isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now)),
   };
   const plan = planFor(input.idempotency !== undefined);
-  const results = await d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
+  const results = await runPlan(d1, plan, values);
   const report = results.at(-1)?.results[0] as Report | undefined;
   // Raw D1 rows carry the table's column names (the plan bypasses Drizzle's result mapping).
   const queued = ((results[4]?.results ?? []) as { id: string; ticket_id: string }[]).map(

@@ -1,11 +1,11 @@
-import { and, eq, exists, fillPlaceholders, isNotNull, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, eq, exists, isNotNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
 import { categoryFor } from "./entity-categories";
 import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
-import { renderedOnce, renderer } from "./plans";
+import { renderedOnce, renderer, runPlan } from "./plans";
 import { isRetryableD1Error } from "./retry";
 import { apiKeys, categories, customers, devices, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
@@ -260,7 +260,7 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
     idempotent: input.idempotency !== undefined,
   });
 
-  const run = () => d1.batch(plan.map((s) => d1.prepare(s.sql).bind(...fillPlaceholders(s.params, values))));
+  const run = () => runPlan(d1, plan, values);
   const created = (organizationId: string): CreateOutcome => ({
     kind: "created",
     ticketId: values.ticketId,

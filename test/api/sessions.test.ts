@@ -7,15 +7,15 @@ import { createTicket } from "../support/tickets";
 
 const BOOKMARK = /^[0-9a-f]+(-[0-9a-f]+){3}$/;
 
-/** The DB binding with every `withSession` constraint recorded. */
-const recordingDb = () => {
+/** The DB binding with every `withSession` constraint recorded; `session` may stand in for what a session does. */
+const recordingDb = (session: (real: D1DatabaseSession, constraint?: string) => D1DatabaseSession = (real) => real) => {
   const constraints: (string | undefined)[] = [];
   const binding = new Proxy(env.DB, {
     get(target, prop) {
       if (prop === "withSession") {
         return (constraint?: string) => {
           constraints.push(constraint);
-          return target.withSession(constraint);
+          return session(target.withSession(constraint), constraint);
         };
       }
       const value = Reflect.get(target, prop, target);
@@ -133,23 +133,12 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
   ])("a well-formed bookmark the database does not know: when its session %s, the primary answers", async (_, behaviour) => {
     const org = await createOrg();
     const created = await createTicket(org.apiKey, { title: "b", customerEmail: "b@example.com" });
-    const constraints: (string | undefined)[] = [];
-    const binding = new Proxy(env.DB, {
-      get(target, prop) {
-        if (prop === "withSession") {
-          return (constraint?: string) => {
-            constraints.push(constraint);
-            const session = target.withSession(constraint);
-            if (constraint?.startsWith("first-")) return session;
-            return new Proxy(session, {
-              get: (t, p) => (p === "batch" ? behaviour : (Reflect.get(t, p, t).bind?.(t) ?? Reflect.get(t, p, t))),
-            });
-          };
-        }
-        const value = Reflect.get(target, prop, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    // Sessions started from a bookmark behave as `behaviour` says; first-primary ones are real.
+    const { binding, constraints } = recordingDb((session, constraint) =>
+      constraint?.startsWith("first-")
+        ? session
+        : new Proxy(session, { get: (t, p) => (p === "batch" ? behaviour : (Reflect.get(t, p, t).bind?.(t) ?? Reflect.get(t, p, t))) }),
+    );
     const unknown = "ffffffff-ffffffff-ffffffff-ffffffffffffffff";
     const res = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${created.json.ticketId}`, org.apiKey, { bookmark: unknown }), {
       DB: binding,

@@ -1,10 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { unstable_readConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
   // The same SQL files wrangler applies, applied to each test file's isolated D1.
   const migrations = await readD1Migrations(fileURLToPath(new URL("./drizzle", import.meta.url)));
+  // wrangler.toml as wrangler reads it, for the test that the code's copy of its numbers matches.
+  const { ratelimits } = unstable_readConfig({ config: fileURLToPath(new URL("./wrangler.toml", import.meta.url)) });
   return {
     plugins: [
       cloudflareTest({
@@ -20,6 +23,7 @@ export default defineConfig(async () => {
               : new Response("outbound network is disabled in tests", { status: 502 }),
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_WRANGLER_RATELIMITS: ratelimits,
             ADMIN_TOKEN: "test-admin-token",
             SLACK_WEBHOOK_ALLOWED_ORIGINS: "https://hooks.slack.com,http://slack.test",
             // No second-long waits between fake Slack posts; test/jobs/slack-pacing.test.ts turns it back on.

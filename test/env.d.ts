@@ -1,15 +1,14 @@
-// Types for `env` and `exports` from "cloudflare:workers" inside tests.
+// Test-only bindings (vitest.config.ts) on top of the worker's own, which src/worker-configuration.d.ts
+// (`wrangler types`) declares with `exports`' main module.
 // (skipLibCheck skips .d.ts files, so a mistake here shows up as errors in the tests that use it.)
 import type { D1Migration } from "cloudflare:test";
-import type { Env as WorkerEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
-    }
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
+      /** wrangler.toml's `[[ratelimits]]`, as wrangler parses them (vitest.config.ts). */
+      TEST_WRANGLER_RATELIMITS: { name: string; simple: { limit: number; period: number } }[];
     }
   }
 }

@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { RATE_LIMITS } from "../http/limits";
+
+const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 
 export const errorSchema = z
   .object({
@@ -16,7 +19,7 @@ const ERROR_DESCRIPTIONS = {
   413: "Request body over 1 MiB",
   415: "Content-Type is not JSON",
   422: "Idempotency-Key reused with a different body",
-  429: "Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per minute per client IP); see retry-after",
+  429: `Rate limit exceeded (${perKey.limit} requests per ${perKey.period} s per API key, or ${perIp.limit} failed authentications per ${perIp.period} s per client IP); see retry-after`,
   500: "Internal server error",
 } as const;
 

@@ -6,7 +6,7 @@ import { MAX_BODY_BYTES } from "../http/body-limit";
 import { BOOKMARK_HEADER } from "../http/d1-session";
 import { errorResponse } from "../http/errors";
 import { errorSchema } from "./common";
-import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit";
+import { RATE_LIMITS } from "../http/limits";
 import { IDEMPOTENCY_TTL_MS } from "../db/idempotency";
 import { CUSTOMER_LIMITS } from "./customers/schemas";
 import { ASSIGNMENT_LIMITS } from "./device-assignments/schemas";
@@ -36,7 +36,7 @@ Devices: identifier ${DEVICE_LIMITS.identifier}, type ${DEVICE_LIMITS.type}, at 
 bulk-metadata call. Assignments: at most ${ASSIGNMENT_LIMITS.emails} emails per assignDeviceToOwners call and ${ASSIGNMENT_LIMITS.identifiers}
 identifiers per bulk call.
 
-**Rate limit.** Each API key may make 100 requests per ${RATE_LIMIT_PERIOD_SECONDS} seconds; over it: 429 with
+**Rate limit.** Each API key may make ${RATE_LIMITS.RATE_LIMITER.limit} requests per ${RATE_LIMITS.RATE_LIMITER.period} seconds; over it: 429 with
 \`retry-after\` (seconds). One key's budget never affects another key.
 
 **Idempotency.** \`createTicket\` accepts \`Idempotency-Key\` (1..255 visible ASCII characters). Within

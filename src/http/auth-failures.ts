@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { errorResponse } from "./errors";
+import { RATE_LIMITS, requiredLimiter } from "./limits";
 
-/** The `AUTH_FAILURE_LIMITER` binding's period in wrangler.toml: how long a flooding IP stays blocked. */
-export const AUTH_FAILURE_PERIOD_SECONDS = 60;
+/** How long a flooding IP stays blocked: the binding's period. */
+const PERIOD = RATE_LIMITS.AUTH_FAILURE_LIMITER.period;
 
 const MAX_TRACKED = 10_000;
 
@@ -21,7 +22,7 @@ const bounded = <C extends { size: number; keys(): IterableIterator<string>; del
  * Stops floods of bogus API keys before they reach D1. The per-key rate limit cannot: every random
  * key is a fresh budget, and each request would still run a batch on the single primary. Failed
  * authentications (a key D1 did not accept) are counted per client IP (`CF-Connecting-IP`) on the
- * `AUTH_FAILURE_LIMITER` binding, 100 per minute; once an IP is over, this isolate answers its
+ * `AUTH_FAILURE_LIMITER` binding (numbers in ./limits.ts); once an IP is over, this isolate answers its
  * further requests 429 with `retry-after` and no D1 work for the rest of the period. Only failures
  * count, so a client whose keys authenticate is never limited by this, however many organizations'
  * keys it sends from one IP; and a key that authenticated in this isolate still passes from a
@@ -29,9 +30,9 @@ const bounded = <C extends { size: number; keys(): IterableIterator<string>; del
  * per IP reach D1 in a period, not millions.
  */
 export const authFailureGuard = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const limiter = requiredLimiter(c.env.AUTH_FAILURE_LIMITER, "AUTH_FAILURE_LIMITER");
   const ip = c.req.header("cf-connecting-ip");
-  const limiter = c.env.AUTH_FAILURE_LIMITER;
-  if (!ip || !limiter) return next();
+  if (!ip) return next();
   const keyHash = c.get("keyHash");
   const until = blockedUntil.get(ip);
   if (until !== undefined && until > Date.now() && !knownGood.has(keyHash)) {
@@ -41,7 +42,7 @@ export const authFailureGuard = (): MiddlewareHandler<AppEnv> => async (c, next)
   await next();
   if (c.res.status === 401) {
     if (!(await limiter.limit({ key: ip })).success) {
-      bounded(blockedUntil).set(ip, Date.now() + AUTH_FAILURE_PERIOD_SECONDS * 1000);
+      bounded(blockedUntil).set(ip, Date.now() + PERIOD * 1000);
     }
   } else if (c.res.status < 400) {
     bounded(knownGood).add(keyHash);

@@ -18,15 +18,12 @@ export type PipelineDeps = {
   random: () => number;
 };
 
-/** Slack's pace for one incoming webhook: about a message a second. */
-const SLACK_INTERVAL_MS = 1_000;
-
 export const pipelineDeps = (env: Env): PipelineDeps => ({
   db: createDb(env.DB),
   queue: env.JOBS,
   ai: textGenerator(env.AI),
   aiModel: env.AI_MODEL || DEFAULT_AI_MODEL,
   allowedWebhookOrigins: env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
-  slackPacer: createPacer(env.SLACK_MIN_INTERVAL_MS !== undefined ? Number(env.SLACK_MIN_INTERVAL_MS) : SLACK_INTERVAL_MS),
+  slackPacer: createPacer(Number(env.SLACK_MIN_INTERVAL_MS)),
   random: Math.random,
 });

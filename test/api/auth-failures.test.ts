@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingD1, fetchWithEnv } from "../support/counting";
-import { AUTH_FAILURE_PERIOD_SECONDS } from "../../src/http/auth-failures";
+import { RATE_LIMITS } from "../../src/http/limits";
 import { createOrg } from "../support/orgs";
+
+const AUTH_FAILURE_PERIOD_SECONDS = RATE_LIMITS.AUTH_FAILURE_LIMITER.period;
 
 let ipCounter = 0;
 /** A fresh client address per test: blocks are remembered per isolate, and the file shares one. */

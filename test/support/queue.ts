@@ -13,14 +13,16 @@ export const DEAD_LETTER_QUEUE = "ticket-intake-jobs-dlq";
  * drives the consumer itself with exactly the messages the worker produced.
  */
 export const captureSends = () => {
+  // The worker's view of the binding: wrangler types cannot know what the queue carries.
+  const jobs: Env["JOBS"] = env.JOBS;
   const sent: JobMessage[] = [];
   const delays = new Map<string, number | undefined>();
-  vi.spyOn(env.JOBS, "send").mockImplementation(async (body, options) => {
+  vi.spyOn(jobs, "send").mockImplementation(async (body, options) => {
     sent.push(body);
     delays.set(body.jobId, options?.delaySeconds);
     return undefined as never;
   });
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
+  vi.spyOn(jobs, "sendBatch").mockImplementation(async (messages) => {
     for (const m of messages) sent.push(m.body);
     return undefined as never;
   });

@@ -1,4 +1,4 @@
-import { createDb } from "../../db/client";
+import type { Db } from "../../db/client";
 import {
   addApiKey,
   categoryNames,
@@ -37,18 +37,18 @@ const checkWebhooks = (allowed: string | undefined, urls: [path: string, url: st
 
 const orgNotFound = () => new ApiError(404, "Organization not found");
 
-const requireOrganization = async (db: ReturnType<typeof createDb>, orgId: string) => {
+const requireOrganization = async (db: Db, orgId: string) => {
   if (!(await organizationExists(db, orgId))) throw orgNotFound();
 };
 
 adminApi.openapi(createOrganizationRoute, async (c) => {
   const body = c.req.valid("json");
   checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
-  return c.json(await createOrganization(createDb(c.env.DB), body, nowIso()), 201);
+  return c.json(await createOrganization(c.var.db, body, nowIso()), 201);
 });
 
 adminApi.openapi(getOrganizationRoute, async (c) => {
-  const org = await getOrganization(createDb(c.env.DB), c.req.valid("param").orgId);
+  const org = await getOrganization(c.var.db, c.req.valid("param").orgId);
   if (!org) throw orgNotFound();
   return c.json(org, 200);
 });
@@ -57,7 +57,7 @@ adminApi.openapi(updateOrganizationRoute, async (c) => {
   const { orgId } = c.req.valid("param");
   const body = c.req.valid("json");
   checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
-  const db = createDb(c.env.DB);
+  const { db } = c.var;
   const updated = await updateOrganization(db, orgId, body, nowIso());
   if (updated.length === 0) throw orgNotFound();
   return c.json((await getOrganization(db, orgId))!, 200);
@@ -65,20 +65,20 @@ adminApi.openapi(updateOrganizationRoute, async (c) => {
 
 adminApi.openapi(createApiKeyRoute, async (c) => {
   const { orgId } = c.req.valid("param");
-  const db = createDb(c.env.DB);
+  const { db } = c.var;
   await requireOrganization(db, orgId);
   return c.json(await addApiKey(db, orgId, nowIso()), 201);
 });
 
 adminApi.openapi(revokeApiKeyRoute, async (c) => {
   const { orgId, keyId } = c.req.valid("param");
-  if (!(await revokeApiKey(createDb(c.env.DB), orgId, keyId, nowIso()))) throw new ApiError(404, "API key not found");
+  if (!(await revokeApiKey(c.var.db, orgId, keyId, nowIso()))) throw new ApiError(404, "API key not found");
   return c.body(null, 204);
 });
 
 adminApi.openapi(putCategoriesRoute, async (c) => {
   const { orgId } = c.req.valid("param");
-  const db = createDb(c.env.DB);
+  const { db } = c.var;
   await requireOrganization(db, orgId);
   await replaceCategories(db, orgId, c.req.valid("json"), nowIso());
   return c.json({ success: true as const, categories: (await getOrganization(db, orgId))!.categories }, 200);
@@ -91,7 +91,7 @@ adminApi.openapi(putRoutingRulesRoute, async (c) => {
     c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
     rules.map((r, i) => [`${i}.slackWebhookUrl`, r.slackWebhookUrl]),
   );
-  const db = createDb(c.env.DB);
+  const { db } = c.var;
   await requireOrganization(db, orgId);
   // Rules must name categories that exist, or they could never match.
   const known = new Set(await categoryNames(db, orgId));

@@ -1,3 +1,4 @@
+import { d1Session } from "../../http/d1-session";
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminSecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
@@ -18,6 +19,7 @@ const tags = ["Operator"];
 
 export const createOrganizationRoute = createRoute({
   operationId: "createOrganization",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/admin/organizations",
   tags,
@@ -29,6 +31,7 @@ export const createOrganizationRoute = createRoute({
 
 export const getOrganizationRoute = createRoute({
   operationId: "getOrganization",
+  middleware: [d1Session("write")] as const,
   method: "get",
   path: "/admin/organizations/{orgId}",
   tags,
@@ -40,6 +43,7 @@ export const getOrganizationRoute = createRoute({
 
 export const updateOrganizationRoute = createRoute({
   operationId: "updateOrganization",
+  middleware: [d1Session("write")] as const,
   method: "patch",
   path: "/admin/organizations/{orgId}",
   tags,
@@ -51,6 +55,7 @@ export const updateOrganizationRoute = createRoute({
 
 export const createApiKeyRoute = createRoute({
   operationId: "createApiKey",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/admin/organizations/{orgId}/api-keys",
   tags,
@@ -62,6 +67,7 @@ export const createApiKeyRoute = createRoute({
 
 export const revokeApiKeyRoute = createRoute({
   operationId: "revokeApiKey",
+  middleware: [d1Session("write")] as const,
   method: "delete",
   path: "/admin/organizations/{orgId}/api-keys/{keyId}",
   tags,
@@ -73,6 +79,7 @@ export const revokeApiKeyRoute = createRoute({
 
 export const putCategoriesRoute = createRoute({
   operationId: "replaceCategories",
+  middleware: [d1Session("write")] as const,
   method: "put",
   path: "/admin/organizations/{orgId}/categories",
   tags,
@@ -87,6 +94,7 @@ export const putCategoriesRoute = createRoute({
 
 export const putRoutingRulesRoute = createRoute({
   operationId: "replaceRoutingRules",
+  middleware: [d1Session("write")] as const,
   method: "put",
   path: "/admin/organizations/{orgId}/routing-rules",
   tags,

@@ -1,5 +1,4 @@
 import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type CustomerView, type SaveOutcome } from "../../db/customers";
-import { readSession, writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
@@ -55,11 +54,9 @@ const customerOrThrow = ({ authorized, customer }: { authorized: boolean; custom
 customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
   const { telemetronCustomerId, customerId, ...input } = c.req.valid("json");
   const id = telemetronCustomerId ?? customerId;
-  const { db, done } = writeSession(c);
   const outcome = id
-    ? await updateCustomer(db, c.get("keyHash"), id, input, nowIso())
-    : await createCustomer(db, c.get("keyHash"), input, nowIso());
-  done();
+    ? await updateCustomer(c.var.db, c.get("keyHash"), id, input, nowIso())
+    : await createCustomer(c.var.db, c.get("keyHash"), input, nowIso());
   if (outcome.kind !== "saved") throw saveError(outcome, id !== undefined, input.categories);
   return c.json(
     { success: true as const, telemetronCustomerId: outcome.customerId, message: id ? MESSAGES.updated : MESSAGES.created },
@@ -68,11 +65,11 @@ customersApi.openapi(createOrUpdateCustomerRoute, async (c) => {
 });
 
 customersApi.openapi(queryCustomerRoute, async (c) => {
-  const found = await readSession(c, (db) => findCustomerByEmail(db, c.get("keyHash"), c.req.valid("json").email));
+  const found = await findCustomerByEmail(c.var.db, c.get("keyHash"), c.req.valid("json").email);
   return c.json(customerOrThrow(found), 200);
 });
 
 customersApi.openapi(getCustomerRoute, async (c) => {
-  const found = await readSession(c, (db) => getCustomer(db, c.get("keyHash"), c.req.valid("param").telemetronCustomerId));
+  const found = await getCustomer(c.var.db, c.get("keyHash"), c.req.valid("param").telemetronCustomerId);
   return c.json(customerOrThrow(found), 200);
 });

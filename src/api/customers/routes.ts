@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import { createOrUpdateCustomerBody, customerIdParam, customerResponse, queryCustomerBody, savedCustomerResponse } from "./schemas";
 
@@ -8,6 +8,7 @@ const headers = z.object(bookmarkHeader);
 
 export const createOrUpdateCustomerRoute = createRoute({
   operationId: "createOrUpdateCustomer",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/api/ext-v1/customer/createOrUpdateCustomer",
   tags,
@@ -35,6 +36,7 @@ export const createOrUpdateCustomerRoute = createRoute({
 
 export const queryCustomerRoute = createRoute({
   operationId: "queryCustomer",
+  middleware: [d1Session("read")] as const,
   method: "post",
   path: "/api/ext-v1/customer/queryCustomer",
   tags,
@@ -50,6 +52,7 @@ export const queryCustomerRoute = createRoute({
 
 export const getCustomerRoute = createRoute({
   operationId: "getCustomer",
+  middleware: [d1Session("read")] as const,
   method: "get",
   path: "/api/ext-v1/customer/getCustomer/{telemetronCustomerId}",
   tags,

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { assignDevicesToOwner, assignDeviceToOwners, unassignDevices } from "../../db/device-assignments";
 import type { AppEnv } from "../../env";
-import { writeSession } from "../../http/d1-session";
+import type { D1Variables } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
@@ -22,14 +22,12 @@ deviceAssignmentsApi.openapi(assignDeviceToOwnersRoute, async (c) => {
   const body = c.req.valid("json");
   const emails = sortEmails(body.customerEmails);
   if (emails.valid.length === 0) throw new ApiError(400, M.noValidEmails, [{ path: "customerEmails", message: M.noValidEmails }]);
-  const { db, done } = writeSession(c);
   const outcome = await assignDeviceToOwners(
-    db,
+    c.var.db,
     c.get("keyHash"),
     { identifier: body.deviceIdentifier, emails: emails.valid, create: body.autoCreateDevice ? { type: body.deviceType! } : undefined },
     nowIso(),
   );
-  done();
   switch (outcome.kind) {
     case "unauthorized":
       throw invalidApiKey();
@@ -54,14 +52,12 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
   const body = c.req.valid("json");
   const identifiers = cleanIdentifiers(body.deviceIdentifiers);
   if (identifiers.length === 0) throw noValidIdentifiers();
-  const { db, done } = writeSession(c);
   const outcome = await assignDevicesToOwner(
-    db,
+    c.var.db,
     c.get("keyHash"),
     { email: body.customerEmail, identifiers, create: body.autoCreateDevices ? { type: body.deviceType! } : undefined },
     nowIso(),
   );
-  done();
   if (outcome.kind === "unauthorized") throw invalidApiKey();
   const { kind: _, ...result } = outcome;
   const count = result.assignedDevices.length + result.alreadyAssigned.length;
@@ -69,10 +65,8 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
 });
 
 /** Both unassign calls: the customer's links to the listed devices removed, or the 401/404 Telemetron documents. */
-const unassign = async (c: Context<AppEnv>, email: string, identifiers: string[]) => {
-  const { db, done } = writeSession(c);
-  const outcome = await unassignDevices(db, c.get("keyHash"), { email, identifiers });
-  done();
+const unassign = async (c: Context<AppEnv & D1Variables>, email: string, identifiers: string[]) => {
+  const outcome = await unassignDevices(c.var.db, c.get("keyHash"), { email, identifiers });
   if (outcome.kind === "unauthorized") throw invalidApiKey();
   if (outcome.kind === "customer_not_found") throw new ApiError(404, M.customerNotFound);
   return outcome;

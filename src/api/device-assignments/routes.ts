@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
   assignDevicesToOwnerBody,
@@ -18,6 +18,7 @@ const BASE = "/api/ext-v1/deviceAssignment";
 
 export const assignDeviceToOwnersRoute = createRoute({
   operationId: "assignDeviceToOwners",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: `${BASE}/assignDeviceToOwners`,
   tags,
@@ -53,6 +54,7 @@ export const assignDeviceToOwnersRoute = createRoute({
 
 export const assignDevicesToOwnerRoute = createRoute({
   operationId: "assignDevicesToOwner",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: `${BASE}/assignDevicesToOwner`,
   tags,
@@ -71,6 +73,7 @@ export const assignDevicesToOwnerRoute = createRoute({
 
 export const unassignDeviceFromOwnerRoute = createRoute({
   operationId: "unassignDeviceFromOwner",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: `${BASE}/unassignDeviceFromOwner`,
   tags,
@@ -88,6 +91,7 @@ export const unassignDeviceFromOwnerRoute = createRoute({
 
 export const unassignDevicesFromOwnerRoute = createRoute({
   operationId: "unassignDevicesFromOwner",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: `${BASE}/unassignDevicesFromOwner`,
   tags,

@@ -1,5 +1,4 @@
 import { replaceDeviceMetadata, saveDevice } from "../../db/devices";
-import { writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { memberKeysInOrder } from "../../lib/json-key-order";
 import { nowIso } from "../../lib/time";
@@ -10,9 +9,7 @@ export const devicesApi = createRouter({ telemetron: true });
 
 devicesApi.openapi(saveDeviceRoute, async (c) => {
   const body = c.req.valid("json");
-  const { db, done } = writeSession(c);
-  const outcome = await saveDevice(db, c.get("keyHash"), body, nowIso());
-  done();
+  const outcome = await saveDevice(c.var.db, c.get("keyHash"), body, nowIso());
   switch (outcome.kind) {
     case "unauthorized":
       throw invalidApiKey();
@@ -49,9 +46,7 @@ devicesApi.openapi(bulkMetadataRoute, async (c) => {
   const order = memberKeysInOrder(await c.req.text(), "devices") ?? Object.keys(devices);
   // Every value is an object: the schema refused anything else with Telemetron's message.
   const entries = order.map((key) => [key, devices[key] as Record<string, unknown>] as const);
-  const { db, done } = writeSession(c);
-  const result = await replaceDeviceMetadata(db, c.get("keyHash"), entries, nowIso());
-  done();
+  const result = await replaceDeviceMetadata(c.var.db, c.get("keyHash"), entries, nowIso());
   if (!result) throw invalidApiKey();
   return c.json({ success: true as const, ...result }, 200);
 });

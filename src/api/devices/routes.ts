@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import { bulkMetadataBody, bulkMetadataResponse, saveDeviceBody, savedDeviceResponse } from "./schemas";
 
@@ -8,6 +8,7 @@ const tags = ["Devices"];
 
 export const saveDeviceRoute = createRoute({
   operationId: "createOrUpdateDevice",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/api/ext-v1/device",
   tags,
@@ -37,6 +38,7 @@ export const saveDeviceRoute = createRoute({
 
 export const bulkMetadataRoute = createRoute({
   operationId: "bulkUpdateDeviceMetadata",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/api/ext-v1/device/bulk-metadata",
   tags,

@@ -2,7 +2,6 @@ import { addMessagesBatch } from "../../db/ticket-add-messages";
 import { listTicketEvents } from "../../db/ticket-events";
 import { decodeCursor, encodeCursor } from "../../db/ticket-queries";
 import { updateTicket } from "../../db/ticket-update";
-import { readSession, writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
@@ -19,9 +18,7 @@ const canonicalInstant = (iso: string | undefined) => (iso === undefined ? undef
 
 ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
   const { ticketId, expectedUpdatedAt, ...change } = c.req.valid("json");
-  const { db, done } = writeSession(c);
-  const outcome = await updateTicket(db, c.get("keyHash"), ticketId, change, canonicalInstant(expectedUpdatedAt), nowIso());
-  done();
+  const outcome = await updateTicket(c.var.db, c.get("keyHash"), ticketId, change, canonicalInstant(expectedUpdatedAt), nowIso());
   switch (outcome.kind) {
     case "unauthorized":
       throw invalidApiKey();
@@ -45,9 +42,8 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
 ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
   const body = c.req.valid("json");
   const idempotencyKey = c.req.valid("header")["Idempotency-Key"];
-  const d1 = writeSession(c);
   const outcome = await addMessagesBatch(
-    d1.session,
+    c.var.d1,
     {
       keyHash: c.get("keyHash"),
       ticketId: body.ticketId,
@@ -57,7 +53,6 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
     },
     nowIso(),
   );
-  d1.done();
   switch (outcome.kind) {
     case "unauthorized":
       throw invalidApiKey();
@@ -85,7 +80,7 @@ ticketLifecycleApi.openapi(ticketEventsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && !after) throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
-  const page = await readSession(c, (db) => listTicketEvents(db, c.get("keyHash"), c.req.valid("param").ticketId, limit, after));
+  const page = await listTicketEvents(c.var.db, c.get("keyHash"), c.req.valid("param").ticketId, limit, after);
   if (!page.authorized) throw invalidApiKey();
   if (!page.found) throw notFound();
   return c.json({ success: true as const, events: page.events, nextCursor: page.last ? encodeCursor(page.last) : null }, 200);

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
@@ -16,6 +16,7 @@ const tags = ["Ticket lifecycle"];
 
 export const updateTicketRoute = createRoute({
   operationId: "updateTicket",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/api/ext-v1/ticket/updateTicket",
   tags,
@@ -41,6 +42,7 @@ export const updateTicketRoute = createRoute({
 
 export const addMessagesRoute = createRoute({
   operationId: "addMessages",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/api/ext-v1/ticket/addMessages",
   tags,
@@ -58,6 +60,7 @@ export const addMessagesRoute = createRoute({
 
 export const ticketEventsRoute = createRoute({
   operationId: "getTicketEvents",
+  middleware: [d1Session("read")] as const,
   method: "get",
   path: "/api/ext-v1/ticket/getTicketEvents/{ticketId}",
   tags,

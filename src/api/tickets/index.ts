@@ -1,7 +1,6 @@
 import { createTicketBatch } from "../../db/ticket-create";
 import { missingReferences } from "../../db/ticket-create-miss";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
-import { readSession, writeSession } from "../../http/d1-session";
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
@@ -18,9 +17,8 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
   const body = c.req.valid("json");
   const headers = c.req.valid("header");
   const idempotencyKey = headers["Idempotency-Key"];
-  const d1 = writeSession(c);
   const outcome = await createTicketBatch(
-    d1.session,
+    c.var.d1,
     {
       keyHash: c.get("keyHash"),
       title: body.title,
@@ -35,7 +33,6 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
     },
     nowIso(),
   );
-  d1.done();
 
   switch (outcome.kind) {
     case "unauthorized":
@@ -57,7 +54,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "not_created": {
       // Failure path only: a second round trip to say why.
-      const missing = await missingReferences(d1.db, outcome.organizationId, body);
+      const missing = await missingReferences(c.var.db, outcome.organizationId, body);
       if (missing.customer) throw new ApiError(404, "Customer not found");
       if (missing.device) throw new ApiError(404, "Device not found");
       throw new ApiError(400, "Validation failed", [
@@ -68,7 +65,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
 });
 
 ticketsApi.openapi(getTicketRoute, async (c) => {
-  const { authorized, ticket } = await readSession(c, (db) => findTicket(db, c.get("keyHash"), c.req.valid("param").ticketId));
+  const { authorized, ticket } = await findTicket(c.var.db, c.get("keyHash"), c.req.valid("param").ticketId);
   if (!authorized) throw invalidApiKey();
   if (!ticket) throw new ApiError(404, "Ticket not found");
   return c.json({ success: true as const, ticket }, 200);
@@ -82,7 +79,7 @@ ticketsApi.openapi(listTicketsRoute, async (c) => {
   }
   // Stored timestamps are toISOString() strings; compare the same instant in the same form.
   const updatedAfter = filters.updatedAfter && new Date(filters.updatedAfter).toISOString();
-  const page = await readSession(c, (db) => listTickets(db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after));
+  const page = await listTickets(c.var.db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after);
   if (!page.authorized) throw invalidApiKey();
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);
 });

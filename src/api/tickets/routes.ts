@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bookmarkHeader, bookmarkResponseHeader } from "../../http/d1-session";
+import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";
 import { createTicketExamples } from "./examples";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
@@ -7,6 +7,7 @@ import { createTicketBody, createTicketResponse, getTicketResponse, listTicketsQ
 
 export const createTicketRoute = createRoute({
   operationId: "createTicket",
+  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/api/ext-v1/ticket/createTicket",
   tags: ["Tickets"],
@@ -34,6 +35,7 @@ export const createTicketRoute = createRoute({
 
 export const getTicketRoute = createRoute({
   operationId: "getTicket",
+  middleware: [d1Session("read")] as const,
   method: "get",
   path: "/api/ext-v1/ticket/getTicket/{ticketId}",
   tags: ["Tickets"],
@@ -48,6 +50,7 @@ export const getTicketRoute = createRoute({
 
 export const listTicketsRoute = createRoute({
   operationId: "listTickets",
+  middleware: [d1Session("read")] as const,
   method: "get",
   path: "/api/ext-v1/ticket/listTickets",
   tags: ["Tickets"],

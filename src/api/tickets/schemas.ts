@@ -49,7 +49,14 @@ export const createTicketBody = z
     message: "customerEmail or customerId is required",
   })
   // The refine above, told to generated clients and fuzzers: at least one of the two is required.
-  .openapi("CreateTicketRequest", { anyOf: [{ required: ["customerEmail"] }, { required: ["customerId"] }] });
+  // Each branch restates its property's type so client generators (openapi-typescript) give the
+  // branch a real type instead of `unknown`, which would swallow the whole body's type.
+  .openapi("CreateTicketRequest", {
+    anyOf: [
+      { type: "object", properties: { customerEmail: { type: "string", format: "email" } }, required: ["customerEmail"] },
+      { type: "object", properties: { customerId: { type: "string", minLength: 1, maxLength: 64 } }, required: ["customerId"] },
+    ],
+  });
 
 export type CreateTicketInput = z.infer<typeof createTicketBody>;
 

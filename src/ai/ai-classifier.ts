@@ -48,6 +48,7 @@ export const classifyWithAi = async (
   model: string,
   ticket: TicketText,
   options: readonly CategoryOption[],
+  examples: readonly { title: string; category: string }[] = [],
 ): Promise<string | null> => {
   if (!ai) throw new AiUnavailableError("No AI binding");
   const raw = await ai.run(
@@ -55,7 +56,7 @@ export const classifyWithAi = async (
     {
       messages: [
         { role: "system", content: SYSTEM_PROMPT },
-        { role: "user", content: buildPrompt(ticket, options) },
+        { role: "user", content: buildPrompt(ticket, options, examples) },
       ],
       response_format: {
         type: "json_schema",

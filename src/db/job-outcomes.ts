@@ -6,7 +6,10 @@ import { insertEvent, PIPELINE_ACTOR } from "./ticket-events";
 import { newId } from "../lib/ids";
 
 type TicketChanges = Partial<
-  Pick<typeof tickets.$inferInsert, "category" | "categorySource" | "categorization" | "status" | "assignee" | "notification">
+  Pick<
+    typeof tickets.$inferInsert,
+    "category" | "categorySource" | "categoryConfidence" | "categorization" | "status" | "assignee" | "notification"
+  >
 >;
 
 /**
@@ -65,7 +68,7 @@ export const recordCategorization = async (
   input: { ticketId: string; jobId: string; attempts: number; changes: TicketChanges; notifyWebhook: string | null },
   now: string,
 ): Promise<boolean> => {
-  const { category = null, categorySource = null, status, assignee = null, ...rest } = input.changes;
+  const { category = null, categorySource = null, categoryConfidence = null, status, assignee = null, ...rest } = input.changes;
   const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pending(input.jobId));
   const classified =
     categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
@@ -77,7 +80,7 @@ export const recordCategorization = async (
         id: newId(),
         type: "categorized",
         actor: PIPELINE_ACTOR,
-        data: sql`json_object('category', ${category}, 'source', ${categorySource})`,
+        data: sql`json_object('category', ${category}, 'source', ${categorySource}, 'confidence', ${categoryConfidence})`,
         now,
       },
       and(pending(input.jobId), classified ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
@@ -101,6 +104,7 @@ export const recordCategorization = async (
         ...rest,
         category: sql`case when ${isManual(tickets.categorySource)} then ${tickets.category} else ${category} end`,
         categorySource: sql`case when ${isManual(tickets.categorySource)} then 'manual' else ${categorySource} end`,
+        categoryConfidence: sql`case when ${isManual(tickets.categorySource)} then null else ${categoryConfidence} end`,
         ...(status ? { status: sql`case when ${isManual(tickets.categorySource)} then ${tickets.status} else ${status} end` } : {}),
         ...routedAssignee(assignee),
         updatedAt: nextUpdatedAt(now),

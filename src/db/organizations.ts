@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { apiKeys, categories, organizations, routingRules, type RuleCondition } from "./schema";
+import { apiKeys, categories, categoryLabels, categoryTerms, organizations, routingRules, type RuleCondition } from "./schema";
 import { API_KEY_DISPLAY_LENGTH, generateApiKey, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
 
@@ -100,9 +100,13 @@ export const replaceCategories = async (db: Db, orgId: string, list: CategoryInp
     updatedAt: now,
   }));
   const del = db.delete(categories).where(eq(categories.organizationId, orgId));
-  if (rows.length === 0) await del;
+  // What the classifier learned for a category this list drops goes with it (one JSON value bound,
+  // however many names); a category that stays, even renamed only in case, keeps its statistics.
+  const kept = JSON.stringify(rows.map((r) => r.nameLower));
+  const dropped = (table: typeof categoryTerms | typeof categoryLabels) =>
+    db.delete(table).where(and(eq(table.organizationId, orgId), sql`${table.category} not in (select value from json_each(${kept}))`));
   // One row per statement keeps each insert well under D1's 100 bound parameters.
-  else await db.batch([del, ...rows.map((r) => db.insert(categories).values(r))]);
+  await db.batch([del, dropped(categoryTerms), dropped(categoryLabels), ...rows.map((r) => db.insert(categories).values(r))]);
 };
 
 export const categoryNames = async (db: Db, orgId: string) =>

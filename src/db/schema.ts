@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { TermCounts } from "../ai/terms";
 
 // Timestamps are ISO-8601 UTC strings with milliseconds: they sort lexicographically,
 // so (created_at, id) works as a keyset for pagination and reads well in the D1 console.
@@ -174,6 +175,11 @@ export const tickets = sqliteTable(
     status: text("status", { enum: TICKET_STATUSES }).notNull().default("open"),
     category: text("category"),
     categorySource: text("category_source", { enum: CATEGORY_SOURCES }),
+    // The learned classifier's probability for the category it chose (categorySource "fallback"); null otherwise.
+    categoryConfidence: real("category_confidence"),
+    // The ticket's term counts (src/ai/terms.ts), from its text as created: what the classifier
+    // reads, and what moves between categories' counts when a label is given or corrected.
+    terms: text("terms", { mode: "json" }).$type<TermCounts>(),
     assignee: text("assignee"),
     // rule: set by routing; manual: set through updateTicket, which routing never overrides.
     assigneeSource: text("assignee_source", { enum: ASSIGNEE_SOURCES }),
@@ -268,4 +274,41 @@ export const idempotencyKeys = sqliteTable(
     expiresAt: text("expires_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * What each organization's labelled tickets (a category from the request or set by hand) taught
+ * its classifier: how often each term occurred in each category's labelled tickets. Categories
+ * are keyed by `name_lower`, so stats survive PUT categories (which replaces the rows) as long as
+ * the name stays. Moved in the same D1 batch as the change that labels a ticket (src/db/category-learning.ts).
+ */
+export const categoryTerms = sqliteTable(
+  "category_terms",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    category: text("category").notNull(),
+    term: text("term").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.category, t.term] }),
+    // The categorize job looks up one ticket's terms across all categories.
+    index("category_terms_org_term_idx").on(t.organizationId, t.term),
+  ],
+);
+
+/** Per organization and category: how many labelled tickets, and how many terms they had in all. */
+export const categoryLabels = sqliteTable(
+  "category_labels",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    category: text("category").notNull(),
+    tickets: integer("tickets").notNull(),
+    terms: integer("terms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.category] })],
 );

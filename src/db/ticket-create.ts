@@ -1,6 +1,8 @@
 import { and, eq, exists, isNotNull, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { ticketTerms } from "../ai/terms";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
+import { currentCategory, learn } from "./category-learning";
 import { categoryFor } from "./entity-categories";
 import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
@@ -46,6 +48,7 @@ type Values = {
   priority: string;
   categoryLower: string | null;
   messages: string | null;
+  terms: string;
   categorizeJobId: string;
   notifyJobId: string;
   createdEventId: string;
@@ -59,7 +62,7 @@ const p = (name: keyof Values) => sql.placeholder(name);
 /** A bound value as a named select field, for INSERT … SELECT column lists. */
 const lit = <T>(name: keyof Values, alias: string) => sql<T>`${p(name)}`.as(alias);
 
-type Variant = { customer: "email" | "id" | "id+email"; device: boolean; messages: boolean; idempotent: boolean };
+type Variant = { customer: "email" | "id" | "id+email"; device: boolean; messages: boolean; idempotent: boolean; labelled: boolean };
 
 const db = renderer;
 
@@ -68,7 +71,7 @@ const db = renderer;
  * event, idempotency record, then the report. Each reads the key's organization itself, so an unknown or revoked key
  * inserts nothing and the report comes back empty.
  */
-const buildStatements = ({ customer, device, messages, idempotent }: Variant) => {
+const buildStatements = ({ customer, device, messages, idempotent, labelled }: Variant) => {
   // A live idempotency record for this key means another request already owns it.
   const free: SQL = idempotent ? keyIsFree(db, apiKeys.organizationId, p("idemKey"), p("now")) : sql`1`;
   const authorizedAndFree = and(activeKey(p("keyHash")), free);
@@ -129,6 +132,8 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
             status: sql<"open">`'open'`.as("status"),
             category: categories.name,
             categorySource: sql<"request" | null>`case when ${categories.id} is null then null else 'request' end`.as("categorySource"),
+            categoryConfidence: sql<null>`null`.as("categoryConfidence"),
+            terms: lit<Record<string, number>>("terms", "terms"),
             assignee: sql<string | null>`null`.as("assignee"),
             assigneeSource: sql<null>`null`.as("assigneeSource"),
             categorization: sql<"pending" | "skipped">`case when ${categories.id} is null then 'pending' else 'skipped' end`.as(
@@ -172,6 +177,10 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
       ),
     );
   }
+
+  // A category from the request labels the ticket: the organization's classifier learns from it
+  // in this same transaction (an unknown category name matched no row, so nothing is learned).
+  if (labelled) statements.push(...learn(db, p("ticketId"), currentCategory, sql`${tickets.categorySource} = 'request'`));
 
   // Both outbox rows exist from the start; only categorize is sent now, notify follows it.
   const outboxJob = (id: keyof Values, kind: "categorize" | "notify", enqueuedAt: Placeholder | null) =>
@@ -221,8 +230,8 @@ const buildStatements = ({ customer, device, messages, idempotent }: Variant) =>
 
 type Report = { organizationId: string; ticketId: string | null; idemTicketId: string | null; idemRequestHash: string | null };
 
-// SQL text is rendered by Drizzle once per variant and isolate (at most 24), not per request.
-const planFor = renderedOnce(buildStatements, (v: Variant) => `${v.customer}|${v.device}|${v.messages}|${v.idempotent}`);
+// SQL text is rendered by Drizzle once per variant and isolate (at most 48), not per request.
+const planFor = renderedOnce(buildStatements, (v: Variant) => `${v.customer}|${v.device}|${v.messages}|${v.idempotent}|${v.labelled}`);
 
 /**
  * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction; retried once,
@@ -245,6 +254,7 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
     priority: input.priority,
     categoryLower: input.category?.trim().toLowerCase() || null,
     messages: input.messages?.length ? JSON.stringify(input.messages) : null,
+    terms: JSON.stringify(ticketTerms({ title: input.title, description: input.description, messages: input.messages ?? [] })),
     categorizeJobId: newId(),
     notifyJobId: newId(),
     createdEventId: newId(),
@@ -258,6 +268,7 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
     device: values.deviceIdentifier !== null,
     messages: values.messages !== null,
     idempotent: input.idempotency !== undefined,
+    labelled: values.categoryLower !== null,
   });
 
   const run = () => runPlan(d1, plan, values);

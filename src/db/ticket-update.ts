@@ -1,6 +1,7 @@
 import { and, eq, ne, or, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
+import { activeTicketCategory, dropEmptyCounts, learn, unlearn } from "./category-learning";
 import { outboxRow } from "./outbox";
 import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
@@ -116,6 +117,16 @@ export const updateTicket = async (
     ),
   ] as const;
 
+  // A category set by hand is a label: the classifier's counts move from the ticket's old label
+  // (if it had one) to the new one, before the update (they read the old category) and under the
+  // same guard, so a 409 or an unknown category moves nothing.
+  const relabel = onlyIf(change.category !== undefined, sql`1`);
+  const learning = [
+    ...unlearn(db, ticketId, relabel),
+    ...learn(db, ticketId, activeTicketCategory(categoryLower ?? ""), onlyIf(categoryLower !== undefined, sql`1`)),
+    ...dropEmptyCounts(db, ticketId, relabel),
+  ] as const;
+
   const update = db
     .update(tickets)
     .set({
@@ -124,7 +135,7 @@ export const updateTicket = async (
       ...(change.assignee !== undefined
         ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) }
         : {}),
-      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const } : {}),
+      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const, categoryConfidence: null } : {}),
       updatedAt: nextUpdatedAt(now),
     })
     .where(guard)
@@ -143,9 +154,10 @@ export const updateTicket = async (
     ),
   ] as const;
 
-  const [auth, , , , , updated, eventJob, routeJob, rows, messages] = await db.batch([
+  const [auth, , , , , , , , , , , updated, eventJob, routeJob, rows, messages] = await db.batch([
     keyOrganization(db, keyHash),
     ...events,
+    ...learning,
     update,
     ...followUps,
     ...ticketStatements(db, keyHash, ticketId),

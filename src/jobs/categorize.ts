@@ -24,6 +24,7 @@ export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
     changes: {
       category: choice.category,
       categorySource: choice.source,
+      categoryConfidence: choice.confidence,
       categorization: ctx.ticket.categorization === "skipped" ? ("skipped" as const) : ("done" as const),
       assignee: route.assignee,
       ...(autoResolve ? { status: "resolved" as const } : {}),

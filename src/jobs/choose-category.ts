@@ -1,6 +1,8 @@
 import { classifyWithAi } from "../ai/ai-classifier";
 import { AiAnswerError, AiUnavailableError, isUnavailable } from "../ai/binding";
-import { classifyByWords } from "../ai/fallback-classifier";
+import { similarExamples } from "../ai/examples";
+import { classifyLearned } from "../ai/learned-classifier";
+import { ticketTerms } from "../ai/terms";
 import type { JobContext } from "../db/job-context";
 import type { CATEGORY_SOURCES } from "../db/schema";
 import { backoffSeconds } from "./backoff";
@@ -15,7 +17,12 @@ export const AI_ATTEMPTS = 3;
 
 let announcedNoAi = false;
 
-export type CategoryChoice = { category: string | null; source: (typeof CATEGORY_SOURCES)[number] | null };
+export type CategoryChoice = {
+  category: string | null;
+  source: (typeof CATEGORY_SOURCES)[number] | null;
+  /** The built-in classifier's probability for its choice; null for any other source. */
+  confidence: number | null;
+};
 type Decision = ({ kind: "chosen" } & CategoryChoice) | { kind: "retry"; delaySeconds: number; error: string };
 
 /** Categories a classifier may pick: active, open to AI, and meant for tickets. */
@@ -23,31 +30,37 @@ export const aiCandidates = (ctx: JobContext) =>
   ctx.categories.filter((c) => c.active && c.aiEnabled && (c.appliesTo === "ticket" || c.appliesTo === "any"));
 
 // A category is only credited to a classifier that actually found one.
-const chosen = (category: string | null, source: "ai" | "fallback"): Decision => ({
+const chosen = (category: string | null, source: "ai" | "fallback", confidence: number | null = null): Decision => ({
   kind: "chosen",
   category,
   source: category ? source : null,
+  confidence: category ? confidence : null,
 });
 
 /**
  * Step 1 of the pipeline. A category named by the request stands. Otherwise Workers AI chooses;
  * a transient AI failure is retried with backoff until the last AI attempt; when AI is
- * unavailable, out of attempts, or not allowed (`useAi` false), the word-overlap classifier decides.
+ * unavailable, out of attempts, or not allowed (`useAi` false), the organization's learned
+ * classifier decides (src/ai/learned-classifier.ts); the AI's prompt carries the organization's
+ * labelled tickets most like this one.
  */
 export const chooseCategory = async (deps: PipelineDeps, ctx: JobContext, attempt: number, useAi: boolean): Promise<Decision> => {
   const { ticket } = ctx;
   if (ticket.categorization === "skipped" && ticket.category) {
-    return { kind: "chosen", category: ticket.category, source: "request" };
+    return { kind: "chosen", category: ticket.category, source: "request", confidence: null };
   }
   // Set by hand through updateTicket (even while this job was pending): no classifier overrides it.
-  if (ticket.categorySource === "manual") return { kind: "chosen", category: ticket.category, source: "manual" };
+  if (ticket.categorySource === "manual") return { kind: "chosen", category: ticket.category, source: "manual", confidence: null };
   const options = aiCandidates(ctx);
-  if (options.length === 0) return { kind: "chosen", category: null, source: null };
+  if (options.length === 0) return { kind: "chosen", category: null, source: null, confidence: null };
   const text = { title: ticket.title, description: ticket.description, messages: ctx.messages };
+  // Stored at create; computed here for tickets older than the learned classifier.
+  const terms = ticket.terms ?? ticketTerms(text);
 
   if (useAi) {
     try {
-      return chosen(await classifyWithAi(deps.ai, deps.aiModel, text, options), "ai");
+      const examples = similarExamples(terms, ctx.examples, options);
+      return chosen(await classifyWithAi(deps.ai, deps.aiModel, text, options, examples), "ai");
     } catch (err) {
       const error = String(err).slice(0, 300);
       if (!isUnavailable(err) && attempt < AI_ATTEMPTS) {
@@ -62,5 +75,6 @@ export const chooseCategory = async (deps: PipelineDeps, ctx: JobContext, attemp
       }
     }
   }
-  return chosen(classifyByWords(text, options), "fallback");
+  const prediction = classifyLearned(terms, options, ctx.learned);
+  return chosen(prediction.category, "fallback", prediction.confidence);
 };

@@ -42,6 +42,7 @@ describe("getTicket", () => {
         status: "open",
         category: null,
         categorySource: null,
+        categoryConfidence: null,
         assignee: null,
         assigneeSource: null,
         // A customer created by a ticket is named by its email prefix, as Telemetron does.

@@ -541,6 +541,11 @@ export interface components {
             category: string | null;
             /** @enum {string|null} */
             categorySource: "request" | "ai" | "fallback" | "manual" | null;
+            /**
+             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
+             * @example 0.87
+             */
+            categoryConfidence: number | null;
             assignee: string | null;
             /**
              * @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it).
@@ -588,6 +593,11 @@ export interface components {
             category: string | null;
             /** @enum {string|null} */
             categorySource: "request" | "ai" | "fallback" | "manual" | null;
+            /**
+             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
+             * @example 0.87
+             */
+            categoryConfidence: number | null;
             assignee: string | null;
             /**
              * @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it).

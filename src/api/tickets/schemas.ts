@@ -77,6 +77,17 @@ export const ticketSchema = z
     status: z.enum(TICKET_STATUSES),
     category: z.string().nullable(),
     categorySource: z.enum(CATEGORY_SOURCES).nullable(),
+    categoryConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .openapi({
+        description:
+          "Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it " +
+          "among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.",
+        example: 0.87,
+      }),
     assignee: z.string().nullable(),
     assigneeSource: z
       .enum(ASSIGNEE_SOURCES)

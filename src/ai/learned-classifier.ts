@@ -1,0 +1,75 @@
+import { type TermCounts, termCounts } from "./terms";
+import type { CategoryOption } from "./types";
+
+/**
+ * What an organization has taught its classifier, as the categorize job reads it (src/db/job-context.ts):
+ * per category (by `name_lower`), how many labelled tickets it has and how many terms they had in
+ * all, and, for the terms of the ticket being classified only, how often each occurred in them.
+ */
+export type LearnedStats = {
+  labels: ReadonlyMap<string, { tickets: number; terms: number }>;
+  counts: ReadonlyMap<string, ReadonlyMap<string, number>>;
+};
+
+export const NO_STATS: LearnedStats = { labels: new Map(), counts: new Map() };
+
+export type Prediction = { category: string | null; confidence: number | null };
+
+// The category's own words, as pseudo-counts added to its learned ones: a word of the name counts
+// NAME_WEIGHT, one of the description 1, both times PRIOR_WEIGHT. With no labels they decide alone
+// (zero-shot); every labelled ticket adds its terms, so the labels outweigh them smoothly.
+const NAME_WEIGHT = 2;
+const PRIOR_WEIGHT = 3;
+// Additive smoothing over an assumed vocabulary: an unseen term costs every category about the same.
+const ALPHA = 0.5;
+const VOCABULARY = 2_000;
+// A term repeated in one ticket is evidence, but not proportionally more.
+const MAX_TF = 2;
+
+const priorOf = (option: CategoryOption) => {
+  const prior = new Map<string, number>();
+  for (const [t, n] of termCounts(option.name)) prior.set(t, (prior.get(t) ?? 0) + NAME_WEIGHT * n);
+  for (const [t, n] of termCounts(option.description ?? "")) prior.set(t, (prior.get(t) ?? 0) + n);
+  let total = 0;
+  for (const n of prior.values()) total += n;
+  return { prior, total };
+};
+
+/**
+ * Multinomial naive Bayes over the organization's labelled tickets, with each category's name and
+ * description as a prior. Only terms some candidate has evidence for count; a ticket with none of
+ * them, or whose two best categories score exactly the same, gets no category (an honest "none",
+ * never a choice by list order). `confidence` is the winner's posterior probability among the
+ * candidates. Deterministic: the same ticket, options and stats always give the same answer.
+ */
+export const classifyLearned = (terms: TermCounts, options: readonly CategoryOption[], stats: LearnedStats): Prediction => {
+  const candidates = options.map((option) => {
+    const key = option.name.toLowerCase();
+    const labels = stats.labels.get(key);
+    return {
+      name: option.name,
+      ...priorOf(option),
+      counts: stats.counts.get(key),
+      tickets: Math.max(0, labels?.tickets ?? 0),
+      learnedTerms: Math.max(0, labels?.terms ?? 0),
+    };
+  });
+  const known = Object.entries(terms).filter(([t]) => candidates.some((c) => c.prior.has(t) || (c.counts?.get(t) ?? 0) > 0));
+  if (known.length === 0 || candidates.length === 0) return { category: null, confidence: null };
+
+  const allTickets = candidates.reduce((sum, c) => sum + c.tickets, 0);
+  const scored = candidates.map((c) => {
+    const denominator = c.learnedTerms + PRIOR_WEIGHT * c.total + ALPHA * VOCABULARY;
+    let score = Math.log((c.tickets + 1) / (allTickets + candidates.length));
+    for (const [t, tf] of known) {
+      const evidence = Math.max(0, c.counts?.get(t) ?? 0) + PRIOR_WEIGHT * (c.prior.get(t) ?? 0) + ALPHA;
+      score += Math.min(tf, MAX_TF) * Math.log(evidence / denominator);
+    }
+    return { name: c.name, score };
+  });
+  scored.sort((a, b) => b.score - a.score);
+  const [best, second] = scored;
+  if (!best || (second && best.score - second.score < 1e-9)) return { category: null, confidence: null };
+  const total = scored.reduce((sum, s) => sum + Math.exp(s.score - best.score), 0);
+  return { category: best.name, confidence: 1 / total };
+};

@@ -1,0 +1,107 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { classifyLearned, NO_STATS, type LearnedStats } from "../../src/ai/learned-classifier";
+import { ticketTerms } from "../../src/ai/terms";
+
+const OPTIONS = [
+  { name: "Billing", description: "Invoices, charges, refunds and payment methods" },
+  { name: "Technical", description: "Errors, crashes, login failures and other bugs in the app" },
+  { name: "Shipping", description: "Deliveries, parcels and tracking numbers" },
+];
+
+const terms = (title: string, description: string | null = null, messages: string[] = []) =>
+  ticketTerms({ title, description, messages: messages.map((content) => ({ content })) });
+
+/** Statistics as the categorize job reads them, from labelled texts. */
+const learnedFrom = (labelled: [category: string, text: string][]): LearnedStats => {
+  const labels = new Map<string, { tickets: number; terms: number }>();
+  const counts = new Map<string, Map<string, number>>();
+  for (const [category, text] of labelled) {
+    const key = category.toLowerCase();
+    const totals = labels.get(key) ?? { tickets: 0, terms: 0 };
+    totals.tickets++;
+    const byTerm = counts.get(key) ?? new Map<string, number>();
+    for (const [t, n] of Object.entries(terms(text))) {
+      totals.terms += n;
+      byTerm.set(t, (byTerm.get(t) ?? 0) + n);
+    }
+    labels.set(key, totals);
+    counts.set(key, byTerm);
+  }
+  return { labels, counts };
+};
+
+describe("zero-shot: names and descriptions only", () => {
+  it.each([
+    [terms("I was charged twice on my last invoice"), "Billing"],
+    [terms("The app crashed", "Every time I log in I see an error"), "Technical"],
+    [terms("Where is my parcel?", null, ["The tracking number does not work"]), "Shipping"],
+  ])("chooses the category whose words the ticket uses: %j", (t, expected) => {
+    expect(classifyLearned(t, OPTIONS, NO_STATS).category).toBe(expected);
+  });
+
+  it("lets a single distinctive description word decide", () => {
+    expect(classifyLearned(terms("payment"), OPTIONS, NO_STATS).category).toBe("Billing");
+  });
+
+  it("answers none, with no confidence, when no word of the ticket is evidence for any category", () => {
+    expect(classifyLearned(terms("Hello, quick question"), OPTIONS, NO_STATS)).toEqual({ category: null, confidence: null });
+  });
+
+  it("answers none for an exact tie, whatever the order of the categories", () => {
+    const tied = [
+      { name: "A", description: "refund" },
+      { name: "B", description: "crash" },
+    ];
+    expect(classifyLearned(terms("refund for the crash"), tied, NO_STATS).category).toBeNull();
+    expect(classifyLearned(terms("refund for the crash"), [...tied].reverse(), NO_STATS).category).toBeNull();
+  });
+
+  it("gives the same answer and confidence for any order of the categories", () => {
+    const ticket = terms("The payment page shows an error", "my invoice will not load");
+    const expected = classifyLearned(ticket, OPTIONS, NO_STATS);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(OPTIONS, { minLength: 3, maxLength: 3 }), (order) => {
+        expect(classifyLearned(ticket, order, NO_STATS)).toEqual(expected);
+      }),
+    );
+  });
+
+  it("reports the winner's probability among the candidates", () => {
+    const { confidence } = classifyLearned(terms("refund"), OPTIONS, NO_STATS);
+    expect(confidence).toBeGreaterThan(1 / OPTIONS.length);
+    expect(confidence).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("learning from the organization's labels", () => {
+  const ticket = terms("My card got swallowed by the machine");
+
+  it("predicts what the organization labelled similar tickets, where the descriptions say nothing", () => {
+    expect(classifyLearned(ticket, OPTIONS, NO_STATS).category).toBeNull();
+    const stats = learnedFrom([
+      ["Technical", "The machine swallowed my card"],
+      ["Technical", "ATM machine kept my card"],
+      ["Billing", "Refund my card payment"],
+    ]);
+    expect(classifyLearned(ticket, OPTIONS, stats).category).toBe("Technical");
+  });
+
+  it("lets enough labels outweigh the descriptions", () => {
+    // "tracking" is a Shipping word, but this organization files tracking questions under Technical.
+    const tracking = terms("The tracking page is blank");
+    expect(classifyLearned(tracking, OPTIONS, NO_STATS).category).toBe("Shipping");
+    const labelled = Array.from({ length: 5 }, (_, i): [string, string] => ["Technical", `tracking page broken ${i}`]);
+    expect(classifyLearned(tracking, OPTIONS, learnedFrom(labelled)).category).toBe("Technical");
+  });
+
+  it("never predicts a category that is not a candidate, however much it learned", () => {
+    const stats = learnedFrom(Array.from({ length: 20 }, (): [string, string] => ["Retired", "swallowed card machine"]));
+    expect(classifyLearned(ticket, OPTIONS, stats).category).not.toBe("Retired");
+  });
+
+  it("is deterministic", () => {
+    const stats = learnedFrom([["Technical", "machine swallowed card"]]);
+    expect(classifyLearned(ticket, OPTIONS, stats)).toEqual(classifyLearned(ticket, OPTIONS, stats));
+  });
+});

@@ -25,14 +25,18 @@ const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const rows = results.map(
   (r) =>
     `| ${r.set} | ${r.classifier} | ${r.labels} | ${pct(r.accuracy)} | ${pct(r.none)} | ${
-      r.orderMin === undefined ? "" : r.orderMin === r.orderMax ? `${pct(r.orderMin)} (all orders)` : `${pct(r.orderMin)}–${pct(r.orderMax)}`
+      r.orderMin === undefined
+        ? ""
+        : r.orderMin === r.orderMax
+          ? `${pct(r.orderMin)} (all orders)`
+          : `${pct(r.orderMin)}–${pct(r.orderMax)}`
     } |`,
 );
 const block = [
   START,
   `Last run: ${new Date().toISOString().slice(0, 10)}, \`npm run eval:categorize\` (${results.length} rows).`,
   "",
-  "| set | classifier | labelled tickets per category | accuracy | \"none\" | accuracy over 10 category orders |",
+  '| set | classifier | labelled tickets per category | accuracy | "none" | accuracy over 10 category orders |',
   "|---|---|---:|---:|---:|---|",
   ...rows,
   END,

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../support/fixtures";
 import { fetchWithEnv } from "../support/counting";
 import { admin, ADMIN_TOKEN, call } from "../support/http";
 import { createOrg, setCategories } from "../support/orgs";
@@ -29,49 +30,61 @@ describe("operator API", () => {
     expect((await call("GET", `/admin/organizations/${org.id}`, { headers: { authorization: `Bearer ${org.apiKey}` } })).status).toBe(401);
   });
 
-  it("creates, reads and updates an organization", async () => {
-    const created = await admin("POST", "/admin/organizations", {
-      name: "Acme",
-      slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x",
-    });
+  const WEBHOOK = "https://hooks.slack.com/services/T1/B1/x";
+  const acme = () => admin("POST", "/admin/organizations", { name: "Acme", slackWebhookUrl: WEBHOOK });
+
+  it("creates an organization and shows its API key once", async () => {
+    const created = await acme();
     expect(created.status).toBe(201);
     expect(created.json).toEqual({ id: expect.any(String), name: "Acme", apiKey: expect.stringMatching(/^tik_[A-Za-z0-9_-]{43}$/) });
-    const id = created.json.id;
+  });
 
-    const read = await admin("GET", `/admin/organizations/${id}`);
+  it("reads an organization with its keys (prefix only), categories and rules", async () => {
+    const created = await acme();
+    const read = await admin("GET", `/admin/organizations/${created.json.id}`);
     expect(read.status).toBe(200);
     expect(read.json).toEqual({
-      id,
+      id: created.json.id,
       name: "Acme",
-      slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x",
+      slackWebhookUrl: WEBHOOK,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       apiKeys: [{ id: expect.any(String), prefix: created.json.apiKey.slice(0, 12), createdAt: expect.any(String), revokedAt: null }],
       categories: [],
       routingRules: [],
     });
-
-    const renamed = await admin("PATCH", `/admin/organizations/${id}`, { name: "Acme Inc" });
-    expect(renamed.status).toBe(200);
-    expect(renamed.json).toMatchObject({ name: "Acme Inc", slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/x" });
-    const cleared = await admin("PATCH", `/admin/organizations/${id}`, { slackWebhookUrl: null });
-    expect(cleared.json).toMatchObject({ name: "Acme Inc", slackWebhookUrl: null });
-
-    expect((await admin("GET", "/admin/organizations/missing")).status).toBe(404);
-    expect((await admin("PATCH", "/admin/organizations/missing", { name: "x" })).status).toBe(404);
-    expect((await admin("POST", "/admin/organizations/missing/api-keys")).status).toBe(404);
   });
 
-  it("refuses Slack webhooks outside SLACK_WEBHOOK_ALLOWED_ORIGINS", async () => {
-    for (const url of ["https://evil.example/hook", "https://hooks.slack.com.evil.example/x", "http://hooks.slack.com/services/x"]) {
+  it("updates only the fields sent; null clears the webhook", async () => {
+    const { id } = (await acme()).json;
+    const renamed = await admin("PATCH", `/admin/organizations/${id}`, { name: "Acme Inc" });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ name: "Acme Inc", slackWebhookUrl: WEBHOOK });
+    const cleared = await admin("PATCH", `/admin/organizations/${id}`, { slackWebhookUrl: null });
+    expect(cleared.json).toMatchObject({ name: "Acme Inc", slackWebhookUrl: null });
+  });
+
+  it.each([
+    ["GET", "/admin/organizations/missing", undefined],
+    ["PATCH", "/admin/organizations/missing", { name: "x" }],
+    ["POST", "/admin/organizations/missing/api-keys", undefined],
+  ] as const)("404 for an organization that does not exist: %s %s", async (method, path, body) => {
+    expect((await admin(method, path, body)).status).toBe(404);
+  });
+
+  it.each(["https://evil.example/hook", "https://hooks.slack.com.evil.example/x", "http://hooks.slack.com/services/x", "not a url"])(
+    "refuses a Slack webhook outside SLACK_WEBHOOK_ALLOWED_ORIGINS on create: %s",
+    async (url) => {
       const res = await admin("POST", "/admin/organizations", { name: "x", slackWebhookUrl: url });
-      expect(res.status, url).toBe(400);
+      expect(res.status).toBe(400);
       expect(paths(res.json)).toEqual(["slackWebhookUrl"]);
-    }
-    const org = await createOrg();
+    },
+  );
+
+  it("refuses a Slack webhook outside SLACK_WEBHOOK_ALLOWED_ORIGINS on update", async ({ org }) => {
     const patch = await admin("PATCH", `/admin/organizations/${org.id}`, { slackWebhookUrl: "https://evil.example/hook" });
     expect(patch.status).toBe(400);
-    expect((await admin("POST", "/admin/organizations", { name: "x", slackWebhookUrl: "not a url" })).status).toBe(400);
+    expect(paths(patch.json)).toEqual(["slackWebhookUrl"]);
   });
 
   it("400 for an invalid organization body", async () => {

@@ -55,7 +55,7 @@ describe("organization API keys", () => {
 
     const firstKeyId = (await admin("GET", `/admin/organizations/${org.id}`)).json.apiKeys.find(
       (k: { id: string }) => k.id !== second.json.id,
-    ).id;
+    )!.id;
     const revoked = await admin("DELETE", `/admin/organizations/${org.id}/api-keys/${firstKeyId}`);
     expect(revoked.status).toBe(204);
     expect(revoked.text).toBe("");

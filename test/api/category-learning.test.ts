@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect } from "vitest";
+import { it } from "../support/fixtures";
 import { ticketTerms } from "../../src/ai/terms";
 import { countingD1, fetchWithEnv } from "../support/counting";
 import { answer, fakeAi } from "../support/fake-ai";
@@ -13,6 +14,9 @@ let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
   sends = captureSends();
 });
+
+/** As in local dev: no AI binding, so the learned classifier decides. */
+const NO_AI = { env: { AI: undefined } };
 
 const TITLE = "Card swallowed";
 const DESCRIPTION = "The machine swallowed my card, the machine kept it";
@@ -44,16 +48,14 @@ const labelled = async (key: string, category?: string) => {
 };
 
 describe("the classifier's statistics move with labels, in the write's own batch", () => {
-  it("a ticket created with a category adds its terms to that category", async () => {
-    const org = await orgWithCategories();
+  it("a ticket created with a category adds its terms to that category", async ({ categorizedOrg: org }) => {
     await labelled(org.apiKey, "technical");
     await labelled(org.apiKey, "Technical");
     expect(await termRows(org.id)).toEqual(expectedTerms("technical", 2));
     expect(await labelRows(org.id)).toEqual([{ category: "technical", tickets: 2, terms: 2 * TERM_TOTAL }]);
   });
 
-  it("a ticket without a category, or with one the organization does not have, teaches nothing", async () => {
-    const org = await orgWithCategories();
+  it("a ticket without a category, or with one the organization does not have, teaches nothing", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey);
     await labelled(org.apiKey, "No such category");
     expect(await termRows(org.id)).toEqual([]);
@@ -62,8 +64,7 @@ describe("the classifier's statistics move with labels, in the write's own batch
     expect(JSON.parse(stored!.terms)).toEqual(TERMS);
   });
 
-  it("a correction moves the ticket's counts from the old category to the new one", async () => {
-    const org = await orgWithCategories();
+  it("a correction moves the ticket's counts from the old category to the new one", async ({ categorizedOrg: org }) => {
     await labelled(org.apiKey, "Technical");
     const id = await labelled(org.apiKey, "Billing");
 
@@ -74,10 +75,9 @@ describe("the classifier's statistics move with labels, in the write's own batch
     expect(await labelRows(org.id)).toEqual([{ category: "technical", tickets: 2, terms: 2 * TERM_TOTAL }]);
   });
 
-  it("a category set by hand on a ticket a classifier categorized becomes a label", async () => {
-    const org = await orgWithCategories();
+  it("a category set by hand on a ticket a classifier categorized becomes a label", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: TITLE, description: DESCRIPTION });
-    await runQueue([message]);
+    await runQueue([message], NO_AI);
     expect(await labelRows(org.id)).toEqual([]);
 
     await updateTicket(org.apiKey, { ticketId: id, category: "Technical" });
@@ -85,16 +85,14 @@ describe("the classifier's statistics move with labels, in the write's own batch
     expect(await termRows(org.id)).toEqual(expectedTerms("technical"));
   });
 
-  it("clearing a label takes its counts back", async () => {
-    const org = await orgWithCategories();
+  it("clearing a label takes its counts back", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey, "Billing");
     await updateTicket(org.apiKey, { ticketId: id, category: null });
     expect(await termRows(org.id)).toEqual([]);
     expect(await labelRows(org.id)).toEqual([]);
   });
 
-  it("an update that loses (409) or names an unknown category moves nothing", async () => {
-    const org = await orgWithCategories();
+  it("an update that loses (409) or names an unknown category moves nothing", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey, "Billing");
     const stale = await updateTicket(org.apiKey, { ticketId: id, category: "Technical", expectedUpdatedAt: "2020-01-01T00:00:00.000Z" });
     const unknown = await updateTicket(org.apiKey, { ticketId: id, category: "Nope" });
@@ -102,8 +100,7 @@ describe("the classifier's statistics move with labels, in the write's own batch
     expect(await termRows(org.id)).toEqual(expectedTerms("billing"));
   });
 
-  it("replacing the categories drops what was learned for the ones removed, and keeps the rest", async () => {
-    const org = await orgWithCategories();
+  it("replacing the categories drops what was learned for the ones removed, and keeps the rest", async ({ categorizedOrg: org }) => {
     await labelled(org.apiKey, "Billing");
     await labelled(org.apiKey, "Technical");
     await setCategories(
@@ -118,12 +115,11 @@ describe("the classifier's statistics move with labels, in the write's own batch
 describe("what the learned classifier decides (the fallback, and local dev)", () => {
   const SIMILAR = { title: "ATM swallowed card", description: "The machine swallowed my card yesterday" };
 
-  it("predicts from the organization's labels, stores its confidence, and getTicket shows it", async () => {
-    const org = await orgWithCategories();
+  it("predicts from the organization's labels, stores its confidence, and getTicket shows it", async ({ categorizedOrg: org }) => {
     for (let i = 0; i < 3; i++) await labelled(org.apiKey, "Technical");
     const { id, message } = await ticketAndMessage(sends, org.apiKey, SIMILAR);
 
-    await runQueue([message]);
+    await runQueue([message], NO_AI);
 
     const { ticket } = (await getTicket(org.apiKey, id)).json;
     expect(ticket).toMatchObject({ category: "Technical", categorySource: "fallback" });
@@ -138,15 +134,14 @@ describe("what the learned classifier decides (the fallback, and local dev)", ()
     const mine = await ticketAndMessage(sends, taught.apiKey, SIMILAR);
     const theirs = await ticketAndMessage(sends, other.apiKey, SIMILAR);
 
-    await runQueue([mine.message, theirs.message]);
+    await runQueue([mine.message, theirs.message], NO_AI);
 
     expect((await getTicket(taught.apiKey, mine.id)).json.ticket.category).toBe("Technical");
     // The other organization has no labels: its descriptions alone say nothing about a swallowed card.
     expect((await getTicket(other.apiKey, theirs.id)).json.ticket).toMatchObject({ category: null, categoryConfidence: null });
   });
 
-  it("stops predicting a category once it is deactivated", async () => {
-    const org = await orgWithCategories();
+  it("stops predicting a category once it is deactivated", async ({ categorizedOrg: org }) => {
     for (let i = 0; i < 5; i++) await labelled(org.apiKey, "Technical");
     await setCategories(
       org.id,
@@ -154,17 +149,16 @@ describe("what the learned classifier decides (the fallback, and local dev)", ()
     );
     const { id, message } = await ticketAndMessage(sends, org.apiKey, SIMILAR);
 
-    await runQueue([message]);
+    await runQueue([message], NO_AI);
 
     expect((await getTicket(org.apiKey, id)).json.ticket.category).not.toBe("Technical");
     // Still learned, so reactivating it brings its predictions back.
     expect((await labelRows(org.id)).map((r) => r.category)).toEqual(["technical"]);
   });
 
-  it("the categorized event records the confidence", async () => {
-    const org = await orgWithCategories();
+  it("the categorized event records the confidence", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for my invoice" });
-    await runQueue([message]);
+    await runQueue([message], NO_AI);
     const [event] = await rows<{ data: string }>("select data from ticket_events where ticket_id = ? and type = 'categorized'", id);
     const data = JSON.parse(event!.data);
     expect(data).toMatchObject({ category: "Billing", source: "fallback" });
@@ -173,8 +167,7 @@ describe("what the learned classifier decides (the fallback, and local dev)", ()
 });
 
 describe("what Workers AI is shown", () => {
-  it("the organization's labelled tickets most like this one, as examples in the prompt", async () => {
-    const org = await orgWithCategories();
+  it("the organization's labelled tickets most like this one, as examples in the prompt", async ({ categorizedOrg: org }) => {
     const other = await orgWithCategories();
     await labelled(org.apiKey, "Technical");
     await newTicket(other.apiKey, { title: "Card swallowed by another organization", category: "Billing" });
@@ -200,8 +193,7 @@ describe("learning costs no round trip", () => {
       body: JSON.stringify(body),
     });
 
-  it("createTicket with a category: one round trip, and the counts moved", async () => {
-    const org = await orgWithCategories();
+  it("createTicket with a category: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
     const d1 = countingD1(env.DB);
     const res = await fetchWithEnv(
       request(org.apiKey, CREATE, { title: TITLE, description: DESCRIPTION, customerEmail: "a@example.com", category: "Billing" }),
@@ -214,8 +206,7 @@ describe("learning costs no round trip", () => {
     expect(await termRows(org.id)).toEqual(expectedTerms("billing"));
   });
 
-  it("a correction through updateTicket: one round trip, and the counts moved", async () => {
-    const org = await orgWithCategories();
+  it("a correction through updateTicket: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey, "Billing");
     const d1 = countingD1(env.DB);
     const res = await fetchWithEnv(request(org.apiKey, UPDATE, { ticketId: id, category: "Technical" }), { DB: d1.binding });

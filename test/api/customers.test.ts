@@ -226,8 +226,8 @@ describe("createOrUpdateCustomer", () => {
     const org = await createOrg();
     const res = await save(org.apiKey, { name: "x".repeat(201), categories: "VIP", metadata: [1] });
     expect(res.status).toBe(400);
-    expect(res.json.issues.map((i: { path: string }) => i.path).sort()).toEqual(["categories", "email", "metadata", "name"]);
-    expect((await save(org.apiKey, { email: "not-an-email" })).json.issues[0].path).toBe("email");
+    expect(res.json.issues!.map((i: { path: string }) => i.path).sort()).toEqual(["categories", "email", "metadata", "name"]);
+    expect((await save(org.apiKey, { email: "not-an-email" })).json.issues![0]!.path).toBe("email");
   });
 
   it("401 for a missing or revoked key", async () => {

@@ -13,7 +13,8 @@ describe("getTicketEvents", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await call("GET", eventsPath(id, `?limit=2${cursor ? `&cursor=${cursor}` : ""}`), { key: org.apiKey });
+      const page = eventsPath(id, `?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const res = await call("GET", page, { key: org.apiKey });
       expect(res.status, res.text).toBe(200);
       seen.push(...res.json.events.map((e: { type: string; data: { to?: string } }) => `${e.type}:${e.data.to ?? ""}`));
       cursor = res.json.nextCursor;

@@ -74,7 +74,7 @@ describe("addMessages", () => {
     ]) {
       const res = await addMessages(org.apiKey, { ticketId: id, messages });
       expect(res.status).toBe(400);
-      expect(res.json.issues[0].path).toMatch(/^messages/);
+      expect(res.json.issues![0]!.path).toMatch(/^messages/);
     }
     expect(await rows("select 1 from ticket_messages where ticket_id = ?", id)).toEqual([]);
   });

@@ -96,7 +96,7 @@ describe("createTicket: success", () => {
     const messages = Array.from({ length: 40 }, (_, i) => ({ role: "customer", content: `${i} ${"x".repeat(900)}` }));
     const res = await createTicket(org.apiKey, { title: "Long chat", customerEmail: "l@example.com", messages });
     const { ticket } = (await getTicket(org.apiKey, res.json.ticketId)).json;
-    expect(ticket.description.length).toBeLessThanOrEqual(2_100);
+    expect(ticket.description!.length).toBeLessThanOrEqual(2_100);
     expect(ticket.description).toMatch(/^Customer: 0 x+…\nCustomer: 1 x+…/);
     expect(ticket.description).toMatch(/more messages\)$/);
     expect(ticket.messages).toHaveLength(40);
@@ -163,7 +163,7 @@ describe("createTicket: errors", () => {
     expect(res.json.success).toBe(false);
     expect(res.json.error).toBe("Validation failed");
     expect(issuePaths(res.json).sort()).toEqual(["customerEmail", "messages.2.role", "priority", "title"]);
-    for (const issue of res.json.issues) expect(issue.message).toEqual(expect.any(String));
+    for (const issue of res.json.issues!) expect(issue.message).toEqual(expect.any(String));
   });
 
   it.each([
@@ -187,19 +187,25 @@ describe("createTicket: errors", () => {
     expect((await createTicket(org.apiKey, { title: "x".repeat(255), customerEmail: "a@example.com" })).status).toBe(200);
   });
 
-  it("400 for malformed JSON and for a body that is not an object", async () => {
+  const JSON_HEADERS = { "content-type": "application/json" };
+
+  it("400 with Telemetron's message for malformed JSON", async () => {
     const org = await createOrg();
-    const headers = { "content-type": "application/json" };
-    const malformed = await call("POST", CREATE, { key: org.apiKey, rawBody: '{"title": "x",', headers });
+    const malformed = await call("POST", CREATE, { key: org.apiKey, rawBody: '{"title": "x",', headers: JSON_HEADERS });
     expect(malformed.status).toBe(400);
-    // Telemetron's message for it.
     expect(malformed.json).toEqual({ success: false, error: "Invalid JSON payload" });
-    for (const raw of ["[]", '"text"', "42", "null"]) {
-      const res = await call("POST", CREATE, { key: org.apiKey, rawBody: raw, headers });
-      expect(res.status, raw).toBe(400);
-      expect(res.json).toMatchObject({ success: false, error: "Request body must be a JSON object" });
-    }
-    const empty = await call("POST", CREATE, { key: org.apiKey, headers });
+  });
+
+  it.each(["[]", '"text"', "42", "null"])("400 for a JSON body that is not an object: %s", async (raw) => {
+    const org = await createOrg();
+    const res = await call("POST", CREATE, { key: org.apiKey, rawBody: raw, headers: JSON_HEADERS });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ success: false, error: "Request body must be a JSON object" });
+  });
+
+  it("400 for an empty body", async () => {
+    const org = await createOrg();
+    const empty = await call("POST", CREATE, { key: org.apiKey, headers: JSON_HEADERS });
     expect(empty.status).toBe(400);
     expect(empty.json.success).toBe(false);
   });

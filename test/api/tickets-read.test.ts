@@ -12,7 +12,8 @@ const listAll = async (key: string, query: string) => {
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res = await call("GET", `${LIST}?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key });
+    const page: `${typeof LIST}?${string}` = `${LIST}?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const res = await call("GET", page, { key });
     expect(res.status).toBe(200);
     seen.push(...res.json.tickets.map((t: { id: string }) => t.id));
     cursor = res.json.nextCursor;
@@ -182,7 +183,7 @@ describe("listTickets", () => {
       const res = await call("GET", `${LIST}?${query}`, { key: org.apiKey });
       expect(res.status, query).toBe(400);
       expect(
-        res.json.issues.map((i: { path: string }) => i.path),
+        res.json.issues!.map((i: { path: string }) => i.path),
         query,
       ).toContain(path);
     }

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect } from "vitest";
+import { it } from "../support/fixtures";
 import { answer, failWith, fakeAi } from "../support/fake-ai";
 import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
 import { AI_CHOICES, jobsOf, orgWithCategories, setCustomerCategories, ticketAndMessage } from "../support/pipeline";
@@ -14,8 +15,7 @@ beforeEach(() => {
 const ticketOf = async (key: string, id: string) => (await getTicket(key, id)).json.ticket;
 
 describe("categorize job: choosing the category", () => {
-  it("lets Workers AI choose among the active, AI-enabled ticket categories", async () => {
-    const org = await orgWithCategories();
+  it("lets Workers AI choose among the active, AI-enabled ticket categories", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, {
       title: "Charged twice",
       description: "My card was charged two times this month",
@@ -48,15 +48,13 @@ describe("categorize job: choosing the category", () => {
     expect(sends.take()).toEqual([]);
   });
 
-  it("accepts an answer given as a JSON string, matching names case-insensitively", async () => {
-    const org = await orgWithCategories();
+  it("accepts an answer given as a JSON string, matching names case-insensitively", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "App crashes on start" });
     await runQueue([message], { env: { AI: fakeAi(() => ({ response: '{"category":"technical"}' })).binding } });
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Technical", categorySource: "ai" });
   });
 
-  it("an answer of none is no category, decided by AI", async () => {
-    const org = await orgWithCategories();
+  it("an answer of none is no category, decided by AI", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for a double charge" });
     await runQueue([message], { env: { AI: fakeAi(answer("none")).binding } });
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: null, categorySource: null, processing: { categorization: "done" } });
@@ -114,8 +112,7 @@ describe("categorize job: choosing the category", () => {
     expect(ai.calls[0]!.maxTokens).toBeGreaterThan(64);
   });
 
-  it("keeps the prompt bounded however long the ticket is", async () => {
-    const org = await orgWithCategories();
+  it("keeps the prompt bounded however long the ticket is", async ({ categorizedOrg: org }) => {
     const messages = Array.from({ length: 20 }, (_, i) => ({ role: "customer", content: `message ${i} ${"x".repeat(5_000)}` }));
     const { message } = await ticketAndMessage(sends, org.apiKey, { title: "Long", description: "d".repeat(20_000), messages });
     const ai = fakeAi(answer("none"));
@@ -126,8 +123,7 @@ describe("categorize job: choosing the category", () => {
     expect(prompt).not.toContain("message 3 ");
   });
 
-  it("retries a transient AI failure with backoff, then lets the fallback classifier decide", async () => {
-    const org = await orgWithCategories();
+  it("retries a transient AI failure with backoff, then lets the fallback classifier decide", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, {
       title: "Refund for a double charge",
       description: "The invoice shows two charges",
@@ -161,8 +157,7 @@ describe("categorize job: choosing the category", () => {
     });
   });
 
-  it("counts attempts across a sweeper re-send, whose queue message starts again at 1", async () => {
-    const org = await orgWithCategories();
+  it("counts attempts across a sweeper re-send, whose queue message starts again at 1", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund for a double charge" });
     const ai = fakeAi(failWith("3040: Capacity temporarily exceeded"));
     await runQueue([message], { env: { AI: ai.binding }, attempts: 1 });
@@ -178,8 +173,7 @@ describe("categorize job: choosing the category", () => {
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ categorySource: "fallback", processing: { categorization: "done" } });
   });
 
-  it("goes straight to the fallback when AI is not available (the local binding throws)", async () => {
-    const org = await orgWithCategories();
+  it("goes straight to the fallback when AI is not available (the local binding throws)", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Login fails with an error after the update" });
     // The test runtime's own AI binding, like `wrangler dev`, throws "needs to be run remotely".
     const result = await runQueue([message]);
@@ -187,8 +181,7 @@ describe("categorize job: choosing the category", () => {
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ category: "Technical", categorySource: "fallback" });
   });
 
-  it("uses the fallback when there is no AI binding at all, and says none when nothing fits", async () => {
-    const org = await orgWithCategories();
+  it("uses the fallback when there is no AI binding at all, and says none when nothing fits", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Hello there" });
     await runQueue([message], { env: { AI: undefined } });
     expect(await ticketOf(org.apiKey, id)).toMatchObject({
@@ -198,8 +191,7 @@ describe("categorize job: choosing the category", () => {
     });
   });
 
-  it("keeps a category named by the request and never asks AI", async () => {
-    const org = await orgWithCategories();
+  it("keeps a category named by the request and never asks AI", async ({ categorizedOrg: org }) => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Anything", category: "billing" });
     const ai = fakeAi(answer("Technical"));
     await runQueue([message], { env: { AI: ai.binding } });
@@ -237,8 +229,7 @@ describe("categorize job: auto-resolve and routing", () => {
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ processing: { notification: "pending" } });
   });
 
-  it("applies the first rule whose every condition holds, in order", async () => {
-    const org = await orgWithCategories();
+  it("applies the first rule whose every condition holds, in order", async ({ categorizedOrg: org }) => {
     await setRoutingRules(org.id, [
       { when: { ticketCategory: "Billing", priority: "urgent" }, assignTo: "@billing-urgent" },
       { when: { ticketCategory: "billing" }, assignTo: "@billing" },
@@ -257,8 +248,7 @@ describe("categorize job: auto-resolve and routing", () => {
     }
   });
 
-  it("matches customer-category conditions against any of the customer's categories", async () => {
-    const org = await orgWithCategories();
+  it("matches customer-category conditions against any of the customer's categories", async ({ categorizedOrg: org }) => {
     await setRoutingRules(org.id, [
       { when: { ticketCategory: "Billing", customerCategory: "VIP" }, assignTo: "@vip-billing" },
       { when: { customerCategory: "VIP" }, assignTo: "@vip" },

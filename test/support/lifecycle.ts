@@ -3,7 +3,7 @@ import { createUndispatched } from "./counting";
 
 export const UPDATE = "/api/ext-v1/ticket/updateTicket";
 export const ADD_MESSAGES = "/api/ext-v1/ticket/addMessages";
-export const eventsPath = (id: string, query = "") => `/api/ext-v1/ticket/getTicketEvents/${id}${query}`;
+export const eventsPath = (id: string, query = "") => `/api/ext-v1/ticket/getTicketEvents/${id}${query}` as const;
 
 export const updateTicket = (key: string, body: unknown) => call("POST", UPDATE, { key, body });
 export const addMessages = (key: string, body: unknown, headers?: Record<string, string>) =>

@@ -24,8 +24,16 @@ const workerOptions = (name, modules, port) => ({
   // (the same for every worker; see BENCHMARKS.md).
   queueProducers: { JOBS: { queueName: `${name}-jobs` } },
   // The real binding stays in the path, with a limit the load never reaches.
-  ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000_000, period: 10 } } },
-  bindings: { ADMIN_TOKEN, SLACK_WEBHOOK_ALLOWED_ORIGINS: "https://hooks.slack.com", AI_MODEL: "@cf/meta/llama-3.1-8b-instruct-fast" },
+  ratelimits: {
+    RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000_000, period: 10 } },
+    AUTH_FAILURE_LIMITER: { namespace_id: "1002", simple: { limit: 100, period: 60 } },
+  },
+  bindings: {
+    ADMIN_TOKEN,
+    SLACK_WEBHOOK_ALLOWED_ORIGINS: "https://hooks.slack.com",
+    AI_MODEL: "@cf/meta/llama-3.1-8b-instruct-fast",
+    SLACK_MIN_INTERVAL_MS: "1000",
+  },
   unsafeDirectSockets: [{ host: "127.0.0.1", port }],
 });
 
@@ -38,14 +46,27 @@ const useTmpfs = () => {
 
 export const WORKER_NAMES = ["ours", "floor", "ours-counted", "floor-counted", "ours-replayed", "floor-replayed", "null"];
 
-export const startRuntime = async ({ bundlePath }) => {
+/** `names`: the workers to start (default: those of `npm run bench`; bench/latency.mjs starts its own two). */
+export const startRuntime = async ({ bundlePath, names = WORKER_NAMES }) => {
   useTmpfs();
   const bundle = await readFile(bundlePath, "utf8");
-  const [floor, counting, replaying, nullWorker] = await Promise.all(
-    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./null-worker.mjs"].map(source),
+  const [floor, counting, replaying, latency, nullWorker] = await Promise.all(
+    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./latency-entry.mjs", "./null-worker.mjs"].map(source),
   );
   /** @type {(path: string, contents: string) => { type: "ESModule"; path: string; contents: string }} */
   const mod = (path, contents) => ({ type: "ESModule", path, contents });
+  /** @type {Record<string, ReturnType<typeof mod>[]>} */
+  const modules = {
+    ours: [mod("worker.js", bundle)],
+    floor: [mod("worker.js", floor)],
+    "ours-counted": [mod("entry.js", counting), mod("worker.js", bundle)],
+    "floor-counted": [mod("entry.js", counting), mod("worker.js", floor)],
+    "ours-replayed": [mod("entry.js", replaying), mod("worker.js", bundle)],
+    "floor-replayed": [mod("entry.js", replaying), mod("worker.js", floor)],
+    "ours-latency": [mod("entry.js", latency), mod("worker.js", bundle)],
+    "floor-latency": [mod("entry.js", latency), mod("worker.js", floor)],
+    null: [mod("worker.js", nullWorker)],
+  };
   // Miniflare 5 still accepts the documented v4 option shape through its converter.
   const mf = new Miniflare(
     // @ts-expect-error -- Miniflare 5's types for the v4 shape lag what its converter accepts (a
@@ -55,20 +76,12 @@ export const startRuntime = async ({ bundlePath }) => {
       handleStructuredLogs: (log) => {
         if (log.level === "error" || log.level === "warn") console.error(`[workerd ${log.level}] ${log.message}`);
       },
-      workers: [
-        workerOptions("ours", [mod("worker.js", bundle)], 0),
-        workerOptions("floor", [mod("worker.js", floor)], 0),
-        workerOptions("ours-counted", [mod("entry.js", counting), mod("worker.js", bundle)], 0),
-        workerOptions("floor-counted", [mod("entry.js", counting), mod("worker.js", floor)], 0),
-        workerOptions("ours-replayed", [mod("entry.js", replaying), mod("worker.js", bundle)], 0),
-        workerOptions("floor-replayed", [mod("entry.js", replaying), mod("worker.js", floor)], 0),
-        workerOptions("null", [mod("worker.js", nullWorker)], 0),
-      ],
+      workers: names.map((name) => workerOptions(name, modules[name], 0)),
     }),
   );
   await mf.ready;
   const urls = {};
-  for (const name of WORKER_NAMES) {
+  for (const name of names) {
     urls[name] = (await mf.unsafeGetDirectURL(name)).href;
   }
   return { mf, urls };

@@ -32,6 +32,10 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // The same module graph as wrangler's bundle: Zod's locale index is English only (wrangler.toml's [alias]).
+    resolve: {
+      alias: [{ find: /^\.\.\/locales\/index\.js$/, replacement: fileURLToPath(new URL("./src/lib/zod-locales.ts", import.meta.url)) }],
+    },
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/support/apply-migrations.ts"],

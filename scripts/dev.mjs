@@ -40,7 +40,7 @@ if (!vars.DEMO_API_KEY) {
 run(["d1", "migrations", "apply", "DB", "--local"]);
 run(["d1", "execute", "DB", "--local", "--command", seedSql(vars.DEMO_API_KEY)], { quiet: true });
 console.log(`Demo organization ready; API key: ${vars.DEMO_API_KEY}`);
-console.log('Workers AI has no local mode: the built-in fallback classifier categorizes tickets (categorySource "fallback").');
+console.log('Workers AI has no local mode: each organization\'s learned classifier categorizes tickets (categorySource "fallback").');
 
 // --local: D1 and queues run locally.
 const dev = spawn("wrangler", ["dev", "--local", ...process.argv.slice(2)], { stdio: "inherit" });

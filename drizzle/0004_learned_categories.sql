@@ -18,4 +18,5 @@ CREATE TABLE `category_terms` (
 --> statement-breakpoint
 CREATE INDEX `category_terms_org_term_idx` ON `category_terms` (`organization_id`,`term`);--> statement-breakpoint
 ALTER TABLE `tickets` ADD `category_confidence` real;--> statement-breakpoint
-ALTER TABLE `tickets` ADD `terms` text;
+ALTER TABLE `tickets` ADD `terms` text;--> statement-breakpoint
+CREATE INDEX `tickets_org_labelled_idx` ON `tickets` (`organization_id`,`updated_at`) WHERE "tickets"."category_source" in ('request', 'manual');

@@ -25,6 +25,25 @@ export const EXAMPLE_POOL = 50;
 const ticketOrg = (ticketId: string) => sql`(select ${tickets.organizationId} from ${tickets} where ${tickets.id} = ${ticketId})`;
 
 /**
+ * The organization's latest labelled tickets but this one: the pool the AI prompt's examples are
+ * picked from. Served by the partial index `tickets_org_labelled_idx`, so it reads at most
+ * EXAMPLE_POOL rows however many unlabelled tickets the organization has.
+ */
+export const labelledExamples = (db: Db, ticketId: string) =>
+  db
+    .select({ title: tickets.title, category: tickets.category, terms: tickets.terms })
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.organizationId, ticketOrg(ticketId)),
+        sql`${tickets.categorySource} in ('request', 'manual')`,
+        sql`${tickets.id} <> ${ticketId}`,
+      ),
+    )
+    .orderBy(desc(tickets.updatedAt))
+    .limit(EXAMPLE_POOL);
+
+/**
  * Everything a pipeline job decides from, in one batch (one round trip): the ticket's outbox
  * rows, the ticket with its customer and organization webhook, the organization's categories
  * and routing rules, and its first messages. Categories and rules are read once per job, not
@@ -115,18 +134,7 @@ export const loadJobContext = async (db: Db, ticketId: string, jobId: string) =>
         .select({ category: categoryLabels.category, tickets: categoryLabels.tickets, terms: categoryLabels.terms })
         .from(categoryLabels)
         .where(eq(categoryLabels.organizationId, ticketOrg(ticketId))),
-      db
-        .select({ title: tickets.title, category: tickets.category, terms: tickets.terms })
-        .from(tickets)
-        .where(
-          and(
-            eq(tickets.organizationId, ticketOrg(ticketId)),
-            sql`${tickets.categorySource} in ('request', 'manual')`,
-            sql`${tickets.id} <> ${ticketId}`,
-          ),
-        )
-        .orderBy(desc(tickets.updatedAt))
-        .limit(EXAMPLE_POOL),
+      labelledExamples(db, ticketId),
     ]);
   const ticket = ticketRows[0];
   if (!ticket) return undefined;

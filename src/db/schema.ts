@@ -193,6 +193,9 @@ export const tickets = sqliteTable(
     index("tickets_org_customer_created_idx").on(t.organizationId, t.customerId, t.createdAt, t.id),
     // listTickets?updatedAfter: an integration syncing changes polls with it.
     index("tickets_org_updated_idx").on(t.organizationId, t.updatedAt),
+    // The categorize job's pool of labelled examples (src/db/job-context.ts): only labelled tickets
+    // are in it, so finding the latest 50 never walks an organization's unlabelled ones.
+    index("tickets_org_labelled_idx").on(t.organizationId, t.updatedAt).where(sql`${t.categorySource} in ('request', 'manual')`),
   ],
 );
 

@@ -2,6 +2,8 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect } from "vitest";
 import { it } from "../support/fixtures";
 import { ticketTerms } from "../../src/ai/terms";
+import { createDb } from "../../src/db/client";
+import { labelledExamples } from "../../src/db/job-context";
 import { countingD1, fetchWithEnv } from "../support/counting";
 import { answer, fakeAi } from "../support/fake-ai";
 import { updateTicket, UPDATE } from "../support/lifecycle";
@@ -227,5 +229,20 @@ describe("a long ticket", () => {
     ];
     expect(n).toBe(200);
     expect((await getTicket(org.apiKey, id)).status).toBe(200);
+  });
+});
+
+describe("the categorize job's reads stay bounded", () => {
+  const plan = async (query: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql, params } = query.toSQL();
+    const steps = await env.DB.prepare(`explain query plan ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return steps.results.map((s) => s.detail).join("\n");
+  };
+
+  it("finds the latest labelled tickets through the partial index, never walking unlabelled ones", async () => {
+    const query = labelledExamples(createDb(env.DB), crypto.randomUUID());
+    expect(await plan(query)).toMatch(/USING INDEX tickets_org_labelled_idx/);
   });
 });

@@ -4,11 +4,19 @@ import type { drizzle } from "drizzle-orm/d1";
 import { inTableOrder } from "./insert-select";
 import { activeKey } from "./auth";
 import { apiKeys, idempotencyKeys, tickets } from "./schema";
+import { isoAfter } from "../lib/time";
 
 type Db = ReturnType<typeof drizzle>;
 type Value = string | Placeholder;
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The values a keyed write binds for its idempotency record (an unkeyed write binds them unused). */
+export const idempotencyValues = (idempotency: { key: string; requestHash: string } | undefined, now: string) => ({
+  idemKey: idempotency?.key ?? "",
+  idemHash: idempotency?.requestHash ?? null,
+  expiresAt: isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now)),
+});
 
 /** The organization's live (unexpired) record for `key`: the join condition of a write's report. */
 export const liveRecord = (organizationId: SQLiteColumn, key: Value, now: Value): SQL =>

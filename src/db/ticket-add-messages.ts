@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { activeKey } from "./auth";
-import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
+import { idempotencyValues, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
 import { renderedOnce, renderer, runPlan } from "./plans";
@@ -9,7 +9,6 @@ import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
-import { isoAfter } from "../lib/time";
 
 /** A ticket holds at most this many messages: getTicket returns them all, and D1 caps one result at 50 MB. */
 export const MAX_TICKET_MESSAGES = 1_000;
@@ -190,10 +189,8 @@ export const addMessagesBatch = async (
     eventId: newId(),
     reopenEventId: newId(),
     jobId: newId(),
-    idemKey: input.idempotency?.key ?? "",
-    idemHash: input.idempotency?.requestHash ?? null,
     now,
-    expiresAt: isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now)),
+    ...idempotencyValues(input.idempotency, now),
   };
   const plan = planFor(input.idempotency !== undefined);
   const results = await runPlan(d1, plan, values);

@@ -4,7 +4,7 @@ import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
 import { currentCategory, learn } from "./category-learning";
 import { categoryFor } from "./entity-categories";
-import { IDEMPOTENCY_TTL_MS, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
+import { idempotencyValues, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
 import { renderedOnce, renderer, runPlan } from "./plans";
@@ -13,7 +13,6 @@ import { apiKeys, categories, customers, devices, jobs, ticketEvents, ticketMess
 import { apiActor, eventRow } from "./ticket-events";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
-import { isoAfter } from "../lib/time";
 
 export type NewTicket = {
   keyHash: string;
@@ -258,10 +257,8 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
     categorizeJobId: newId(),
     notifyJobId: newId(),
     createdEventId: newId(),
-    idemKey: input.idempotency?.key ?? "",
-    idemHash: input.idempotency?.requestHash ?? null,
     now,
-    expiresAt: isoAfter(IDEMPOTENCY_TTL_MS, Date.parse(now)),
+    ...idempotencyValues(input.idempotency, now),
   };
   const plan = planFor({
     customer: input.customerId ? (emailLower ? "id+email" : "id") : "email",

@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
+import { categoryFor } from "./entity-categories";
 import { inTableOrder } from "./insert-select";
 import { categories, categoryLabels, categoryTerms, tickets } from "./schema";
 
@@ -14,6 +15,9 @@ import { categories, categoryLabels, categoryTerms, tickets } from "./schema";
  * `category` is a condition on the `categories` row joined on the ticket's organization.
  */
 const move = (db: Db, ticketId: string | Placeholder, category: SQL, when: SQL | undefined, sign: 1 | -1) => {
+  const signed = sql.raw(String(sign));
+  const labelCategory = and(eq(categories.organizationId, tickets.organizationId), category);
+  const thisTicket = and(eq(tickets.id, ticketId), isNotNull(tickets.terms), when);
   return [
     db
       .insert(categoryTerms)
@@ -24,13 +28,13 @@ const move = (db: Db, ticketId: string | Placeholder, category: SQL, when: SQL |
               organizationId: tickets.organizationId,
               category: categories.nameLower,
               term: sql<string>`j.key`.as("term"),
-              count: sql<number>`${sql.raw(String(sign))} * j.value`.as("count"),
+              count: sql<number>`${signed} * j.value`.as("count"),
             }),
           )
           .from(tickets)
-          .innerJoin(categories, and(eq(categories.organizationId, tickets.organizationId), category))
+          .innerJoin(categories, labelCategory)
           .crossJoin(sql`json_each(${tickets.terms}) as j`)
-          .where(and(eq(tickets.id, ticketId), when)),
+          .where(thisTicket),
       )
       .onConflictDoUpdate({
         target: [categoryTerms.organizationId, categoryTerms.category, categoryTerms.term],
@@ -44,15 +48,13 @@ const move = (db: Db, ticketId: string | Placeholder, category: SQL, when: SQL |
             inTableOrder(categoryLabels, {
               organizationId: tickets.organizationId,
               category: categories.nameLower,
-              tickets: sql<number>`${sql.raw(String(sign))}`.as("tickets"),
-              terms: sql<number>`${sql.raw(String(sign))} * (select coalesce(sum(t.value), 0) from json_each(${tickets.terms}) as t)`.as(
-                "terms",
-              ),
+              tickets: sql<number>`${signed}`.as("tickets"),
+              terms: sql<number>`${signed} * (select coalesce(sum(t.value), 0) from json_each(${tickets.terms}) as t)`.as("terms"),
             }),
           )
           .from(tickets)
-          .innerJoin(categories, and(eq(categories.organizationId, tickets.organizationId), category))
-          .where(and(eq(tickets.id, ticketId), isNotNull(tickets.terms), when)),
+          .innerJoin(categories, labelCategory)
+          .where(thisTicket),
       )
       .onConflictDoUpdate({
         target: [categoryLabels.organizationId, categoryLabels.category],
@@ -68,8 +70,7 @@ const move = (db: Db, ticketId: string | Placeholder, category: SQL, when: SQL |
 export const currentCategory = sql`${categories.name} = ${tickets.category}`;
 
 /** A ticket category that is active and applies to tickets, by lower-cased name. */
-export const activeTicketCategory = (nameLower: string) =>
-  and(eq(categories.nameLower, nameLower), eq(categories.active, true), sql`${categories.appliesTo} in ('ticket', 'any')`)!;
+export const activeTicketCategory = (nameLower: string) => and(eq(categories.nameLower, nameLower), categoryFor("ticket"))!;
 
 /** The ticket's label (category from the request or set by hand) is counted: it is one of these sources. */
 export const isLabel = sql`${tickets.categorySource} in ('request', 'manual')`;

@@ -15,6 +15,7 @@ import {
 } from "./schema";
 import type { LearnedStats } from "../ai/learned-classifier";
 import type { TermCounts } from "../ai/terms";
+import { isLabel } from "./category-learning";
 import { ticketColumns } from "./ticket-queries";
 
 /** Messages a classifier reads; the Slack notice needs only the first customer message. */
@@ -33,13 +34,7 @@ export const labelledExamples = (db: Db, ticketId: string) =>
   db
     .select({ title: tickets.title, category: tickets.category, terms: tickets.terms })
     .from(tickets)
-    .where(
-      and(
-        eq(tickets.organizationId, ticketOrg(ticketId)),
-        sql`${tickets.categorySource} in ('request', 'manual')`,
-        sql`${tickets.id} <> ${ticketId}`,
-      ),
-    )
+    .where(and(eq(tickets.organizationId, ticketOrg(ticketId)), isLabel, sql`${tickets.id} <> ${ticketId}`))
     .orderBy(desc(tickets.updatedAt))
     .limit(EXAMPLE_POOL);
 

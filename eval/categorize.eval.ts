@@ -8,6 +8,7 @@ import type { JobMessage } from "../src/jobs/messages";
 import { createOrg, setCategories } from "../test/support/orgs";
 import { captureSends, runQueue } from "../test/support/queue";
 import { fetchWithEnv } from "../test/support/counting";
+import { jsonPost } from "../test/support/http";
 import { CREATE, rows } from "../test/support/tickets";
 import fixture from "./fixtures/banking77-10.json";
 import { classifyLearned, NO_STATS } from "../src/ai/learned-classifier";
@@ -37,15 +38,7 @@ const firstPerCategory = (examples: Example[], n: number) => {
 // one binding is replaced by one that always allows. Everything else is the worker as deployed.
 const UNLIMITED = { RATE_LIMITER: { limit: async () => ({ success: true }) } };
 
-const createTicket = (apiKey: string, body: unknown) =>
-  fetchWithEnv(
-    new Request(`https://ticket-intake.test${CREATE}`, {
-      method: "POST",
-      headers: { "x-api-key": apiKey, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-    UNLIMITED,
-  );
+const createTicket = (apiKey: string, body: unknown) => fetchWithEnv(jsonPost(CREATE, apiKey, body), UNLIMITED);
 
 /** Creates tickets in parallel waves; each must be accepted. */
 const createAll = async (apiKey: string, examples: Example[], labelled: boolean) => {

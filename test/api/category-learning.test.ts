@@ -11,6 +11,7 @@ import { createOrg, setCategories } from "../support/orgs";
 import { CATEGORIES, orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, runQueue } from "../support/queue";
 import { CREATE, getTicket, newTicket, rows } from "../support/tickets";
+import { jsonPost } from "../support/http";
 
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
@@ -188,20 +189,11 @@ describe("what Workers AI is shown", () => {
 });
 
 describe("learning costs no round trip", () => {
-  const request = (key: string, path: string, body: unknown) =>
-    new Request(`https://ticket-intake.test${path}`, {
-      method: "POST",
-      headers: { "x-api-key": key, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-
   it("createTicket with a category: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
     const d1 = countingD1(env.DB);
     const res = await fetchWithEnv(
-      request(org.apiKey, CREATE, { title: TITLE, description: DESCRIPTION, customerEmail: "a@example.com", category: "Billing" }),
-      {
-        DB: d1.binding,
-      },
+      jsonPost(CREATE, org.apiKey, { title: TITLE, description: DESCRIPTION, customerEmail: "a@example.com", category: "Billing" }),
+      { DB: d1.binding },
     );
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
@@ -211,7 +203,7 @@ describe("learning costs no round trip", () => {
   it("a correction through updateTicket: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey, "Billing");
     const d1 = countingD1(env.DB);
-    const res = await fetchWithEnv(request(org.apiKey, UPDATE, { ticketId: id, category: "Technical" }), { DB: d1.binding });
+    const res = await fetchWithEnv(jsonPost(UPDATE, org.apiKey, { ticketId: id, category: "Technical" }), { DB: d1.binding });
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
     expect(await termRows(org.id)).toEqual(expectedTerms("technical"));

@@ -1,15 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingD1, countingQueue, fetchWithEnv } from "../support/counting";
-import { call } from "../support/http";
+import { call, jsonPost } from "../support/http";
 import { createOrg } from "../support/orgs";
 
-const createTicket = (apiKey: string, body: unknown) =>
-  new Request("https://ticket-intake.test/api/ext-v1/ticket/createTicket", {
-    method: "POST",
-    headers: { "x-api-key": apiKey, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+const createTicket = (apiKey: string, body: unknown) => jsonPost("/api/ext-v1/ticket/createTicket", apiKey, body);
 
 const measure = async (apiKey: string, body: unknown) => {
   const d1 = countingD1(env.DB);
@@ -70,17 +65,10 @@ describe("createTicket costs one D1 round trip and one queue send", () => {
   });
 });
 
-const post = (path: string, apiKey: string, body: unknown) =>
-  new Request(`https://ticket-intake.test${path}`, {
-    method: "POST",
-    headers: { "x-api-key": apiKey, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-
 /** One request through a counting D1 binding: its status and how many round trips it cost. */
 const cost = async (path: string, apiKey: string, body: unknown) => {
   const d1 = countingD1(env.DB);
-  const res = await fetchWithEnv(post(path, apiKey, body), { DB: d1.binding });
+  const res = await fetchWithEnv(jsonPost(path, apiKey, body), { DB: d1.binding });
   return { status: res.status, roundTrips: d1.counts.roundTrips };
 };
 

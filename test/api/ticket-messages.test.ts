@@ -4,6 +4,7 @@ import { countingD1, fetchWithEnv } from "../support/counting";
 import { ADD_MESSAGES, addMessages, eventsOf, storedTicket, updateTicket } from "../support/lifecycle";
 import { createOrg } from "../support/orgs";
 import { createTicket, getTicket, rows } from "../support/tickets";
+import { jsonPost } from "../support/http";
 
 const customer = (content: string) => ({ role: "customer", content });
 const agent = (content: string) => ({ role: "agent", content });
@@ -106,11 +107,7 @@ describe("addMessages", () => {
     const id = await storedTicket(org.apiKey);
     const d1 = countingD1(env.DB);
     const res = await fetchWithEnv(
-      new Request(`https://ticket-intake.test${ADD_MESSAGES}`, {
-        method: "POST",
-        headers: { "x-api-key": org.apiKey, "content-type": "application/json", "idempotency-key": "reply-1" },
-        body: JSON.stringify({ ticketId: id, messages: [customer("hi")] }),
-      }),
+      jsonPost(ADD_MESSAGES, org.apiKey, { ticketId: id, messages: [customer("hi")] }, { "idempotency-key": "reply-1" }),
       { DB: d1.binding },
     );
     expect(res.status).toBe(200);

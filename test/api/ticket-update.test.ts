@@ -5,6 +5,7 @@ import { addMessages, eventsOf, storedTicket, updateTicket, UPDATE } from "../su
 import { createOrg, setCategories } from "../support/orgs";
 import { captureSends } from "../support/queue";
 import { getTicket, rows } from "../support/tickets";
+import { jsonPost } from "../support/http";
 
 const orgWithBilling = async () => {
   const org = await createOrg();
@@ -164,14 +165,10 @@ describe("updateTicket", () => {
     const d1 = countingD1(env.DB);
     const queue = countingQueue(env.JOBS);
     captureSends();
-    const res = await fetchWithEnv(
-      new Request(`https://ticket-intake.test${UPDATE}`, {
-        method: "POST",
-        headers: { "x-api-key": org.apiKey, "content-type": "application/json" },
-        body: JSON.stringify({ ticketId: id, status: "waiting_for_customer", assignee: "@jane" }),
-      }),
-      { DB: d1.binding, JOBS: queue.binding },
-    );
+    const res = await fetchWithEnv(jsonPost(UPDATE, org.apiKey, { ticketId: id, status: "waiting_for_customer", assignee: "@jane" }), {
+      DB: d1.binding,
+      JOBS: queue.binding,
+    });
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
     expect(queue.counts).toEqual({ sendCalls: 1, messages: 1 });

@@ -6,6 +6,7 @@ import type { JobMessage } from "../../src/jobs/messages";
 import { createOrg } from "../support/orgs";
 import { captureSends, runCron } from "../support/queue";
 import { rows } from "../support/tickets";
+import { jsonPost } from "../support/http";
 
 /** A queue whose send waits until the test releases it, then succeeds or fails. */
 const gatedQueue = () => {
@@ -25,11 +26,7 @@ const gatedQueue = () => {
 };
 
 const create = (apiKey: string) =>
-  new Request("https://ticket-intake.test/api/ext-v1/ticket/createTicket", {
-    method: "POST",
-    headers: { "x-api-key": apiKey, "content-type": "application/json" },
-    body: JSON.stringify({ title: "Fast answer", customerEmail: "fast@example.com" }),
-  });
+  jsonPost("/api/ext-v1/ticket/createTicket", apiKey, { title: "Fast answer", customerEmail: "fast@example.com" });
 
 describe("the queue send happens after the response", () => {
   it("createTicket answers while the queue send is still blocked", async () => {

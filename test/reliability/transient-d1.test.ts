@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { capturingQueue, fetchWithEnv } from "../support/counting";
 import { createOrg } from "../support/orgs";
 import { rows } from "../support/tickets";
+import { jsonPost } from "../support/http";
 
 /**
  * The D1 binding with its sessions' first batch failing with `message`, before it runs or after it
@@ -40,11 +41,12 @@ const failingOnce = (message: string, when: "before" | "after") => {
 const create = async (apiKey: string, db: D1Database, headers: Record<string, string> = {}) => {
   const queue = capturingQueue(env.JOBS);
   const res = await fetchWithEnv(
-    new Request("https://ticket-intake.test/api/ext-v1/ticket/createTicket", {
-      method: "POST",
-      headers: { "x-api-key": apiKey, "content-type": "application/json", ...headers },
-      body: JSON.stringify({ title: "Flaky network", customerEmail: "flaky@example.com", messages: [{ role: "customer", content: "hi" }] }),
-    }),
+    jsonPost(
+      "/api/ext-v1/ticket/createTicket",
+      apiKey,
+      { title: "Flaky network", customerEmail: "flaky@example.com", messages: [{ role: "customer", content: "hi" }] },
+      headers,
+    ),
     { DB: db, JOBS: queue.binding },
   );
   return { status: res.status, json: (await res.json()) as { ticketId: string }, sent: queue.messages };

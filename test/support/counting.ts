@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import { jsonPost } from "./http";
 
 const QUERY_METHODS = new Set<PropertyKey>(["all", "raw", "run", "first"]);
 
@@ -110,13 +111,6 @@ export const fetchWithEnv = async (request: Request, overrides: Partial<Cloudfla
 /** createTicket with the queue captured: the ticket stays exactly as it was stored. */
 export const createUndispatched = async (apiKey: string, body: unknown) => {
   const queue = capturingQueue(env.JOBS);
-  const res = await fetchWithEnv(
-    new Request("https://ticket-intake.test/api/ext-v1/ticket/createTicket", {
-      method: "POST",
-      headers: { "x-api-key": apiKey, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-    { JOBS: queue.binding },
-  );
+  const res = await fetchWithEnv(jsonPost("/api/ext-v1/ticket/createTicket", apiKey, body), { JOBS: queue.binding });
   return { status: res.status, json: (await res.json()) as { ticketId: string }, messages: queue.messages };
 };

@@ -44,6 +44,14 @@ export type ApiJson<P extends string, M extends Method> = [TemplateOf<P>] extend
     ? any
     : Omit<Success<TemplateOf<P>, M>, "success"> & Partial<Omit<ErrorBody, "success">> & { success: boolean };
 
+/** A JSON POST with an API key, as a client sends it; for tests that hand the request to the worker themselves (fetchWithEnv). */
+export const jsonPost = (path: string, apiKey: string, body: unknown, headers: Record<string, string> = {}) =>
+  new Request(BASE + path, {
+    method: "POST",
+    headers: { "x-api-key": apiKey, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
 /** A request to the worker's own fetch handler, as a client would send it. */
 export const call = async <M extends Method, P extends string>(method: M, path: P, opts: CallOptions = {}) => {
   const headers: Record<string, string> = { ...opts.headers };

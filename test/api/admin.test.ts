@@ -240,4 +240,30 @@ describe("operator API", () => {
       expect(paths(res.json)).toEqual(["label"]);
     });
   });
+
+  // README "Operator API": the worked example, as printed there.
+  it("the README's routing example: rule 2 is shadowed by rule 1 and named by those positions", async () => {
+    const org = await createOrg();
+    await setCategories(org.id, [
+      { name: "Billing", description: "Invoices, payments, refunds, charges" },
+      { name: "Technical", description: "Bugs, errors, crashes, login problems", appliesTo: "ticket" },
+      { name: "Spam", description: "Advertising and promotions", appliesTo: "ticket", autoResolve: true },
+      { name: "Enterprise", appliesTo: "customer", aiEnabled: false },
+    ]);
+    const res = await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, [
+      { when: { ticketCategory: "Billing" }, assignTo: "@billing" },
+      { when: { ticketCategory: "Billing", priority: "urgent" }, assignTo: "@billing-oncall" },
+      { when: { customerCategory: "Enterprise" }, assignTo: "@enterprise", slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/X" },
+    ]);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.rules).toHaveLength(3);
+    expect(res.json.warnings).toEqual([
+      {
+        rule: 2,
+        shadowedBy: 1,
+        message:
+          "Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher.",
+      },
+    ]);
+  });
 });

@@ -4,6 +4,10 @@ import { unstable_readConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
+  // wrangler reads wrangler.toml (and .dev.vars) once per test file; at its default level it says
+  // "Using secrets defined in .dev.vars" each time. Its warnings and errors still print; the bindings
+  // the tests depend on are set below, whatever .dev.vars holds. WRANGLER_LOG=debug still shows everything.
+  process.env.WRANGLER_LOG ??= "warn";
   // The same SQL files wrangler applies, applied to each test file's isolated D1.
   const migrations = await readD1Migrations(fileURLToPath(new URL("./drizzle", import.meta.url)));
   // wrangler.toml as wrangler reads it, for the test that the code's copy of its numbers matches.

@@ -4,13 +4,26 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { seedSql } from "./seed-sql.mjs";
 
-/** Runs wrangler; `quiet` keeps its output unless it fails. */
+/** Runs wrangler and returns what it printed; `quiet` shows that only if it fails. */
 const run = (args, { quiet = false } = {}) => {
   const result = spawnSync("wrangler", args, { stdio: quiet ? "pipe" : "inherit", encoding: "utf8", env: { ...process.env, CI: "1" } });
   if (result.status !== 0) {
     if (quiet) process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
     process.exit(result.status ?? 1);
   }
+  return result.stdout ?? "";
+};
+
+/**
+ * One line for what `d1 migrations apply` did. Its own output is a table of the pending migrations,
+ * a confirmation prompt (answered by its non-interactive fallback), then the whole table again after
+ * each migration: a screenful on every start that has anything to apply.
+ */
+const migrationSummary = (output) => {
+  if (/No migrations to apply/.test(output)) return "Local D1: migrations up to date.";
+  const pending = output.split(/About to apply/)[0] ?? "";
+  const names = [...pending.matchAll(/\b(\d{4}_[\w-]+)\.sql\b/g)].map((m) => m[1]);
+  return names.length ? `Local D1: applied ${names.join(", ")}.` : "Local D1: migrations applied.";
 };
 
 if (!existsSync(".dev.vars")) {
@@ -37,7 +50,7 @@ if (!vars.DEMO_API_KEY) {
   process.exit(1);
 }
 
-run(["d1", "migrations", "apply", "DB", "--local"]);
+console.log(migrationSummary(run(["d1", "migrations", "apply", "DB", "--local"], { quiet: true })));
 run(["d1", "execute", "DB", "--local", "--command", seedSql(vars.DEMO_API_KEY)], { quiet: true });
 console.log(`Demo organization ready; API key: ${vars.DEMO_API_KEY}`);
 console.log('Workers AI has no local mode: each organization\'s learned classifier categorizes tickets (categorySource "fallback").');

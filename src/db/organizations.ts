@@ -1,17 +1,20 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { apiKeys, categories, categoryLabels, categoryTerms, organizations, routingRules, type RuleCondition } from "./schema";
 import { API_KEY_DISPLAY_LENGTH, generateApiKey, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
+import { qualified } from "./sql";
+import { type Cursor, encodeCursor } from "./ticket-queries";
 
 /** A fresh key for an organization: the row to store (digest only) and the key to show once. */
-export const mintApiKey = async (organizationId: string, now: string) => {
+export const mintApiKey = async (organizationId: string, now: string, label: string | null = null) => {
   const apiKey = generateApiKey();
   const row = {
     id: newId(),
     organizationId,
     keyHash: await sha256Hex(apiKey),
     prefix: apiKey.slice(0, API_KEY_DISPLAY_LENGTH),
+    label,
     createdAt: now,
   };
   return { apiKey, row };
@@ -33,7 +36,7 @@ export const getOrganization = async (db: Db, orgId: string) => {
   const [orgs, keys, cats, rules] = await db.batch([
     db.select().from(organizations).where(eq(organizations.id, orgId)),
     db
-      .select({ id: apiKeys.id, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+      .select({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
       .from(apiKeys)
       .where(eq(apiKeys.organizationId, orgId))
       .orderBy(asc(apiKeys.createdAt)),
@@ -60,6 +63,39 @@ export const getOrganization = async (db: Db, orgId: string) => {
   return org && { ...org, apiKeys: keys, categories: cats, routingRules: rules };
 };
 
+/** How many of the organization's keys are in `state` (a correlated count, so the page stays one statement). */
+const keyCount = (state: "active" | "revoked") =>
+  sql<number>`(select count(*) from ${apiKeys} where ${qualified(apiKeys.organizationId)} = ${qualified(organizations.id)} and ${qualified(apiKeys.revokedAt)} ${state === "active" ? sql`is null` : sql`is not null`})`;
+
+/**
+ * Every organization, newest first, keyset-paginated on (created_at, id) like listTickets, with how
+ * many keys each has live and revoked: counts only, never a key's value, digest or prefix.
+ * Fetches one extra row to know whether a next page exists.
+ */
+export const listOrganizations = async (db: Db, limit: number, after?: Cursor) => {
+  const rows = await db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slackWebhookUrl: organizations.slackWebhookUrl,
+      createdAt: organizations.createdAt,
+      updatedAt: organizations.updatedAt,
+      keyCount: keyCount("active").as("key_count"),
+      revokedKeyCount: keyCount("revoked").as("revoked_key_count"),
+    })
+    .from(organizations)
+    .where(
+      after &&
+        or(lt(organizations.createdAt, after.createdAt), and(eq(organizations.createdAt, after.createdAt), lt(organizations.id, after.id))),
+    )
+    .orderBy(desc(organizations.createdAt), desc(organizations.id))
+    .limit(limit + 1);
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  return { organizations: page, nextCursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+};
+
 export const organizationExists = async (db: Db, orgId: string) =>
   (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get()) !== undefined;
 
@@ -70,10 +106,10 @@ export const updateOrganization = (db: Db, orgId: string, patch: { name?: string
     .where(eq(organizations.id, orgId))
     .returning({ id: organizations.id });
 
-export const addApiKey = async (db: Db, orgId: string, now: string) => {
-  const { apiKey, row } = await mintApiKey(orgId, now);
+export const addApiKey = async (db: Db, orgId: string, label: string | null, now: string) => {
+  const { apiKey, row } = await mintApiKey(orgId, now, label);
   await db.insert(apiKeys).values(row);
-  return { id: row.id, apiKey };
+  return { id: row.id, apiKey, label };
 };
 
 /** Revocation is immediate: every request checks `revoked_at` in its own batch, nothing caches keys. */

@@ -52,6 +52,8 @@ export const apiKeys = sqliteTable(
     keyHash: text("key_hash").notNull(),
     // First characters of the key, so operators can tell keys apart.
     prefix: text("prefix").notNull(),
+    // The operator's name for the key ("zapier", "mobile app"), so a rotation knows which to revoke.
+    label: text("label"),
     createdAt: text("created_at").notNull(),
     revokedAt: text("revoked_at"),
   },

@@ -33,6 +33,7 @@ export const routeTicket = (ctx: JobContext, category: string | null) => {
   return { assignee: rule?.assignTo ?? null, webhookUrl: rule?.slackWebhookUrl ?? ctx.ticket.orgWebhookUrl };
 };
 
+/** `rule` and `shadowedBy` are positions as the operator numbers the request's rules: 1-based. */
 export type RuleWarning = { rule: number; shadowedBy: number; message: string };
 
 const CONDITION_KEYS = ["ticketCategory", "customerCategory", "deviceCategory", "priority"] as const;
@@ -60,8 +61,9 @@ export const shadowedRules = (rules: readonly { when: RuleCondition; assignTo: s
         }),
     );
     if (i < 0) return [];
+    const [rule, shadowedBy] = [j + 1, i + 1];
     const message =
-      `Rule ${j} (${describe(later.when)} → ${later.assignTo}) can never match: rule ${i} ` +
+      `Rule ${rule} (${describe(later.when)} → ${later.assignTo}) can never match: rule ${shadowedBy} ` +
       `(${describe(rules[i]!.when)} → ${rules[i]!.assignTo}) comes first and matches every ticket it would. Move the more specific rule higher.`;
-    return [{ rule: j, shadowedBy: i, message }];
+    return [{ rule, shadowedBy, message }];
   });

@@ -49,7 +49,9 @@ describe("operator API", () => {
       slackWebhookUrl: WEBHOOK,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
-      apiKeys: [{ id: expect.any(String), prefix: created.json.apiKey.slice(0, 12), createdAt: expect.any(String), revokedAt: null }],
+      apiKeys: [
+        { id: expect.any(String), prefix: created.json.apiKey.slice(0, 12), label: null, createdAt: expect.any(String), revokedAt: null },
+      ],
       categories: [],
       routingRules: [],
     });
@@ -161,5 +163,107 @@ describe("operator API", () => {
     // A failed replace leaves the previous rules in place.
     expect((await admin("GET", `/admin/organizations/${org.id}`)).json.routingRules).toHaveLength(3);
     expect((await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, [])).json.routingRules).toEqual([]);
+  });
+
+  describe("listing organizations", () => {
+    it("lists every organization newest first, a page at a time, none skipped or repeated", async () => {
+      const made = [await createOrg(), await createOrg(), await createOrg()].map((o) => o.id);
+      const first = await admin("GET", "/admin/organizations?limit=2");
+      expect(first.status, first.text).toBe(200);
+      // Nothing is created after these three in this test, so they are the newest.
+      expect(first.json.organizations.map((o) => o.id)).toEqual([made[2], made[1]]);
+      const seen = [...first.json.organizations.map((o) => o.id)];
+      let cursor = first.json.nextCursor;
+      while (cursor) {
+        const page = await admin("GET", `/admin/organizations?limit=2&cursor=${encodeURIComponent(cursor)}`);
+        expect(page.status).toBe(200);
+        seen.push(...page.json.organizations.map((o) => o.id));
+        cursor = page.json.nextCursor;
+      }
+      expect(seen[2]).toBe(made[0]);
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    it("counts each organization's live and revoked keys, and shows no key, digest or prefix", async () => {
+      const org = await createOrg({ name: "Counted" });
+      const second = await admin("POST", `/admin/organizations/${org.id}/api-keys`);
+      const third = await admin("POST", `/admin/organizations/${org.id}/api-keys`);
+      expect((await admin("DELETE", `/admin/organizations/${org.id}/api-keys/${third.json.id}`)).status).toBe(204);
+      const res = await admin("GET", "/admin/organizations?limit=1");
+      expect(res.json.organizations).toEqual([
+        {
+          id: org.id,
+          name: "Counted",
+          slackWebhookUrl: null,
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+          keyCount: 2,
+          revokedKeyCount: 1,
+        },
+      ]);
+      for (const key of [org.apiKey, second.json.apiKey, third.json.apiKey]) expect(res.text).not.toContain(key.slice(0, 12));
+    });
+
+    it.each(["?cursor=not-a-cursor", "?limit=0", "?limit=101"])("400 for an invalid page request: %s", async (query) => {
+      const res = await admin("GET", `/admin/organizations${query}`);
+      expect(res.status).toBe(400);
+      expect(paths(res.json)).toHaveLength(1);
+    });
+
+    it("401 without the admin token", async () => {
+      expect((await call("GET", "/admin/organizations")).status).toBe(401);
+    });
+  });
+
+  describe("API key labels", () => {
+    it("stores a key's label and returns it on creation and in the organization's key list", async ({ org }) => {
+      const created = await admin("POST", `/admin/organizations/${org.id}/api-keys`, { label: "  zapier " });
+      expect(created.status, created.text).toBe(201);
+      expect(created.json).toEqual({ id: expect.any(String), apiKey: expect.stringMatching(/^tik_/), label: "zapier" });
+      const keys = (await admin("GET", `/admin/organizations/${org.id}`)).json.apiKeys;
+      expect(keys.map((k) => [k.id, k.label])).toEqual([
+        [expect.any(String), null],
+        [created.json.id, "zapier"],
+      ]);
+    });
+
+    it("creates an unlabelled key when the request has no body", async ({ org }) => {
+      const created = await admin("POST", `/admin/organizations/${org.id}/api-keys`);
+      expect(created.status).toBe(201);
+      expect(created.json.label).toBeNull();
+    });
+
+    it.each([{ label: "" }, { label: "x".repeat(101) }, { label: 7 }])("400 for an invalid label: %j", async (body) => {
+      const org = await createOrg();
+      const res = await admin("POST", `/admin/organizations/${org.id}/api-keys`, body);
+      expect(res.status).toBe(400);
+      expect(paths(res.json)).toEqual(["label"]);
+    });
+  });
+
+  // README "Operator API": the worked example, as printed there.
+  it("the README's routing example: rule 2 is shadowed by rule 1 and named by those positions", async () => {
+    const org = await createOrg();
+    await setCategories(org.id, [
+      { name: "Billing", description: "Invoices, payments, refunds, charges" },
+      { name: "Technical", description: "Bugs, errors, crashes, login problems", appliesTo: "ticket" },
+      { name: "Spam", description: "Advertising and promotions", appliesTo: "ticket", autoResolve: true },
+      { name: "Enterprise", appliesTo: "customer", aiEnabled: false },
+    ]);
+    const res = await admin("PUT", `/admin/organizations/${org.id}/routing-rules`, [
+      { when: { ticketCategory: "Billing" }, assignTo: "@billing" },
+      { when: { ticketCategory: "Billing", priority: "urgent" }, assignTo: "@billing-oncall" },
+      { when: { customerCategory: "Enterprise" }, assignTo: "@enterprise", slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/X" },
+    ]);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.rules).toHaveLength(3);
+    expect(res.json.warnings).toEqual([
+      {
+        rule: 2,
+        shadowedBy: 1,
+        message:
+          "Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher.",
+      },
+    ]);
   });
 });

@@ -147,15 +147,16 @@ describe("routing-rule warnings", () => {
     ]);
     expect(res.status, res.text).toBe(200);
     expect(res.json.rules).toHaveLength(4);
+    // Positions as the operator numbered the rules: the second rule is rule 2.
     expect(res.json.warnings).toEqual([
       {
-        rule: 1,
-        shadowedBy: 0,
+        rule: 2,
+        shadowedBy: 1,
         message: expect.stringContaining(
-          "Rule 1 (ticketCategory = technical AND deviceCategory = Production → @fleet-oncall) can never match: rule 0",
+          "Rule 2 (ticketCategory = technical AND deviceCategory = Production → @fleet-oncall) can never match: rule 1",
         ),
       },
-      { rule: 3, shadowedBy: 2, message: expect.stringContaining("rule 2 (customerCategory = Enterprise → @enterprise)") },
+      { rule: 4, shadowedBy: 3, message: expect.stringContaining("rule 3 (customerCategory = Enterprise → @enterprise)") },
     ]);
   });
 

@@ -315,7 +315,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Every organization, newest first, with its API key counts (never the keys) */
+        get: operations["listOrganizations"];
         put?: never;
         /** Create an organization and its first API key */
         post: operations["createOrganization"];
@@ -982,6 +983,21 @@ export interface components {
              */
             slackWebhookUrl?: string;
         };
+        ListOrganizationsResponse: {
+            organizations: components["schemas"]["ListedOrganization"][];
+            nextCursor: string | null;
+        };
+        ListedOrganization: {
+            id: string;
+            name: string;
+            slackWebhookUrl: string | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description Live (not revoked) API keys. */
+            keyCount: number;
+            /** @description Revoked API keys. */
+            revokedKeyCount: number;
+        };
         Organization: {
             id: string;
             name: string;
@@ -991,6 +1007,7 @@ export interface components {
             apiKeys: {
                 id: string;
                 prefix: string;
+                label: string | null;
                 createdAt: string;
                 revokedAt: string | null;
             }[];
@@ -1027,7 +1044,16 @@ export interface components {
         };
         CreatedApiKey: {
             id: string;
+            /** @description Shown once; store it now. */
             apiKey: string;
+            label: string | null;
+        };
+        CreateApiKeyRequest: {
+            /**
+             * @description Your name for the key, shown in listings: which client holds it.
+             * @example zapier
+             */
+            label?: string;
         };
         CategoriesRequest: ({
             name: string;
@@ -1079,10 +1105,11 @@ export interface components {
                 slackWebhookUrl: string | null;
             }[];
             warnings: {
-                /** @description Position (0-based) of the rule that can never match. */
+                /** @description The rule that can never match, by its position in the request (1-based: the first rule is 1). */
                 rule: number;
-                /** @description Position of the earlier, broader rule that matches every ticket it would. */
+                /** @description The earlier, broader rule that matches every ticket it would, by its 1-based position. */
                 shadowedBy: number;
+                /** @example Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher. */
                 message: string;
             }[];
         };
@@ -3177,6 +3204,81 @@ export interface operations {
             };
         };
     };
+    listOrganizations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; pass back `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of organizations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOrganizationsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Validation failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createOrganization: {
         parameters: {
             query?: never;
@@ -3516,7 +3618,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
         responses: {
             /** @description Created; the key is shown once */
             201: {
@@ -3573,6 +3679,36 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Customer not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -4,12 +4,14 @@ import {
   categoryNames,
   createOrganization,
   getOrganization,
+  listOrganizations,
   organizationExists,
   replaceCategories,
   replaceRoutingRules,
   revokeApiKey,
   updateOrganization,
 } from "../../db/organizations";
+import { decodeCursor } from "../../db/ticket-queries";
 import { ApiError, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { shadowedRules } from "../../jobs/routing";
@@ -19,6 +21,7 @@ import {
   createApiKeyRoute,
   createOrganizationRoute,
   getOrganizationRoute,
+  listOrganizationsRoute,
   putCategoriesRoute,
   putRoutingRulesRoute,
   revokeApiKeyRoute,
@@ -47,6 +50,13 @@ adminApi.openapi(createOrganizationRoute, async (c) => {
   return c.json(await createOrganization(c.var.db, body, nowIso()), 201);
 });
 
+adminApi.openapi(listOrganizationsRoute, async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  if (cursor !== undefined && !after) throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
+  return c.json(await listOrganizations(c.var.db, limit, after), 200);
+});
+
 adminApi.openapi(getOrganizationRoute, async (c) => {
   const org = await getOrganization(c.var.db, c.req.valid("param").orgId);
   if (!org) throw orgNotFound();
@@ -67,7 +77,7 @@ adminApi.openapi(createApiKeyRoute, async (c) => {
   const { orgId } = c.req.valid("param");
   const { db } = c.var;
   await requireOrganization(db, orgId);
-  return c.json(await addApiKey(db, orgId, nowIso()), 201);
+  return c.json(await addApiKey(db, orgId, c.req.valid("json").label ?? null, nowIso()), 201);
 });
 
 adminApi.openapi(revokeApiKeyRoute, async (c) => {

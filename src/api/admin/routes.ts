@@ -4,10 +4,13 @@ import { adminSecurity as security, errorResponses, jsonBody, jsonContent } from
 import {
   categoriesBody,
   categorySchema,
+  createApiKeyBody,
   createdKeySchema,
   createdOrganizationSchema,
   createOrganizationBody,
   keyIdParam,
+  listOrganizationsQuery,
+  listOrganizationsResponse,
   organizationSchema,
   orgIdParam,
   routingRulesResponse,
@@ -27,6 +30,18 @@ export const createOrganizationRoute = createRoute({
   summary: "Create an organization and its first API key",
   request: { body: jsonBody(createOrganizationBody) },
   responses: { 201: jsonContent(createdOrganizationSchema, "Created"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+});
+
+export const listOrganizationsRoute = createRoute({
+  operationId: "listOrganizations",
+  middleware: [d1Session("write")] as const,
+  method: "get",
+  path: "/admin/organizations",
+  tags,
+  security,
+  summary: "Every organization, newest first, with its API key counts (never the keys)",
+  request: { query: listOrganizationsQuery },
+  responses: { 200: jsonContent(listOrganizationsResponse, "A page of organizations"), ...errorResponses(400, 401, 500) },
 });
 
 export const getOrganizationRoute = createRoute({
@@ -61,8 +76,9 @@ export const createApiKeyRoute = createRoute({
   tags,
   security,
   summary: "Add an API key (rotation without downtime)",
-  request: { params: orgIdParam },
-  responses: { 201: jsonContent(createdKeySchema, "Created; the key is shown once"), ...errorResponses(400, 401, 404, 500) },
+  // Optional: a request without a body still creates an unlabelled key.
+  request: { params: orgIdParam, body: { ...jsonBody(createApiKeyBody), required: false } },
+  responses: { 201: jsonContent(createdKeySchema, "Created; the key is shown once"), ...errorResponses(400, 401, 404, 413, 415, 500) },
 });
 
 export const revokeApiKeyRoute = createRoute({

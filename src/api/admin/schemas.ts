@@ -86,9 +86,20 @@ export const routingRuleSchema = z.object({
 });
 
 export const ruleWarningSchema = z.object({
-  rule: z.number().int().openapi({ description: "Position (0-based) of the rule that can never match." }),
-  shadowedBy: z.number().int().openapi({ description: "Position of the earlier, broader rule that matches every ticket it would." }),
-  message: z.string(),
+  rule: z
+    .number()
+    .int()
+    .min(1)
+    .openapi({ description: "The rule that can never match, by its position in the request (1-based: the first rule is 1)." }),
+  shadowedBy: z
+    .number()
+    .int()
+    .min(1)
+    .openapi({ description: "The earlier, broader rule that matches every ticket it would, by its 1-based position." }),
+  message: z.string().openapi({
+    example:
+      "Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher.",
+  }),
 });
 
 export const routingRulesResponse = z
@@ -107,7 +118,15 @@ export const organizationSchema = z
     slackWebhookUrl: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    apiKeys: z.array(z.object({ id: z.string(), prefix: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })),
+    apiKeys: z.array(
+      z.object({
+        id: z.string(),
+        prefix: z.string(),
+        label: z.string().nullable(),
+        createdAt: z.string(),
+        revokedAt: z.string().nullable(),
+      }),
+    ),
     categories: z.array(categorySchema),
     routingRules: z.array(routingRuleSchema),
   })
@@ -117,4 +136,39 @@ export const createdOrganizationSchema = z
   .object({ id: z.string(), name: z.string(), apiKey: z.string().openapi({ description: "Shown once; store it now." }) })
   .openapi("CreatedOrganization");
 
-export const createdKeySchema = z.object({ id: z.string(), apiKey: z.string() }).openapi("CreatedApiKey");
+export const createApiKeyBody = z
+  .object({
+    label: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "Your name for the key, shown in listings: which client holds it.", example: "zapier" }),
+  })
+  .openapi("CreateApiKeyRequest");
+
+export const createdKeySchema = z
+  .object({ id: z.string(), apiKey: z.string().openapi({ description: "Shown once; store it now." }), label: z.string().nullable() })
+  .openapi("CreatedApiKey");
+
+export const listOrganizationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional().openapi({ description: "Opaque; pass back `nextCursor`." }),
+});
+
+export const listedOrganizationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slackWebhookUrl: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    keyCount: z.number().int().openapi({ description: "Live (not revoked) API keys." }),
+    revokedKeyCount: z.number().int().openapi({ description: "Revoked API keys." }),
+  })
+  .openapi("ListedOrganization");
+
+export const listOrganizationsResponse = z
+  .object({ organizations: z.array(listedOrganizationSchema), nextCursor: z.string().nullable() })
+  .openapi("ListOrganizationsResponse");

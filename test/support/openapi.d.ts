@@ -728,7 +728,7 @@ export interface components {
             /** @example 123 Main St, City, State 12345 */
             address?: string | null;
             /**
-             * @description Any JSON object, stored as given (replaced on update; null resets it to {}).
+             * @description Any JSON object nesting at most 100 levels, stored as given (replaced on update; null resets it to {}).
              * @example {
              *       "plan": "pro"
              *     }
@@ -799,7 +799,7 @@ export interface components {
              */
             type?: string;
             /**
-             * @description Any JSON object; when given it replaces the stored properties.
+             * @description Any JSON object nesting at most 100 levels; when given it replaces the stored properties.
              * @example {
              *       "location": "Building A",
              *       "firmware": "v2.1.0",
@@ -832,7 +832,7 @@ export interface components {
         };
         BulkMetadataRequest: {
             /**
-             * @description Device identifier → its new metadata (a JSON object), 1..1000 entries. Replaces each device's properties wholesale.
+             * @description Device identifier → its new metadata (a JSON object nesting at most 100 levels), 1..1000 entries. Replaces each device's properties wholesale.
              * @example {
              *       "SN-A100": {
              *         "firmwareVersion": "3.2.1",

@@ -219,7 +219,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the metadata of up to 1,000 devices
-         * @description Full replacement of each listed device's metadata (its `properties`), matched by trimmed identifier within the organization; nothing is created. Unknown identifiers come back as `not_found`. Results follow the input order. One D1 statement whatever the count. The 400 `error` strings are Telemetron's.
+         * @description Full replacement of each listed device's metadata (its `properties`), matched by trimmed identifier within the organization; nothing is created. Unknown identifiers come back as `not_found`. Results follow the input order. One D1 statement whatever the count. The 400 `error` strings are Telemetron's, and ours where it documents none: an identifier may appear only once in `devices`, and `devices` only once in the body.
          */
         post: operations["bulkUpdateDeviceMetadata"];
         delete?: never;

@@ -53,8 +53,10 @@ export const BULK_MESSAGES = {
   empty: "devices must contain at least one entry",
   tooMany: `Too many devices. Maximum ${DEVICE_LIMITS.bulk} per request`,
   metadata: (id: string) => `Invalid metadata for device "${id}": must be a JSON object`,
-  // Ours, in the same words as the one above.
+  // Ours, in the same words as Telemetron's.
   tooDeep: (id: string) => `Invalid metadata for device "${id}": ${tooDeepMessage("metadata")}`,
+  repeatedDevices: "devices must appear only once in the request body",
+  duplicate: (id: string) => `Duplicate device identifier "${id}": each device may appear only once in devices`,
 } as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

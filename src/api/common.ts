@@ -3,6 +3,22 @@ import { RATE_LIMITS } from "../http/limits";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 
+/**
+ * An instant in ISO-8601 with an offset (`Z` or `±hh:mm`), `field` naming it in the 400. Stored
+ * timestamps are toISOString() strings compared as text, so the instant must fall within the years
+ * 0000-9999 in UTC: beyond them toISOString() writes an expanded year (`+010000-…`, `-000001-…`)
+ * that sorts before every stored timestamp. (A string that is no date-time at all is the format
+ * check's issue alone.)
+ */
+export const instant = (field: string) =>
+  z.iso.datetime({ offset: true }).refine(
+    (value) => {
+      const ms = Date.parse(value);
+      return Number.isNaN(ms) || /^\d{4}-/.test(new Date(ms).toISOString());
+    },
+    { message: `${field} must be an instant within the years 0000 to 9999 (UTC)` },
+  );
+
 export const errorSchema = z
   .object({
     success: z.literal(false),

@@ -66,8 +66,15 @@ const move = (db: Db, ticketId: string | Placeholder, category: SQL, when: SQL |
   ] as const;
 };
 
-/** The ticket's own category row (by its stored display name), whatever its state now. */
-export const currentCategory = sql`${categories.name} = ${tickets.category}`;
+/**
+ * The ticket's own category row, whatever its state now. The ticket stores the display name it was
+ * given, and a category may since have been renamed in case (`billing` -> `Billing`, one row, one
+ * `name_lower`, one set of counts), so the names are compared case-insensitively. SQLite's lower()
+ * folds ASCII only; applied to both names it still finds at most one row (names that differ only in
+ * ASCII case lower-case alike in the worker too), but does not follow a change in the case of a
+ * non-ASCII letter.
+ */
+export const currentCategory = sql`lower(${categories.name}) = lower(${tickets.category})`;
 
 /** A ticket category that is active and applies to tickets, by lower-cased name. */
 export const activeTicketCategory = (nameLower: string) => and(eq(categories.nameLower, nameLower), categoryFor("ticket"))!;

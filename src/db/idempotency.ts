@@ -35,10 +35,16 @@ export const keyIsFree = (db: Db, organizationId: SQLiteColumn, key: Value, now:
 
 /**
  * Records `key` for the ticket `ticketId` in the same batch as the write it guards, with what a
- * replay answers (`response`, beyond the ticket id). Only an expired record may be taken over; a
- * live one stays with its request, and the write's report then shows whose it is.
+ * replay answers (`response`, beyond the ticket id), only if `done` holds: this request did its
+ * work, which proves its guard held (a live key, a ticket of its organization, a free key). A
+ * request that failed, or one with a bogus, revoked or foreign key, records nothing. Only an
+ * expired record may be taken over; a live one stays with its request, and the write's report then
+ * shows whose it is.
  */
-export const recordKey = (db: Db, r: { ticketId: Value; key: Value; requestHash: Value; response: SQL; now: Value; expiresAt: Value }) =>
+export const recordKey = (
+  db: Db,
+  r: { ticketId: Value; done: SQL; key: Value; requestHash: Value; response: SQL; now: Value; expiresAt: Value },
+) =>
   db
     .insert(idempotencyKeys)
     .select(
@@ -55,7 +61,7 @@ export const recordKey = (db: Db, r: { ticketId: Value; key: Value; requestHash:
           }),
         )
         .from(tickets)
-        .where(eq(tickets.id, r.ticketId)),
+        .where(and(eq(tickets.id, r.ticketId), r.done)),
     )
     .onConflictDoUpdate({
       target: [idempotencyKeys.organizationId, idempotencyKeys.key],

@@ -125,11 +125,11 @@ const buildStatements = (idempotent: boolean) => {
     statements.push(
       recordKey(db, {
         ticketId: p("ticketId"),
+        // Recorded only if this request added the messages: its event exists exactly when the guard held.
+        done: sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")} and e.ticket_id = ${qualified(tickets.id)})`,
         key: p("idemKey"),
         requestHash: p("idemHash"),
-        // Recorded only if this request added the messages (its event exists).
-        response: sql`case when exists (select 1 from ticket_events as e where e.id = ${p("eventId")})
-          then json_object('messageCount', ${messageCount}) end`,
+        response: sql`json_object('messageCount', ${messageCount})`,
         now: p("now"),
         expiresAt: p("expiresAt"),
       }),

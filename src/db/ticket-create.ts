@@ -213,6 +213,8 @@ const buildStatements = ({ customer, device, messages, idempotent, labelled }: V
     statements.push(
       recordKey(db, {
         ticketId: p("ticketId"),
+        // The ticket's id is this request's own: it exists only if this request created it.
+        done: sql`1`,
         key: p("idemKey"),
         requestHash: p("idemHash"),
         response: sql`null`,

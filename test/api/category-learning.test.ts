@@ -113,6 +113,37 @@ describe("the classifier's statistics move with labels, in the write's own batch
     expect(await termRows(org.id)).toEqual(expectedTerms("technical"));
     expect(await labelRows(org.id)).toEqual([{ category: "technical", tickets: 1, terms: TERM_TOTAL }]);
   });
+
+  /** The organization's categories with Billing renamed only in case, as an operator might tidy it. */
+  const renameBilling = (orgId: string, name: string) =>
+    setCategories(
+      orgId,
+      CATEGORIES.map((c) => (c.name === "Billing" ? { ...c, name } : c)),
+    );
+
+  it("after a category is renamed only in case, a correction still moves its tickets' counts out of it", async ({
+    categorizedOrg: org,
+  }) => {
+    const id = await labelled(org.apiKey, "Billing");
+    await renameBilling(org.id, "BILLING");
+
+    expect((await updateTicket(org.apiKey, { ticketId: id, category: "Technical" })).status).toBe(200);
+
+    expect(await termRows(org.id)).toEqual(expectedTerms("technical"));
+    expect(await labelRows(org.id)).toEqual([{ category: "technical", tickets: 1, terms: TERM_TOTAL }]);
+  });
+
+  it("after a category is renamed only in case, labelling its ticket with it again counts the ticket once", async ({
+    categorizedOrg: org,
+  }) => {
+    const id = await labelled(org.apiKey, "Billing");
+    await renameBilling(org.id, "billing");
+
+    expect((await updateTicket(org.apiKey, { ticketId: id, category: "billing" })).status).toBe(200);
+
+    expect(await termRows(org.id)).toEqual(expectedTerms("billing"));
+    expect(await labelRows(org.id)).toEqual([{ category: "billing", tickets: 1, terms: TERM_TOTAL }]);
+  });
 });
 
 describe("what the learned classifier decides (the fallback, and local dev)", () => {

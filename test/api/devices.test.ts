@@ -267,3 +267,31 @@ describe("bulk-metadata result order", () => {
     expect((await storedDevice(org.id, "SN-A"))!.properties).toEqual({ s: '}"{' });
   });
 });
+
+describe("bulk-metadata with a repeated key", () => {
+  const raw = (key: string, rawBody: string) =>
+    call("POST", BULK_METADATA, { key, rawBody, headers: { "content-type": "application/json" } });
+
+  it("80,000 copies of one identifier are a 400 naming it, not 80,000 results past the 1,000-device cap", async () => {
+    const org = await createOrg();
+    await newDevice(org.apiKey, { identifier: "SN-1", properties: { keep: true } });
+    const copies = Array.from({ length: 80_000 }, () => `"SN-1":{}`).join(",");
+    const res = await raw(org.apiKey, `{"devices":{${copies}}}`);
+    expect(res.status, res.text.slice(0, 200)).toBe(400);
+    const message = 'Duplicate device identifier "SN-1": each device may appear only once in devices';
+    expect(res.json).toEqual({ success: false, error: message, issues: [{ path: "devices.SN-1", message }] });
+    expect((await storedDevice(org.id, "SN-1"))!.properties).toEqual({ keep: true });
+  });
+
+  it("two top-level devices members are a 400, so results and the write can never follow different ones", async () => {
+    const org = await createOrg();
+    await newDevice(org.apiKey, { identifier: "SN-A", properties: { keep: "a" } });
+    await newDevice(org.apiKey, { identifier: "SN-B", properties: { keep: "b" } });
+    const res = await raw(org.apiKey, '{"devices":{"SN-A":{"v":1}},"devices":{"SN-B":{"v":2}}}');
+    expect(res.status, res.text).toBe(400);
+    const message = "devices must appear only once in the request body";
+    expect(res.json).toEqual({ success: false, error: message, issues: [{ path: "devices", message }] });
+    expect((await storedDevice(org.id, "SN-A"))!.properties).toEqual({ keep: "a" });
+    expect((await storedDevice(org.id, "SN-B"))!.properties).toEqual({ keep: "b" });
+  });
+});

@@ -88,4 +88,30 @@ describe("listTickets: assignee and updatedAfter", () => {
     expect(res.json.tickets.map((t: { id: string }) => t.id).sort()).toEqual([a, b].sort());
     expect((await call("GET", "/api/ext-v1/ticket/listTickets?updatedAfter=yesterday", { key: org.apiKey })).status).toBe(400);
   });
+
+  // toISOString() would write them with an expanded year (+010000-…, -000001-…), which sorts before every stored timestamp.
+  it.each([
+    ["after the year 9999 in UTC", "9999-12-31T23:59:59-23:59"],
+    ["before the year 0000 in UTC", "0000-01-01T00:00:00+01:00"],
+  ])("updatedAfter %s is a 400 naming the field, not every ticket", async (_, updatedAfter) => {
+    const org = await createOrg();
+    await storedTicket(org.apiKey);
+    const res = await call("GET", `/api/ext-v1/ticket/listTickets?updatedAfter=${encodeURIComponent(updatedAfter)}`, { key: org.apiKey });
+    expect(res.status, res.text).toBe(400);
+    expect(res.json).toEqual({
+      success: false,
+      error: "Validation failed",
+      issues: [{ path: "updatedAfter", message: "updatedAfter must be an instant within the years 0000 to 9999 (UTC)" }],
+    });
+  });
+
+  it("updatedAfter at the last instant of the year 9999, with its offset, finds nothing newer", async () => {
+    const org = await createOrg();
+    await storedTicket(org.apiKey);
+    const res = await call("GET", `/api/ext-v1/ticket/listTickets?updatedAfter=${encodeURIComponent("9999-12-31T23:59:59+23:59")}`, {
+      key: org.apiKey,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.tickets).toEqual([]);
+  });
 });

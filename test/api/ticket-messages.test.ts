@@ -4,7 +4,7 @@ import { countingD1, fetchWithEnv } from "../support/counting";
 import { ADD_MESSAGES, addMessages, eventsOf, storedTicket, updateTicket } from "../support/lifecycle";
 import { createOrg } from "../support/orgs";
 import { createTicket, getTicket, rows } from "../support/tickets";
-import { jsonPost } from "../support/http";
+import { admin, jsonPost } from "../support/http";
 
 const customer = (content: string) => ({ role: "customer", content });
 const agent = (content: string) => ({ role: "agent", content });
@@ -158,5 +158,66 @@ describe("addMessages with Idempotency-Key", () => {
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(results.filter((r) => r.headers.get("idempotency-replayed") === "true")).toHaveLength(9);
     expect((await getTicket(org.apiKey, id)).json.ticket.messages).toHaveLength(1);
+  });
+
+  it("a call that fails past the 1,000-message cap answers the 400, stores no key, and its retry gets the 400 again", async () => {
+    const org = await createOrg();
+    const id = await storedTicket(org.apiKey);
+    const hundred = Array.from({ length: 100 }, (_, i) => agent(`m${i}`));
+    for (let i = 0; i < 10; i++) expect((await addMessages(org.apiKey, { ticketId: id, messages: hundred })).status).toBe(200);
+    const body = { ticketId: id, messages: [customer("one more")] };
+    for (const attempt of [1, 2]) {
+      const res = await addMessages(org.apiKey, body, { "idempotency-key": "k1" });
+      expect(res.status, `attempt ${attempt}: ${res.text}`).toBe(400);
+      expect(res.json.issues).toEqual([{ path: "messages", message: expect.stringContaining("1000") }]);
+    }
+    expect(await rows("select key from idempotency_keys where organization_id = ?", org.id)).toEqual([]);
+  });
+});
+
+describe("addMessages with Idempotency-Key from a caller who may not write", () => {
+  /** The victim's ticket, and whether the victim's own next createTicket with `key` is a fresh 200. */
+  const victim = async () => {
+    const org = await createOrg();
+    const ticketId = await storedTicket(org.apiKey);
+    const keyStillFree = async (key: string) => {
+      const res = await createTicket(org.apiKey, { title: "Order 42", customerEmail: "a@example.com" }, { "idempotency-key": key });
+      return { status: res.status, replayed: res.headers.get("idempotency-replayed") };
+    };
+    return { org, ticketId, keyStillFree };
+  };
+
+  const revokedKeyOf = async (orgId: string) => {
+    const fresh = await admin("POST", `/admin/organizations/${orgId}/api-keys`);
+    expect((await admin("DELETE", `/admin/organizations/${orgId}/api-keys/${fresh.json.id}`)).status).toBe(204);
+    return fresh.json.apiKey as string;
+  };
+
+  it.each([
+    ["a bogus key", 401, async () => "tik_not-a-key-of-anyone"],
+    ["a revoked key of the victim's organization", 401, async (orgId: string) => revokedKeyOf(orgId)],
+    ["another organization's key", 404, async () => (await createOrg()).apiKey],
+  ])("%s gets %i and plants no key in the victim's namespace", async (_, status, keyFor) => {
+    const { org, ticketId, keyStillFree } = await victim();
+    const res = await addMessages(await keyFor(org.id), { ticketId, messages: [customer("planted")] }, { "idempotency-key": "order-42" });
+    expect(res.status, res.text).toBe(status);
+    expect(await rows("select organization_id, key from idempotency_keys where ticket_id = ?", ticketId)).toEqual([]);
+    expect(await keyStillFree("order-42")).toEqual({ status: 200, replayed: null });
+  });
+
+  it.each([
+    ["401", async () => "tik_not-a-key-of-anyone"],
+    ["404", async () => (await createOrg()).apiKey],
+  ])("a %s answer has written nothing: no key record, message, event or job", async (_, keyFor) => {
+    const { ticketId } = await victim();
+    const before = await Promise.all(
+      ["ticket_messages", "ticket_events", "jobs"].map((t) => rows(`select count(*) as n from ${t} where ticket_id = ?`, ticketId)),
+    );
+    await addMessages(await keyFor(), { ticketId, messages: [customer("planted")] }, { "idempotency-key": "order-42" });
+    const after = await Promise.all(
+      ["ticket_messages", "ticket_events", "jobs"].map((t) => rows(`select count(*) as n from ${t} where ticket_id = ?`, ticketId)),
+    );
+    expect(after).toEqual(before);
+    expect(await rows("select key from idempotency_keys where key = ? and ticket_id = ?", "order-42", ticketId)).toEqual([]);
   });
 });

@@ -148,6 +148,18 @@ describe("updateTicket", () => {
     expect((await updateTicket(org.apiKey, { ticketId: id, priority: "low", expectedUpdatedAt: withOffset })).status).toBe(200);
   });
 
+  it("expectedUpdatedAt outside the years 0000 to 9999 in UTC is a 400 naming the field, and nothing is written", async () => {
+    const org = await createOrg();
+    const id = await storedTicket(org.apiKey);
+    const before = (await getTicket(org.apiKey, id)).json.ticket;
+    const res = await updateTicket(org.apiKey, { ticketId: id, priority: "low", expectedUpdatedAt: "9999-12-31T23:59:59-23:59" });
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.issues).toEqual([
+      { path: "expectedUpdatedAt", message: "expectedUpdatedAt must be an instant within the years 0000 to 9999 (UTC)" },
+    ]);
+    expect((await getTicket(org.apiKey, id)).json.ticket).toEqual(before);
+  });
+
   it("every change moves updatedAt, even two within one millisecond", async () => {
     const org = await createOrg();
     const id = await storedTicket(org.apiKey);

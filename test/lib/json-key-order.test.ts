@@ -24,4 +24,17 @@ describe("memberKeysInOrder", () => {
   it("an empty object has no keys", () => {
     expect(memberKeysInOrder('{ "devices" : { } }', "devices")).toEqual([]);
   });
+
+  it("lists a repeated key every time it is written", () => {
+    expect(memberKeysInOrder('{"devices":{"a":1,"b":2,"a":3}}', "devices")).toEqual(["a", "b", "a"]);
+  });
+
+  it('is "repeated" when the top level names the member twice, whatever the values', () => {
+    expect(memberKeysInOrder('{"devices":{"a":1},"devices":{"b":2}}', "devices")).toBe("repeated");
+    expect(memberKeysInOrder('{"devices":1,"x":{"devices":{}},"devices":{"b":2}}', "devices")).toBe("repeated");
+  });
+
+  it("a member of the same name nested deeper is not a repeat", () => {
+    expect(memberKeysInOrder('{"devices":{"a":{"devices":{"x":1}}},"other":{"devices":2}}', "devices")).toEqual(["a"]);
+  });
 });

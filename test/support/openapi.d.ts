@@ -219,7 +219,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the metadata of up to 1,000 devices
-         * @description Full replacement of each listed device's metadata (its `properties`), matched by trimmed identifier within the organization; nothing is created. Unknown identifiers come back as `not_found`. Results follow the input order. One D1 statement whatever the count. The 400 `error` strings are Telemetron's.
+         * @description Full replacement of each listed device's metadata (its `properties`), matched by trimmed identifier within the organization; nothing is created. Unknown identifiers come back as `not_found`. Results follow the input order. One D1 statement whatever the count. The 400 `error` strings are Telemetron's, and ours where it documents none: an identifier may appear only once in `devices`, and `devices` only once in the body.
          */
         post: operations["bulkUpdateDeviceMetadata"];
         delete?: never;
@@ -729,7 +729,7 @@ export interface components {
             /** @example 123 Main St, City, State 12345 */
             address?: string | null;
             /**
-             * @description Any JSON object, stored as given (replaced on update; null resets it to {}).
+             * @description Any JSON object nesting at most 100 levels, stored as given (replaced on update; null resets it to {}).
              * @example {
              *       "plan": "pro"
              *     }
@@ -800,7 +800,7 @@ export interface components {
              */
             type?: string;
             /**
-             * @description Any JSON object; when given it replaces the stored properties.
+             * @description Any JSON object nesting at most 100 levels; when given it replaces the stored properties.
              * @example {
              *       "location": "Building A",
              *       "firmware": "v2.1.0",
@@ -833,7 +833,7 @@ export interface components {
         };
         BulkMetadataRequest: {
             /**
-             * @description Device identifier → its new metadata (a JSON object), 1..1000 entries. Replaces each device's properties wholesale.
+             * @description Device identifier → its new metadata (a JSON object nesting at most 100 levels), 1..1000 entries. Replaces each device's properties wholesale.
              * @example {
              *       "SN-A100": {
              *         "firmwareVersion": "3.2.1",

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { LIMITS } from "../tickets/schemas";
+import { MAX_JSON_DEPTH, nestsWithin, tooDeepMessage } from "../../lib/json-depth";
 
 /** Customer-side bounds, documented with the ticket ones. */
 export const CUSTOMER_LIMITS = { name: 200, phone: 50, address: 500, categories: 50 } as const;
@@ -8,6 +9,10 @@ const email = z.email().max(LIMITS.email).openapi({ example: "john.doe@example.c
 
 /** A JSON object (not null, an array or a primitive): Telemetron's `metadata` and device `properties`. */
 export const jsonObject = z.record(z.string(), z.unknown());
+
+/** A caller's JSON object we store (`field`: its name in the request), nested at most MAX_JSON_DEPTH levels. */
+export const storedJsonObject = (field: string) =>
+  jsonObject.refine((v) => nestsWithin(v, MAX_JSON_DEPTH), { message: tooDeepMessage(field) });
 
 // Telemetron documents the customer id as a UUID ("Customer ID must be valid UUID"); ours are UUIDv7.
 const customerId = z.uuid("Customer ID must be a valid UUID");
@@ -37,10 +42,12 @@ export const createOrUpdateCustomerBody = z
       }),
     phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().openapi({ example: "+1234567890" }),
     address: z.string().trim().max(CUSTOMER_LIMITS.address).nullish().openapi({ example: "123 Main St, City, State 12345" }),
-    metadata: jsonObject.nullish().openapi({
-      description: "Any JSON object, stored as given (replaced on update; null resets it to {}).",
-      example: { plan: "pro" },
-    }),
+    metadata: storedJsonObject("metadata")
+      .nullish()
+      .openapi({
+        description: `Any JSON object nesting at most ${MAX_JSON_DEPTH} levels, stored as given (replaced on update; null resets it to {}).`,
+        example: { plan: "pro" },
+      }),
     categories: z
       .array(z.string().trim().min(1).max(LIMITS.category))
       .max(CUSTOMER_LIMITS.categories)

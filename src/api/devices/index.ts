@@ -4,6 +4,17 @@ import { memberKeysInOrder } from "../../lib/json-key-order";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
 import { bulkMetadataRoute, saveDeviceRoute } from "./routes";
+import { BULK_MESSAGES } from "./schemas";
+
+/** The first key `keys` lists a second time, if any. */
+const repeatedKey = (keys: readonly string[]) => {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
+};
 
 export const devicesApi = createRouter({ telemetron: true });
 
@@ -44,6 +55,15 @@ devicesApi.openapi(bulkMetadataRoute, async (c) => {
   const { devices } = c.req.valid("json");
   // Results follow the keys as the client wrote them (Hono keeps the body text it parsed).
   const order = memberKeysInOrder(await c.req.text(), "devices") ?? Object.keys(devices);
+  // The parsed body keeps one copy of a repeated key (the last): the cap counted those, so every
+  // copy in the results would lift it, and results from the first `devices` would not be the write.
+  if (order === "repeated")
+    throw new ApiError(400, BULK_MESSAGES.repeatedDevices, [{ path: "devices", message: BULK_MESSAGES.repeatedDevices }]);
+  const duplicate = repeatedKey(order);
+  if (duplicate !== undefined) {
+    const message = BULK_MESSAGES.duplicate(duplicate);
+    throw new ApiError(400, message, [{ path: `devices.${duplicate}`, message }]);
+  }
   // Every value is an object: the schema refused anything else with Telemetron's message.
   const entries = order.map((key) => [key, devices[key] as Record<string, unknown>] as const);
   const result = await replaceDeviceMetadata(c.var.db, c.get("keyHash"), entries, nowIso());

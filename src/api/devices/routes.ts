@@ -46,7 +46,8 @@ export const bulkMetadataRoute = createRoute({
   description:
     "Full replacement of each listed device's metadata (its `properties`), matched by trimmed identifier within the " +
     "organization; nothing is created. Unknown identifiers come back as `not_found`. Results follow the input order. " +
-    "One D1 statement whatever the count. The 400 `error` strings are Telemetron's.",
+    "One D1 statement whatever the count. The 400 `error` strings are Telemetron's, and ours where it documents none: " +
+    "an identifier may appear only once in `devices`, and `devices` only once in the body.",
   security,
   request: { body: jsonBody(bulkMetadataBody), headers },
   responses: {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { jsonObject } from "../customers/schemas";
+import { storedJsonObject } from "../customers/schemas";
+import { MAX_JSON_DEPTH, nestsWithin, tooDeepMessage } from "../../lib/json-depth";
 import { LIMITS } from "../tickets/schemas";
 
 /** Device-side bounds. Telemetron documents 1,000 devices per bulk-metadata call. */
@@ -17,10 +18,12 @@ export const saveDeviceBody = z
   .object({
     identifier: identifier.openapi({ description: "Unique per organization (trimmed, compared exactly).", example: "sensor-001" }),
     type: deviceType.optional().openapi({ description: "Required to create a device; optional on update.", example: "sensor" }),
-    properties: jsonObject.optional().openapi({
-      description: "Any JSON object; when given it replaces the stored properties.",
-      example: { location: "Building A", firmware: "v2.1.0", model: "TM-500" },
-    }),
+    properties: storedJsonObject("properties")
+      .optional()
+      .openapi({
+        description: `Any JSON object nesting at most ${MAX_JSON_DEPTH} levels; when given it replaces the stored properties.`,
+        example: { location: "Building A", firmware: "v2.1.0", model: "TM-500" },
+      }),
     categories: z
       .array(z.string().trim().min(1).max(LIMITS.category))
       .max(DEVICE_LIMITS.categories)
@@ -50,6 +53,10 @@ export const BULK_MESSAGES = {
   empty: "devices must contain at least one entry",
   tooMany: `Too many devices. Maximum ${DEVICE_LIMITS.bulk} per request`,
   metadata: (id: string) => `Invalid metadata for device "${id}": must be a JSON object`,
+  // Ours, in the same words as Telemetron's.
+  tooDeep: (id: string) => `Invalid metadata for device "${id}": ${tooDeepMessage("metadata")}`,
+  repeatedDevices: "devices must appear only once in the request body",
+  duplicate: (id: string) => `Duplicate device identifier "${id}": each device may appear only once in devices`,
 } as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -63,11 +70,14 @@ export const bulkMetadataBody = z
         if (keys.length === 0) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.empty });
         if (keys.length > DEVICE_LIMITS.bulk) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.tooMany });
         for (const key of keys) {
-          if (!isObject(devices[key])) ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.metadata(key.trim()) });
+          const metadata = devices[key];
+          if (!isObject(metadata)) ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.metadata(key.trim()) });
+          else if (!nestsWithin(metadata, MAX_JSON_DEPTH))
+            ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.tooDeep(key.trim()) });
         }
       })
       .openapi({
-        description: `Device identifier → its new metadata (a JSON object), 1..${DEVICE_LIMITS.bulk} entries. Replaces each device's properties wholesale.`,
+        description: `Device identifier → its new metadata (a JSON object nesting at most ${MAX_JSON_DEPTH} levels), 1..${DEVICE_LIMITS.bulk} entries. Replaces each device's properties wholesale.`,
         example: {
           "SN-A100": { firmwareVersion: "3.2.1", status: "active", location: "Building A" },
           "SN-B200": { firmwareVersion: "3.2.1", status: "maintenance" },

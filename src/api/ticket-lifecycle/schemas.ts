@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES, PRIORITIES, TICKET_STATUSES } from "../../db/schema";
+import { instant } from "../common";
 import { LIMITS, messageSchema, ticketSchema } from "../tickets/schemas";
 
 const ticketId = z.string().min(1).max(64).openapi({ example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" });
@@ -27,7 +28,7 @@ export const updateTicketBody = z
           "overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.",
         example: "Billing",
       }),
-    expectedUpdatedAt: z.iso.datetime({ offset: true }).optional().openapi({
+    expectedUpdatedAt: instant("expectedUpdatedAt").optional().openapi({
       description: "The `updatedAt` you read: 409 if the ticket changed since (no lost update between two agents).",
     }),
   })

@@ -8,6 +8,7 @@ import {
   PRIORITIES,
   TICKET_STATUSES,
 } from "../../db/schema";
+import { instant } from "../common";
 
 /** Documented input bounds; together they stay under the 1 MiB body limit's spirit. */
 export const LIMITS = {
@@ -123,7 +124,7 @@ export const listTicketsQuery = z.object({
   priority: z.enum(PRIORITIES).optional(),
   customerId: z.string().max(64).optional(),
   assignee: z.string().max(200).optional().openapi({ description: "Exact assignee, e.g. @billing-team." }),
-  updatedAfter: z.iso.datetime({ offset: true }).optional().openapi({
+  updatedAfter: instant("updatedAfter").optional().openapi({
     description: "Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes.",
     example: "2026-11-29T10:00:00.000Z",
   }),

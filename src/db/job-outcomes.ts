@@ -294,7 +294,9 @@ export const recordDeadLetter = async (
         id: newId(),
         type: "notification_failed",
         actor: PIPELINE_ACTOR,
-        data: sql`json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = ${input.jobId}), 'error', ${input.error.slice(0, 300)})`,
+        // The job's last real error (what the user can act on), else why it was dead-lettered.
+        data: sql`json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = ${input.jobId}),
+          'error', coalesce((select j.last_error from jobs as j where j.id = ${input.jobId}), ${input.error.slice(0, 300)}))`,
         now,
       },
       posting ? pending(input.jobId) : sql`0`,
@@ -316,7 +318,11 @@ export const recordDeadLetter = async (
       ),
     db
       .update(jobs)
-      .set({ ...fail, attempts: sql`max(${jobs.attempts}, ${input.attempts})` })
+      .set({
+        ...fail,
+        lastError: sql`coalesce(${jobs.lastError}, ${input.error})`,
+        attempts: sql`max(${jobs.attempts}, ${input.attempts})`,
+      })
       .where(and(eq(jobs.id, input.jobId), eq(jobs.status, "pending"))),
   ]);
 };

@@ -572,6 +572,11 @@ export interface components {
                 categorization: "pending" | "done" | "skipped" | "failed";
                 /** @enum {string} */
                 notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
             };
             createdAt: string;
             updatedAt: string;
@@ -619,6 +624,11 @@ export interface components {
                 categorization: "pending" | "done" | "skipped" | "failed";
                 /** @enum {string} */
                 notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
             };
             createdAt: string;
             updatedAt: string;
@@ -1420,6 +1430,10 @@ export interface operations {
                 customerId?: string;
                 /** @description Exact assignee, e.g. @billing-team. */
                 assignee?: string;
+                /** @description Only tickets whose first Slack notification is in this state, e.g. `failed`. */
+                notification?: "pending" | "sent" | "skipped" | "failed";
+                /** @description Only tickets whose categorization is in this state. */
+                categorization?: "pending" | "done" | "skipped" | "failed";
                 /** @description Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes. */
                 updatedAfter?: string;
             };

@@ -57,6 +57,7 @@ export const loadJobContext = async (db: Db, ticketId: string, jobId: string) =>
           attempts: jobs.attempts,
           webhookUrl: jobs.webhookUrl,
           eventId: jobs.eventId,
+          createdAt: jobs.createdAt,
         })
         .from(jobs)
         .where(eq(jobs.ticketId, ticketId)),
@@ -143,6 +144,7 @@ export const loadJobContext = async (db: Db, ticketId: string, jobId: string) =>
     messages,
     firstCustomerMessage: customerMessages[0]?.content ?? null,
     job: jobRows.find((j) => j.id === jobId),
+    jobs: jobRows,
     event: eventRows[0],
     reply: replies[0]?.content ?? null,
     learned: learnedStats(termRows, labelRows),

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { jobs, tickets } from "./schema";
 import { nextUpdatedAt } from "./sql";
@@ -18,11 +18,11 @@ type TicketChanges = Partial<
  */
 const pending = (jobId: string) => sql`exists (select 1 from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.status} = 'pending')`;
 
-const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: number, error: string | null, now: string) =>
+const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: number, error: string | null, now: string, when?: SQL) =>
   db
     .update(jobs)
-    .set({ status, attempts, lastError: error, updatedAt: now })
-    .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending")))
+    .set({ status, attempts, lastError: error, leasedUntil: null, updatedAt: now })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending"), when))
     .returning({ id: jobs.id });
 
 const isManual = (column: typeof tickets.categorySource | typeof tickets.assigneeSource) => sql`coalesce(${column} = 'manual', 0)`;
@@ -37,7 +37,7 @@ const routedAssignee = (assignee: string | null) => ({
 });
 
 /** The `assigned` event for a routing result that changes the assignee (and is not overridden by a manual one). */
-const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string | null, now: string) =>
+const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string | null, now: string, when?: SQL) =>
   insertEvent(
     db,
     ticketId,
@@ -50,6 +50,7 @@ const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string
     },
     and(
       pending(jobId),
+      when,
       sql`${assignee} is not null`,
       sql`not ${isManual(tickets.assigneeSource)}`,
       sql`${tickets.assignee} is not ${assignee}`,
@@ -65,11 +66,27 @@ const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string
  */
 export const recordCategorization = async (
   db: Db,
-  input: { ticketId: string; jobId: string; attempts: number; changes: TicketChanges; notifyWebhook: string | null },
+  input: {
+    ticketId: string;
+    jobId: string;
+    attempts: number;
+    changes: TicketChanges;
+    notifyWebhook: string | null;
+    /** Where the ticket's later posts (replies, status changes) go: the route's webhook, even when the first post is skipped. */
+    routeWebhook: string | null;
+  },
   now: string,
 ): Promise<boolean> => {
   const { category = null, categorySource = null, categoryConfidence = null, status, assignee = null, ...rest } = input.changes;
-  const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pending(input.jobId));
+  // The plan routes by the category it was made from. Unless that already was a manual one, a manual
+  // category set while the classifier ran voids the whole outcome (every statement is guarded, so the
+  // batch writes nothing): the job then plans again from the ticket as it now is, and routing follows
+  // the manual category. The guard holds the same before and after the ticket update below, which
+  // never turns a manual category into another.
+  const asPlanned = categorySource === "manual" ? undefined : sql`not ${isManual(tickets.categorySource)}`;
+  const ticketAsPlanned = asPlanned && sql`exists (select 1 from ${tickets} where ${tickets.id} = ${input.ticketId} and ${asPlanned})`;
+  const pendingAsPlanned = and(pending(input.jobId), ticketAsPlanned)!;
+  const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pendingAsPlanned);
   const classified =
     categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
   const [, , , , , finished] = await db.batch([
@@ -83,7 +100,7 @@ export const recordCategorization = async (
         data: sql`json_object('category', ${category}, 'source', ${categorySource}, 'confidence', ${categoryConfidence})`,
         now,
       },
-      and(pending(input.jobId), classified ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
+      and(pendingAsPlanned, classified ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
     insertEvent(
       db,
@@ -95,9 +112,9 @@ export const recordCategorization = async (
         data: sql`json_object('category', ${category}, 'from', ${tickets.status})`,
         now,
       },
-      and(pending(input.jobId), status === "resolved" ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
+      and(pendingAsPlanned, status === "resolved" ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
-    assignedEvent(db, input.ticketId, input.jobId, assignee, now),
+    assignedEvent(db, input.ticketId, input.jobId, assignee, now, ticketAsPlanned),
     db
       .update(tickets)
       .set({
@@ -109,11 +126,11 @@ export const recordCategorization = async (
         ...routedAssignee(assignee),
         updatedAt: nextUpdatedAt(now),
       })
-      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
+      .where(and(eq(tickets.id, input.ticketId), pendingAsPlanned)),
     input.notifyWebhook
       ? db.update(jobs).set({ webhookUrl: input.notifyWebhook, enqueuedAt: now, updatedAt: now }).where(notifyJob)
-      : db.update(jobs).set({ status: "done", updatedAt: now }).where(notifyJob),
-    finishJob(db, input.jobId, "done", input.attempts, null, now),
+      : db.update(jobs).set({ status: "done", webhookUrl: input.routeWebhook, updatedAt: now }).where(notifyJob),
+    finishJob(db, input.jobId, "done", input.attempts, null, now, ticketAsPlanned),
   ]);
   return finished.length > 0;
 };
@@ -140,11 +157,11 @@ export const recordRouting = async (
           sql`not ${isManual(tickets.assigneeSource)}`,
         ),
       ),
-    // Replies and status changes follow the ticket's current route; a skipped notification stays skipped.
+    // Replies and status changes follow the ticket's current route, whatever became of its first notification.
     db
       .update(jobs)
       .set({ webhookUrl: input.webhookUrl, updatedAt: now })
-      .where(and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), sql`${jobs.webhookUrl} is not null`, pending(input.jobId))),
+      .where(and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), pending(input.jobId))),
     finishJob(db, input.jobId, "done", input.attempts, null, now),
   ]);
   return finished.length > 0;
@@ -206,14 +223,45 @@ export const recordEventNotification = async (
 };
 
 /**
- * A delivery that will be retried: its attempt count and error for operators, and `enqueued_at`
- * moved to when the queue will hand it back, so the sweeper does not re-send it meanwhile.
+ * Claims a pending notify or event job for one delivery until `until` (a conditional UPDATE, so of
+ * two copies of its message racing, exactly one holds it). False: another delivery holds it or
+ * the job is settled, and this copy must post nothing. The lease ends when the job is settled, when
+ * its holder releases it to retry (`recordRetry`), or at `until` should the holder die meanwhile.
  */
-export const recordRetry = (db: Db, jobId: string, attempts: number, error: string, redeliverAt: string, now: string) =>
+export const claimJob = async (db: Db, jobId: string, now: string, until: string): Promise<boolean> => {
+  const claimed = await db
+    .update(jobs)
+    .set({ leasedUntil: until })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending"), or(isNull(jobs.leasedUntil), lte(jobs.leasedUntil, now))))
+    .returning({ id: jobs.id });
+  return claimed.length > 0;
+};
+
+/**
+ * A delivery that will be retried: its attempt count and error for operators (an `error` of null,
+ * a wait that is no failure, keeps the last one), `enqueued_at` moved to when the queue will hand
+ * it back, so the sweeper does not re-send it meanwhile, and the lease this delivery held released.
+ */
+export const recordRetry = (
+  db: Db,
+  jobId: string,
+  attempts: number,
+  error: string | null,
+  redeliverAt: string,
+  now: string,
+  lease?: string,
+) =>
   db
     .update(jobs)
-    // Never lower: a sweeper re-send restarts the queue's own count at 1.
-    .set({ attempts: sql`max(${jobs.attempts}, ${attempts})`, lastError: error, enqueuedAt: redeliverAt, updatedAt: now })
+    .set({
+      // Never lower: a sweeper re-send restarts the queue's own count at 1.
+      attempts: sql`max(${jobs.attempts}, ${attempts})`,
+      lastError: error ?? sql`${jobs.lastError}`,
+      enqueuedAt: redeliverAt,
+      // Only its own: a copy that never held the lease must not free the holder's.
+      leasedUntil: lease === undefined ? sql`${jobs.leasedUntil}` : sql`nullif(${jobs.leasedUntil}, ${lease})`,
+      updatedAt: now,
+    })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending")));
 
 /**
@@ -246,7 +294,9 @@ export const recordDeadLetter = async (
         id: newId(),
         type: "notification_failed",
         actor: PIPELINE_ACTOR,
-        data: sql`json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = ${input.jobId}), 'error', ${input.error.slice(0, 300)})`,
+        // The job's last real error (what the user can act on), else why it was dead-lettered.
+        data: sql`json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = ${input.jobId}),
+          'error', coalesce((select j.last_error from jobs as j where j.id = ${input.jobId}), ${input.error.slice(0, 300)}))`,
         now,
       },
       posting ? pending(input.jobId) : sql`0`,
@@ -268,7 +318,11 @@ export const recordDeadLetter = async (
       ),
     db
       .update(jobs)
-      .set({ ...fail, attempts: sql`max(${jobs.attempts}, ${input.attempts})` })
+      .set({
+        ...fail,
+        lastError: sql`coalesce(${jobs.lastError}, ${input.error})`,
+        attempts: sql`max(${jobs.attempts}, ${input.attempts})`,
+      })
       .where(and(eq(jobs.id, input.jobId), eq(jobs.status, "pending"))),
   ]);
 };

@@ -29,6 +29,7 @@ export const outboxRow = (job: {
     lastError: sql<null>`null`.as("last_error"),
     enqueuedAt: sql<string | null>`${job.enqueuedAt}`.as("enqueued_at"),
     webhookUrl: sql<null>`null`.as("webhook_url"),
+    leasedUntil: sql<null>`null`.as("leased_until"),
     eventId: sql<string>`${job.eventId}`.as("event_id"),
     createdAt: sql<string>`${job.now}`.as("created_at"),
     updatedAt: sql<string>`${job.now}`.as("updated_at"),

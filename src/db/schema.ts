@@ -253,6 +253,9 @@ export const jobs = sqliteTable(
     // notify only: the webhook routing chose when the ticket was categorized, so the post goes
     // where the stored assignee says even if the rules change before it is sent.
     webhookUrl: text("webhook_url"),
+    // notify and event jobs: a delivery holds the job until then while it posts, so a second copy of
+    // its message (a sweeper re-send, a queue duplicate) finds it claimed and posts nothing.
+    leasedUntil: text("leased_until"),
     // route and event jobs: the event they act on ('' for categorize and notify, one of each per ticket).
     eventId: text("event_id").notNull().default(""),
     ...timestamps,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { activeKey } from "./auth";
 import { idempotencyValues, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
 import { inTableOrder } from "./insert-select";
@@ -109,7 +109,7 @@ const buildStatements = (idempotent: boolean) => {
         // The event row exists exactly when the guard held before the update touched the ticket.
         .where(and(eq(tickets.id, p("ticketId")), sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`)),
     ),
-    // The reply reaches Slack unless the ticket's first notification was skipped.
+    // The reply reaches Slack whatever became of the ticket's first notification.
     db
       .insert(jobs)
       .select(
@@ -117,7 +117,7 @@ const buildStatements = (idempotent: boolean) => {
           .select(outboxRow({ id: p("jobId"), kind: "event", enqueuedAt: p("now"), eventId: ticketEvents.id, now: p("now") }))
           .from(ticketEvents)
           .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-          .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`, ne(tickets.notification, "skipped"))),
+          .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`)),
       )
       .returning({ id: jobs.id, ticketId: jobs.ticketId }),
   ];

@@ -20,6 +20,11 @@ export const ticketColumns = {
   assigneeSource: tickets.assigneeSource,
   categorization: tickets.categorization,
   notification: tickets.notification,
+  // Why the ticket's Slack posts are failing: the last error of a post not (yet) sent, newest first.
+  // A post that goes out clears its error, so this is null once Slack took them all. Served by the
+  // jobs' (ticket_id, kind, event_id) index.
+  notificationError: sql<string | null>`(select j.last_error from jobs as j where j.ticket_id = ${qualified(tickets.id)}
+    and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1)`.as("notification_error"),
   createdAt: tickets.createdAt,
   updatedAt: tickets.updatedAt,
   customerId: sql<string>`${customers.id}`.as("customer_id"),
@@ -55,7 +60,7 @@ const toBaseView = (row: TicketRow) => ({
   customer: { id: row.customerId, email: row.customerEmail, name: row.customerName ?? emailPrefix(row.customerEmail) },
   device:
     row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
-  processing: { categorization: row.categorization, notification: row.notification },
+  processing: { categorization: row.categorization, notification: row.notification, notificationError: row.notificationError },
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
@@ -114,6 +119,8 @@ export type TicketFilters = {
   assignee?: string;
   /** Tickets changed after this instant (exclusive): what an integration syncing changes polls with. */
   updatedAfter?: string;
+  notification?: TicketRow["notification"];
+  categorization?: TicketRow["categorization"];
 };
 
 /**
@@ -143,6 +150,8 @@ export const listTickets = async (db: Db, keyHash: string, filters: TicketFilter
     filters.category !== undefined ? categoryIs(filters.category) : undefined,
     filters.assignee !== undefined ? eq(tickets.assignee, filters.assignee) : undefined,
     filters.updatedAfter !== undefined ? gt(tickets.updatedAt, filters.updatedAfter) : undefined,
+    filters.notification && eq(tickets.notification, filters.notification),
+    filters.categorization && eq(tickets.categorization, filters.categorization),
     after && or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
   ];
   // Listed tickets carry their message count, not their messages: a page of 100 tickets stays a

@@ -53,7 +53,7 @@ const jobForEvent = (db: Db, id: string, kind: "route" | "event", eventId: strin
  * lets routing assign again. A manual category is never overridden by a classifier, never
  * auto-resolves, and re-runs routing on the queue (a `route` job) unless the assignee is manual or
  * categorization is still pending (the categorize job routes with the manual category then). A status
- * change is posted to Slack (an `event` job) unless the ticket's first notification was skipped.
+ * change is posted to Slack (an `event` job) whatever became of the ticket's first notification.
  */
 export const updateTicket = async (
   db: Db,
@@ -142,8 +142,8 @@ export const updateTicket = async (
     .returning({ id: tickets.id });
 
   const followUps = [
-    // A status change reaches Slack unless the ticket's first notification was skipped (no webhook applies, or auto-resolved).
-    jobForEvent(db, ids.eventJob, "event", ids.status, now, ne(tickets.notification, "skipped")),
+    // A status change reaches Slack whatever became of the ticket's first notification.
+    jobForEvent(db, ids.eventJob, "event", ids.status, now, sql`1`),
     jobForEvent(
       db,
       ids.routeJob,

@@ -6,6 +6,7 @@ import type { PipelineDeps } from "./deps";
 import { enqueueJobs } from "./enqueue";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
+import { backoffSeconds } from "./backoff";
 import { routeTicket } from "./routing";
 
 /**
@@ -21,6 +22,7 @@ export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
   // Where the notification goes, decided now with the assignee; null: nothing to send.
   const notifyWebhook = autoResolve ? null : route.webhookUrl;
   return {
+    routeWebhook: route.webhookUrl,
     changes: {
       category: choice.category,
       categorySource: choice.source,
@@ -45,23 +47,38 @@ export const runCategorize = async (
   attempt: number,
   opts: { useAi: boolean } = { useAi: true },
 ): Promise<JobOutcome> => {
-  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
-  const job = ctx?.categorizeJob;
-  if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
-  // A sweeper re-send starts a fresh message at attempt 1; the outbox row remembers earlier ones.
-  const attempts = Math.max(attempt, job.attempts + 1);
+  // Twice at most: a manual category set while the classifier ran voids the first outcome, and the
+  // second plan starts from that manual category (no classifier call, nothing left to race with).
+  for (let round = 0; round < 2; round++) {
+    const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
+    const job = ctx?.categorizeJob;
+    if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
+    // A sweeper re-send starts a fresh message at attempt 1; the outbox row remembers earlier ones.
+    const attempts = Math.max(attempt, job.attempts + 1);
 
-  const decision = await chooseCategory(deps, ctx, attempts, opts.useAi);
-  if (decision.kind === "retry") return { ...decision, attempts };
+    const decision = await chooseCategory(deps, ctx, attempts, opts.useAi);
+    if (decision.kind === "retry") return { ...decision, attempts };
 
-  const plan = planTicket(ctx, decision);
-  const won = await recordCategorization(
-    deps.db,
-    { ticketId: ctx.ticket.id, jobId: job.id, attempts, changes: plan.changes, notifyWebhook: plan.notifyWebhook },
-    nowIso(),
-  );
-  if (won && plan.notifyWebhook && ctx.notifyJob) {
-    await enqueueJobs(deps.queue, [{ jobId: ctx.notifyJob.id, kind: "notify", ticketId: ctx.ticket.id }]);
+    const plan = planTicket(ctx, decision);
+    const won = await recordCategorization(
+      deps.db,
+      {
+        ticketId: ctx.ticket.id,
+        jobId: job.id,
+        attempts,
+        changes: plan.changes,
+        notifyWebhook: plan.notifyWebhook,
+        routeWebhook: plan.routeWebhook,
+      },
+      nowIso(),
+    );
+    if (won) {
+      if (plan.notifyWebhook && ctx.notifyJob) {
+        await enqueueJobs(deps.queue, [{ jobId: ctx.notifyJob.id, kind: "notify", ticketId: ctx.ticket.id }]);
+      }
+      return ACK;
+    }
   }
-  return ACK;
+  // Another delivery finished the job, or a manual change keeps landing: the queue brings it back.
+  return { kind: "retry", delaySeconds: backoffSeconds(attempt), error: "the ticket changed while it was categorized" };
 };

@@ -37,7 +37,7 @@ const reschedule = async (deps: PipelineDeps, job: JobMessage, outcome: Extract<
     return false;
   }
   try {
-    await recordRetry(deps.db, job.jobId, outcome.attempts, outcome.error, isoAfter(outcome.delaySeconds * 1000), nowIso());
+    await recordRetry(deps.db, job.jobId, outcome.attempts, outcome.error, isoAfter(outcome.delaySeconds * 1000), nowIso(), outcome.lease);
   } catch {
     // Bookkeeping only; the new message is on its way.
   }
@@ -79,6 +79,7 @@ const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, dead
       outcome.error,
       isoAfter(outcome.delaySeconds * 1000),
       nowIso(),
+      outcome.lease,
     );
   } catch {
     // Bookkeeping only; the retry itself matters more.

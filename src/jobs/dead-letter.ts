@@ -21,7 +21,7 @@ export const runDeadLetter = async (deps: PipelineDeps, message: JobMessage, att
     try {
       const outcome = await runCategorize(deps, message, attempts, { useAi: false });
       if (outcome.kind === "ack") return ACK;
-      error = outcome.error;
+      error = outcome.error ?? error;
     } catch (err) {
       error = `exhausted its retries; fallback failed: ${String(err).slice(0, 200)}`;
     }

@@ -8,8 +8,8 @@ import type { PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
 
-/** How long an event job waits for the ticket's categorization (AI retries take up to about a minute). */
-const WAIT_FOR_CATEGORIZATION_SECONDS = 30;
+/** How long an event job waits for the ticket's earlier posts (categorization's AI retries take up to about a minute). */
+const WAIT_FOR_EARLIER_POSTS_SECONDS = 30;
 
 type Event = NonNullable<NonNullable<Awaited<ReturnType<typeof loadJobContext>>>["event"]>;
 
@@ -24,25 +24,37 @@ const noticeOf = (event: Event, reply: string | null): EventNotice | undefined =
   return undefined;
 };
 
+/** Posts of this ticket that must reach Slack before this one: its first notification, and event posts written earlier. */
+const earlierPostPending = (ctx: NonNullable<Awaited<ReturnType<typeof loadJobContext>>>, job: NonNullable<typeof ctx.job>) =>
+  ctx.jobs.some(
+    (j) =>
+      j.status === "pending" &&
+      (j.kind === "categorize" ||
+        j.kind === "notify" ||
+        (j.kind === "event" && (j.createdAt < job.createdAt || (j.createdAt === job.createdAt && j.id < job.id)))),
+  );
+
 /**
  * The event job: posts one ticket event (a customer reply, a status change) to the webhook that
  * routing chose for the ticket, which the notify job holds (the matched rule's, else the
- * organization's). Same escaping, retry and dead-letter handling as the first notification, and the
- * same at-least-once window: redelivery after a 2xx whose outcome was stored posts nothing.
+ * organization's), whatever became of the first notification: only the new-ticket post is skipped
+ * for an auto-resolving category. Same escaping, retry and dead-letter handling as the first
+ * notification, and the same at-least-once window: redelivery after a 2xx whose outcome was
+ * stored posts nothing. Posts of one ticket reach Slack in order: the new-ticket post first, then
+ * its events as they happened.
  */
 export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
   const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.job;
   if (!ctx || !job || job.kind !== "event" || job.status !== "pending") return ACK;
   const attempts = Math.max(attempt, job.attempts + 1);
-  // The first notification decides the webhook; until categorization has, wait for it. Waiting is
-  // not a failure: the job comes back as a fresh message, spending none of the queue's retries.
-  if (ctx.categorizeJob?.status === "pending") {
+  // Until the posts before this one are out (or failed for good), wait. Waiting is not a failure:
+  // the job comes back as a fresh message, spending none of the queue's retries and recording no error.
+  if (earlierPostPending(ctx, job)) {
     const waited = message.rateLimited ?? 0;
-    const error = "waiting for the ticket's first notification";
     return waited >= RATE_LIMITS.maxReschedules
-      ? { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error }
-      : { kind: "reschedule", delaySeconds: WAIT_FOR_CATEGORIZATION_SECONDS, error, rateLimited: waited + 1, attempts: attempts - 1 };
+      ? { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: "waited too long for the ticket's earlier posts" }
+      : { kind: "reschedule", delaySeconds: WAIT_FOR_EARLIER_POSTS_SECONDS, error: null, rateLimited: waited + 1, attempts: attempts - 1 };
   }
   const finish = (outcome: "sent" | "skipped" | "failed", error?: string) =>
     recordEventNotification(
@@ -53,8 +65,8 @@ export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, at
 
   const notice = ctx.event && noticeOf(ctx.event, ctx.reply);
   const webhookUrl = ctx.notifyJob?.webhookUrl;
-  // Nothing goes out for a ticket whose first notification was skipped (no webhook applies, or auto-resolved).
-  if (!notice || !webhookUrl || ctx.ticket.notification === "skipped") return finish("skipped");
+  // Nothing goes out without a webhook (neither a matched rule's nor the organization's).
+  if (!notice || !webhookUrl) return finish("skipped");
 
   return deliver(deps, message, attempts, webhookUrl, eventMessage(ctx.ticket, notice), finish);
 };

@@ -30,8 +30,10 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
   const finish = (notification: "sent" | "skipped" | "failed", error?: string) =>
     recordNotification(deps.db, { ticketId: ticket.id, jobId: job.id, attempts, notification, error }, nowIso()).then(() => ACK);
 
+  // Skipped only without a webhook to post to. An auto-resolving category never gets here (the
+  // categorize job closes this job); a ticket an agent resolved meanwhile is still posted, as new.
   const { webhookUrl } = job;
-  if (ticket.status === "resolved" || !webhookUrl) return finish("skipped");
+  if (!webhookUrl) return finish("skipped");
 
   return deliver(deps, message, attempts, webhookUrl, ticketMessage({ ...ticket, firstCustomerMessage: ctx.firstCustomerMessage }), finish);
 };

@@ -5,9 +5,14 @@
  * (carrying `rateLimited`), so it spends none of the queue's retries; `attempts` stays the job's
  * count of real tries.
  */
+/**
+ * `error` null: a wait that is no failure (pacing, waiting for an earlier post), which leaves the
+ * job's last error as it was. `lease`: the claim this delivery held (src/db/job-outcomes.ts
+ * `claimJob`), released when it hands the job back to the queue.
+ */
 export type JobOutcome =
   | { kind: "ack" }
-  | { kind: "retry"; delaySeconds: number; error: string; attempts?: number }
-  | { kind: "reschedule"; delaySeconds: number; error: string; rateLimited: number; attempts: number };
+  | { kind: "retry"; delaySeconds: number; error: string; attempts?: number; lease?: string }
+  | { kind: "reschedule"; delaySeconds: number; error: string | null; rateLimited: number; attempts: number; lease?: string };
 
 export const ACK: JobOutcome = { kind: "ack" };

@@ -33,7 +33,10 @@ export const postWebhook = async (url: string, body: unknown): Promise<PostResul
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {
-    return { kind: "retry", error: `network: ${String(err).slice(0, MAX_ERROR_TEXT)}` };
+    // Shown to users on the ticket (processing.notificationError): what happened in plain words,
+    // never the runtime's message, which may carry a stack trace.
+    const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+    return { kind: "retry", error: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : "connection failed" };
   }
   if (res.ok) {
     await res.body?.cancel();

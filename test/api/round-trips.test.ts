@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { countingD1, countingQueue, fetchWithEnv } from "../support/counting";
+import { countingD1, countingQueue, createUndispatched, fetchWithEnv } from "../support/counting";
 import { call, jsonPost } from "../support/http";
 import { createOrg } from "../support/orgs";
 
@@ -124,5 +124,23 @@ describe("every Telemetron write costs one D1 round trip, authentication include
     expect(
       await cost(`${A}/ticket/createTicket`, org.apiKey, { title: "t", customerEmail: "x@example.com", deviceIdentifier: "SN-1" }),
     ).toEqual({ status: 200, roundTrips: 1 });
+  });
+});
+
+describe("retryNotification costs one D1 round trip and one queue send", () => {
+  it("for a ticket whose first notification failed", async () => {
+    const org = await createOrg();
+    const created = await createUndispatched(org.apiKey, { title: "t", customerEmail: "x@example.com" });
+    const ticketId = created.json.ticketId;
+    await env.DB.prepare("update jobs set status = 'failed' where ticket_id = ? and kind = 'notify'").bind(ticketId).run();
+    const d1 = countingD1(env.DB);
+    const queue = countingQueue(env.JOBS);
+    const res = await fetchWithEnv(jsonPost("/api/ext-v1/ticket/retryNotification", org.apiKey, { ticketId }), {
+      DB: d1.binding,
+      JOBS: queue.binding,
+    });
+    expect(res.status).toBe(200);
+    expect(d1.counts.roundTrips).toBe(1);
+    expect(queue.counts).toEqual({ sendCalls: 1, messages: 1 });
   });
 });

@@ -50,7 +50,7 @@ describe("getTicket", () => {
         customer: { id: expect.any(String), email: "Pat@Example.com", name: "Pat" },
         device: null,
         messages: [{ role: "customer", content: "It is on fire" }],
-        processing: { categorization: "pending", notification: "pending" },
+        processing: { categorization: "pending", notification: "pending", notificationError: null },
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/Z$/),
       },
@@ -187,5 +187,35 @@ describe("listTickets", () => {
         query,
       ).toContain(path);
     }
+  });
+});
+
+/** A ticket whose queue send is captured, so no consumer changes its processing state meanwhile. */
+const undispatched = async (key: string, body: Record<string, unknown>): Promise<string> =>
+  (await createUndispatched(key, body)).json.ticketId;
+
+describe("listTickets by processing state", () => {
+  it("filters by notification", async () => {
+    const org = await createOrg();
+    const failed = await undispatched(org.apiKey, { title: "Failed", customerEmail: "a@example.com" });
+    await undispatched(org.apiKey, { title: "Pending", customerEmail: "b@example.com" });
+    await env.DB.prepare("update tickets set notification = 'failed' where id = ?").bind(failed).run();
+    const { seen } = await listAll(org.apiKey, "notification=failed");
+    expect(seen).toEqual([failed]);
+  });
+
+  it("filters by categorization", async () => {
+    const org = await createOrg();
+    const done = await undispatched(org.apiKey, { title: "Done", customerEmail: "a@example.com" });
+    const pending = await undispatched(org.apiKey, { title: "Pending", customerEmail: "b@example.com" });
+    await env.DB.prepare("update tickets set categorization = 'done' where id = ?").bind(done).run();
+    expect((await listAll(org.apiKey, "categorization=pending")).seen).toEqual([pending]);
+  });
+
+  it("rejects an unknown notification state with a 400 naming it", async () => {
+    const org = await createOrg();
+    const res = await call("GET", `${LIST}?notification=lost`, { key: org.apiKey });
+    expect(res.status).toBe(400);
+    expect(res.json.issues?.[0]?.path).toBe("notification");
   });
 });

@@ -82,6 +82,33 @@ describe("manual overrides", () => {
     expect(only(sends.take(), "notify")).toMatchObject({ ticketId: id });
   });
 
+  it("a manual category set while the AI call is in flight wins: routed, assigned and notified by its rule", async () => {
+    const org = await routedOrg();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice wrong" });
+    // The agent's change lands after the job loaded the ticket and before its outcome commits.
+    const ai = fakeAi(async () => {
+      expect((await updateTicket(org.apiKey, { ticketId: id, category: "Technical" })).status).toBe(200);
+      return { response: { category: "Billing" } };
+    });
+    await runQueue([message], { env: { AI: ai.binding } });
+    expect(ai.calls).toHaveLength(1);
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({
+      category: "Technical",
+      categorySource: "manual",
+      assignee: "@tech",
+      assigneeSource: "rule",
+      processing: { categorization: "done" },
+    });
+    const events = await eventsOf(org.apiKey, id);
+    expect(events.filter((e) => e.type === "categorized")).toEqual([]);
+    expect(events.filter((e) => e.type === "assigned").map((e) => e.data)).toEqual([{ from: null, to: "@tech", source: "rule" }]);
+    const posts = interceptSlack(slackOk());
+    await runQueue([only(sends.take(), "notify")]);
+    // Technical's rule has no webhook of its own: the organization's, not Billing's.
+    expect(posts.map((p) => p.url)).toEqual([ORG_WEBHOOK]);
+    expect(JSON.stringify(posts[0]!.body)).toContain("@tech");
+  });
+
   it("a manual auto-resolve category never auto-resolves", async () => {
     const org = await routedOrg();
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Not spam, says the agent" });
@@ -140,7 +167,10 @@ describe("Slack on customer replies and status changes", () => {
     const org = await routedOrg();
     const id = await throughPipeline(org, { title: "Refund <@U999>", customerEmail: "jane@example.com" }, "Billing");
     await updateTicket(org.apiKey, { ticketId: id, status: "resolved" });
-    sends.take();
+    // The status change is posted first: posts of one ticket reach Slack in order.
+    interceptSlack(slackOk());
+    await runQueue([only(sends.take(), "event")]);
+    vi.mocked(globalThis.fetch).mockRestore();
     await addMessages(org.apiKey, {
       ticketId: id,
       messages: [{ role: "customer", content: "Still charged twice <!channel> see https://evil.test" }],
@@ -223,14 +253,20 @@ describe("Slack on customer replies and status changes", () => {
     expect(sends.take()).toEqual([]);
   });
 
-  it("nothing is sent for a ticket whose notification was skipped because no webhook applies", async () => {
+  it("nothing is sent for a ticket no webhook applies to", async () => {
     const org = await routedOrg({});
     const id = await throughPipeline(org, { title: "App crashes" }, "Technical");
     expect((await ticketOf(org.apiKey, id)).processing.notification).toBe("skipped");
     await updateTicket(org.apiKey, { ticketId: id, status: "resolved" });
     await addMessages(org.apiKey, { ticketId: id, messages: [{ role: "customer", content: "hello?" }] });
-    expect(sends.take()).toEqual([]);
-    expect(await rows("select id from jobs where ticket_id = ? and kind = 'event'", id)).toEqual([]);
+    const posts = interceptSlack(slackOk());
+    // One at a time: the reply's post waits for the status change's.
+    for (const job of sends.take()) await runQueue([job]);
+    expect(posts).toEqual([]);
+    expect(await rows("select status from jobs where ticket_id = ? and kind = 'event'", id)).toEqual([
+      { status: "done" },
+      { status: "done" },
+    ]);
   });
 
   it("redelivery never posts twice once Slack answered 2xx and the outcome was stored", async () => {
@@ -288,9 +324,9 @@ describe("event history", () => {
       category: "Billing",
       assignee: "@jane",
     });
-    sends.take();
-    await addMessages(org.apiKey, { ticketId: id, messages: [{ role: "customer", content: "here are the logs" }] });
     interceptSlack({ status: 404, body: "no_service" });
+    await runQueue([only(sends.take(), "event")]);
+    await addMessages(org.apiKey, { ticketId: id, messages: [{ role: "customer", content: "here are the logs" }] });
     await runQueue([only(sends.take(), "event")]);
     const spam = await throughPipeline(org, { title: "Cheap watches" }, "Spam");
 
@@ -303,11 +339,68 @@ describe("event history", () => {
       "priority_changed/api",
       "assigned/api",
       "category_changed/api",
+      "notification_failed/pipeline",
       "message_added/api",
       "status_changed/api",
       "notification_failed/pipeline",
     ]);
     expect((await eventsOf(org.apiKey, spam)).map((e) => e.type)).toEqual(["created", "categorized", "auto_resolved"]);
+  });
+});
+
+describe("Slack posts whatever became of the first notification", () => {
+  it("a ticket an agent resolved before its first notification is still posted as new", async () => {
+    const org = await routedOrg();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "App crashes" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Technical")).binding } });
+    const notify = only(sends.take(), "notify");
+    await updateTicket(org.apiKey, { ticketId: id, status: "resolved" });
+    sends.take();
+    const posts = interceptSlack(slackOk());
+    await runQueue([notify]);
+    expect(posts.map((p) => p.body.text)).toEqual([`New medium ticket ${id}`]);
+    expect((await ticketOf(org.apiKey, id)).processing.notification).toBe("sent");
+  });
+
+  it("the status change of a ticket resolved before its first notification is posted after it", async () => {
+    const org = await routedOrg();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "App crashes" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Technical")).binding } });
+    const notify = only(sends.take(), "notify");
+    await updateTicket(org.apiKey, { ticketId: id, status: "resolved" });
+    const event = only(sends.take(), "event");
+    const posts = interceptSlack(slackOk());
+    // The status change arrives first: it waits for the new-ticket post, spending no retry.
+    const early = await runQueue([event]);
+    expect(early.retryMessages).toEqual([]);
+    const [waiting] = sends.take();
+    await runQueue([notify]);
+    await runQueue([waiting!]);
+    expect(posts.map((p) => p.body.text)).toEqual([`New medium ticket ${id}`, `Ticket ${id}: open → resolved`]);
+  });
+
+  it("a customer reply on an auto-resolved ticket is posted, to the route's webhook", async () => {
+    const org = await routedOrg();
+    const id = await throughPipeline(org, { title: "Cheap watches" }, "Spam");
+    expect(await ticketOf(org.apiKey, id)).toMatchObject({ status: "resolved", processing: { notification: "skipped" } });
+    await addMessages(org.apiKey, { ticketId: id, messages: [{ role: "customer", content: "Not spam: my order is missing" }] });
+    const posts = interceptSlack(slackOk());
+    await runQueue([only(sends.take(), "event")]);
+    expect(posts.map((p) => [p.url, p.body.text])).toEqual([[ORG_WEBHOOK, `Customer replied on ticket ${id}`]]);
+  });
+
+  it("a status change after a failed first notification is posted", async () => {
+    const org = await routedOrg();
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "App crashes" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Technical")).binding } });
+    interceptSlack({ status: 404, body: "no_service" });
+    await runQueue([only(sends.take(), "notify")]);
+    vi.mocked(globalThis.fetch).mockRestore();
+    expect((await ticketOf(org.apiKey, id)).processing.notification).toBe("failed");
+    await updateTicket(org.apiKey, { ticketId: id, status: "in_progress" });
+    const posts = interceptSlack(slackOk());
+    await runQueue([only(sends.take(), "event")]);
+    expect(posts.map((p) => p.body.text)).toEqual([`Ticket ${id}: open → in_progress`]);
   });
 });
 
@@ -328,9 +421,12 @@ describe("an event job that arrives before the ticket's first notification", () 
     expect(posts).toEqual([]);
 
     await runQueue([message], { env: { AI: fakeAi(answer("Technical")).binding } });
-    sends.take();
+    await runQueue([only(sends.take(), "notify")]);
     await runQueue([waiting!]);
-    expect(posts.map((p) => p.url)).toEqual([ORG_WEBHOOK]);
+    expect(posts.map((p) => [p.url, p.body.text])).toEqual([
+      [ORG_WEBHOOK, `New medium ticket ${id}`],
+      [ORG_WEBHOOK, `Ticket ${id}: open → in_progress`],
+    ]);
     expect(await rows("select status, attempts from jobs where id = ?", event.jobId)).toEqual([{ status: "done", attempts: 1 }]);
   });
 });

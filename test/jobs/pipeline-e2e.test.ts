@@ -77,7 +77,11 @@ describe("pipeline end to end", () => {
     const id = await newTicket(org.apiKey, { title: "Invoice missing" });
     // Committed and answered 200, but nothing is on the queue.
     await new Promise((r) => setTimeout(r, 1_500));
-    expect((await getTicket(org.apiKey, id)).json.ticket.processing).toEqual({ categorization: "pending", notification: "pending" });
+    expect((await getTicket(org.apiKey, id)).json.ticket.processing).toEqual({
+      categorization: "pending",
+      notification: "pending",
+      notificationError: null,
+    });
 
     // A sweep right away leaves it alone: it is not stale yet.
     await runCron(Date.now());

@@ -128,6 +128,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ext-v1/ticket/retryNotification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a ticket's failed Slack posts (extension)
+         * @description Hands the ticket's failed Slack posts back to the queue: its first notification (with its categorization, if that failed it) and failed reply and status-change posts, which go out in their order, after the first notification. `processing.notification` is `pending` again until it is sent; `processing.notificationError` keeps the last error until a post goes out. 409 when nothing failed.
+         */
+        post: operations["retryNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ext-v1/customer/createOrUpdateCustomer": {
         parameters: {
             query?: never;
@@ -415,6 +435,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/organizations/{orgId}/jobs/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-drive the organization's failed jobs
+         * @description Hands failed jobs (categorizations, Slack posts, routing) back to the queue in bounded batches, each ticket's in their order, and sets the tickets' `processing` states back to `pending` with them. `more` says whether failed jobs are left.
+         */
+        post: operations["retryJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -573,6 +613,11 @@ export interface components {
                 categorization: "pending" | "done" | "skipped" | "failed";
                 /** @enum {string} */
                 notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
             };
             createdAt: string;
             updatedAt: string;
@@ -620,6 +665,11 @@ export interface components {
                 categorization: "pending" | "done" | "skipped" | "failed";
                 /** @enum {string} */
                 notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
             };
             createdAt: string;
             updatedAt: string;
@@ -705,6 +755,17 @@ export interface components {
                 [key: string]: unknown;
             };
             createdAt: string;
+        };
+        RetryNotificationResponse: {
+            /** @enum {boolean} */
+            success: true;
+            ticketId: string;
+            /** @description How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one. */
+            retried: number;
+        };
+        RetryNotificationRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
+            ticketId: string;
         };
         SavedCustomerResponse: {
             /** @enum {boolean} */
@@ -1129,6 +1190,27 @@ export interface components {
              */
             slackWebhookUrl?: string;
         }[];
+        RetryJobsResponse: {
+            /** @enum {boolean} */
+            success: true;
+            /** @description Failed jobs handed back to the queue by this call. */
+            retried: number;
+            /** @description True when failed jobs are left (the call re-drives a bounded number); call again. */
+            more: boolean;
+        };
+        RetryJobsRequest: {
+            /**
+             * @description Only jobs of this kind; all kinds when absent.
+             * @enum {string}
+             */
+            kind?: "categorize" | "notify" | "route" | "event";
+            /**
+             * Format: date-time
+             * @description Only jobs that failed at or after this instant (ISO-8601).
+             * @example 2026-11-29T10:00:00.000Z
+             */
+            since?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1447,6 +1529,10 @@ export interface operations {
                 customerId?: string;
                 /** @description Exact assignee, e.g. @billing-team. */
                 assignee?: string;
+                /** @description Only tickets whose first Slack notification is in this state, e.g. `failed`. */
+                notification?: "pending" | "sent" | "skipped" | "failed";
+                /** @description Only tickets whose categorization is in this state. */
+                categorization?: "pending" | "done" | "skipped" | "failed";
                 /** @description Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes. */
                 updatedAfter?: string;
             };
@@ -1943,6 +2029,169 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Customer not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryNotification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryNotificationRequest"];
+            };
+        };
+        responses: {
+            /** @description Handed back to the queue */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryNotificationResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Validation failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Customer not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Another customer of this organization already has this email",
+                     *       "issues": [
+                     *         {
+                     *           "path": "email",
+                     *           "message": "email already in use"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3975,6 +4224,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoutingRulesResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Validation failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Customer not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryJobsRequest"];
+            };
+        };
+        responses: {
+            /** @description Re-driven */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryJobsResponse"];
                 };
             };
             /** @description Invalid request: malformed JSON, missing or invalid fields */

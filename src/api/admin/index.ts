@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import { REDRIVE_BATCH, redriveFailedJobs } from "../../db/job-retry";
 import {
   addApiKey,
   categoryNames,
@@ -14,6 +15,7 @@ import {
 import { decodeCursor } from "../../db/ticket-queries";
 import { ApiError, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
+import { enqueueJobs } from "../../jobs/enqueue";
 import { shadowedRules } from "../../jobs/routing";
 import { isAllowedWebhook } from "../../slack/allowed-origins";
 import { createRouter } from "../router";
@@ -24,6 +26,7 @@ import {
   listOrganizationsRoute,
   putCategoriesRoute,
   putRoutingRulesRoute,
+  retryJobsRoute,
   revokeApiKeyRoute,
   updateOrganizationRoute,
 } from "./routes";
@@ -114,4 +117,26 @@ adminApi.openapi(putRoutingRulesRoute, async (c) => {
   await replaceRoutingRules(db, orgId, rules, nowIso());
   const stored = (await getOrganization(db, orgId))!.routingRules;
   return c.json({ success: true as const, rules: stored, routingRules: stored, warnings: shadowedRules(rules) }, 200);
+});
+
+/** Rounds of retryJobs per call: a bounded request (two subrequests a round); `more` says when to call again. */
+const RETRY_ROUNDS = 20;
+
+adminApi.openapi(retryJobsRoute, async (c) => {
+  const { orgId } = c.req.valid("param");
+  const { kind, since } = c.req.valid("json");
+  const { db } = c.var;
+  await requireOrganization(db, orgId);
+  const filter = { kind, since: since && new Date(since).toISOString() };
+  let retried = 0;
+  let more = false;
+  for (let round = 0; round < RETRY_ROUNDS; round++) {
+    // One batch commits a round's jobs as pending before their one sendBatch; a lost send is re-sent by the sweeper.
+    const jobs = await redriveFailedJobs(db, orgId, filter, nowIso());
+    await enqueueJobs(c.env.JOBS, jobs);
+    retried += jobs.length;
+    more = jobs.length === REDRIVE_BATCH;
+    if (!more) break;
+  }
+  return c.json({ success: true as const, retried, more }, 200);
 });

@@ -13,6 +13,8 @@ import {
   listOrganizationsResponse,
   organizationSchema,
   orgIdParam,
+  retryJobsBody,
+  retryJobsResponse,
   routingRulesResponse,
   routingRulesBody,
   updateOrganizationBody,
@@ -124,4 +126,19 @@ export const putRoutingRulesRoute = createRoute({
     200: jsonContent(routingRulesResponse, "Replaced; `warnings` names every rule an earlier, broader rule shadows"),
     ...errorResponses(400, 401, 404, 413, 415, 500),
   },
+});
+
+export const retryJobsRoute = createRoute({
+  operationId: "retryJobs",
+  middleware: [d1Session("write")] as const,
+  method: "post",
+  path: "/admin/organizations/{orgId}/jobs/retry",
+  tags,
+  security,
+  summary: "Re-drive the organization's failed jobs",
+  description:
+    "Hands failed jobs (categorizations, Slack posts, routing) back to the queue in bounded batches, each ticket's in their " +
+    "order, and sets the tickets' `processing` states back to `pending` with them. `more` says whether failed jobs are left.",
+  request: { params: orgIdParam, body: jsonBody(retryJobsBody) },
+  responses: { 200: jsonContent(retryJobsResponse, "Re-driven"), ...errorResponses(400, 401, 404, 413, 415, 500) },
 });

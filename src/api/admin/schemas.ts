@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { APPLIES_TO, PRIORITIES } from "../../db/schema";
+import { APPLIES_TO, JOB_KINDS, PRIORITIES } from "../../db/schema";
+import { instant } from "../common";
 
 const webhookUrl = z.url().max(2048).openapi({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 
@@ -172,3 +173,21 @@ export const listedOrganizationSchema = z
 export const listOrganizationsResponse = z
   .object({ organizations: z.array(listedOrganizationSchema), nextCursor: z.string().nullable() })
   .openapi("ListOrganizationsResponse");
+
+export const retryJobsBody = z
+  .object({
+    kind: z.enum(JOB_KINDS).optional().openapi({ description: "Only jobs of this kind; all kinds when absent." }),
+    since: instant("since").optional().openapi({
+      description: "Only jobs that failed at or after this instant (ISO-8601).",
+      example: "2026-11-29T10:00:00.000Z",
+    }),
+  })
+  .openapi("RetryJobsRequest");
+
+export const retryJobsResponse = z
+  .object({
+    success: z.literal(true),
+    retried: z.number().int().openapi({ description: "Failed jobs handed back to the queue by this call." }),
+    more: z.boolean().openapi({ description: "True when failed jobs are left (the call re-drives a bounded number); call again." }),
+  })
+  .openapi("RetryJobsResponse");

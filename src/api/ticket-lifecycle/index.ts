@@ -1,3 +1,4 @@
+import { retryNotification } from "../../db/job-retry";
 import { addMessagesBatch } from "../../db/ticket-add-messages";
 import { listTicketEvents } from "../../db/ticket-events";
 import { decodeCursor, encodeCursor } from "../../db/ticket-queries";
@@ -7,7 +8,7 @@ import { requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
 import { createRouter } from "../router";
-import { addMessagesRoute, ticketEventsRoute, updateTicketRoute } from "./routes";
+import { addMessagesRoute, retryNotificationRoute, ticketEventsRoute, updateTicketRoute } from "./routes";
 
 export const ticketLifecycleApi = createRouter();
 
@@ -84,4 +85,21 @@ ticketLifecycleApi.openapi(ticketEventsRoute, async (c) => {
   if (!page.authorized) throw invalidApiKey();
   if (!page.found) throw notFound();
   return c.json({ success: true as const, events: page.events, nextCursor: page.last ? encodeCursor(page.last) : null }, 200);
+});
+
+ticketLifecycleApi.openapi(retryNotificationRoute, async (c) => {
+  const { ticketId } = c.req.valid("json");
+  const outcome = await retryNotification(c.var.db, c.get("keyHash"), ticketId, nowIso());
+  switch (outcome.kind) {
+    case "unauthorized":
+      throw invalidApiKey();
+    case "not_found":
+      throw notFound();
+    case "nothing_failed":
+      throw new ApiError(409, "Nothing to retry: none of this ticket's Slack posts failed");
+    case "retried":
+      // Committed as pending outbox rows; sent after the response (the sweeper recovers a lost send).
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
+      return c.json({ success: true as const, ticketId, retried: outcome.jobs.length }, 200);
+  }
 });

@@ -5,6 +5,8 @@ import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } fro
 import {
   addMessagesBody,
   addMessagesResponse,
+  retryNotificationBody,
+  retryNotificationResponse,
   ticketEventsParams,
   ticketEventsQuery,
   ticketEventsResponse,
@@ -70,5 +72,29 @@ export const ticketEventsRoute = createRoute({
   responses: {
     200: { ...jsonContent(ticketEventsResponse, "A page of events"), headers: bookmarkResponseHeader },
     ...errorResponses(400, 401, 404, 429, 500),
+  },
+});
+
+export const retryNotificationRoute = createRoute({
+  operationId: "retryNotification",
+  middleware: [d1Session("write")] as const,
+  method: "post",
+  path: "/api/ext-v1/ticket/retryNotification",
+  tags,
+  summary: "Retry a ticket's failed Slack posts (extension)",
+  description:
+    "Hands the ticket's failed Slack posts back to the queue: its first notification (with its categorization, if that failed it) " +
+    "and failed reply and status-change posts, which go out in their order, after the first notification. `processing.notification` " +
+    "is `pending` again until it is sent; `processing.notificationError` keeps the last error until a post goes out. 409 when nothing failed.",
+  security,
+  request: {
+    body: jsonBody(retryNotificationBody, {
+      retry: { summary: "After fixing the Slack webhook", value: { ticketId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" } },
+    }),
+    headers: z.object(bookmarkHeader),
+  },
+  responses: {
+    200: { ...jsonContent(retryNotificationResponse, "Handed back to the queue"), headers: bookmarkResponseHeader },
+    ...errorResponses(400, 401, 404, 409, 413, 415, 429, 500),
   },
 });

@@ -89,3 +89,16 @@ export const eventSchema = z
 export const ticketEventsResponse = z
   .object({ success: z.literal(true), events: z.array(eventSchema), nextCursor: z.string().nullable() })
   .openapi("TicketEventsResponse");
+
+export const retryNotificationBody = z.object({ ticketId }).openapi("RetryNotificationRequest");
+
+export const retryNotificationResponse = z
+  .object({
+    success: z.literal(true),
+    ticketId: z.string(),
+    retried: z.number().int().openapi({
+      description:
+        "How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one.",
+    }),
+  })
+  .openapi("RetryNotificationResponse");

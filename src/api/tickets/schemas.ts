@@ -100,6 +100,16 @@ export const ticketSchema = z
     processing: z.object({
       categorization: z.enum(CATEGORIZATION_STATES),
       notification: z.enum(NOTIFICATION_STATES),
+      notificationError: z
+        .string()
+        .nullable()
+        .openapi({
+          description:
+            "Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last " +
+            "error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. " +
+            "Failed posts can be retried with retryNotification.",
+          example: "HTTP 404: no_service",
+        }),
     }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -124,6 +134,11 @@ export const listTicketsQuery = z.object({
   priority: z.enum(PRIORITIES).optional(),
   customerId: z.string().max(64).optional(),
   assignee: z.string().max(200).optional().openapi({ description: "Exact assignee, e.g. @billing-team." }),
+  notification: z
+    .enum(NOTIFICATION_STATES)
+    .optional()
+    .openapi({ description: "Only tickets whose first Slack notification is in this state, e.g. `failed`." }),
+  categorization: z.enum(CATEGORIZATION_STATES).optional().openapi({ description: "Only tickets whose categorization is in this state." }),
   updatedAfter: instant("updatedAfter").optional().openapi({
     description: "Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes.",
     example: "2026-11-29T10:00:00.000Z",

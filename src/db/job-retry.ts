@@ -1,0 +1,113 @@
+import { and, asc, eq, gte, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client";
+import { inKeyOrg, keyOrganization } from "./auth";
+import { jobs, tickets, type JOB_KINDS } from "./schema";
+import { nextUpdatedAt, qualified } from "./sql";
+import type { JobMessage } from "../jobs/messages";
+
+/**
+ * At most this many jobs per re-drive: one sendBatch carries at most 100 messages
+ * (https://developers.cloudflare.com/queues/platform/limits/), and each statement binds a handful
+ * of parameters however many jobs it moves (D1 allows 100: https://developers.cloudflare.com/d1/platform/limits/).
+ */
+export const REDRIVE_BATCH = 100;
+
+// A ticket's jobs in the order their posts must reach Slack: categorization, the first
+// notification, then its events as they happened. A re-drive cut at REDRIVE_BATCH therefore never
+// makes a later post pending before an earlier one (event jobs wait for earlier pending posts).
+const postOrder = sql`case ${jobs.kind} when 'categorize' then 0 when 'notify' then 1 else 2 end`;
+
+/** The failed jobs `where` selects, in post order, at most `limit`. */
+const chosenJobs = (db: Db, where: SQL, limit: number) =>
+  db
+    .select({ id: jobs.id, ticketId: jobs.ticketId, kind: jobs.kind })
+    .from(jobs)
+    .where(and(eq(jobs.status, "failed"), where))
+    .orderBy(asc(jobs.ticketId), asc(postOrder), asc(jobs.createdAt), asc(jobs.id))
+    .limit(limit);
+
+/**
+ * Two statements for one batch: the tickets' own states back to `pending` where their
+ * categorization or first notification is re-driven (first, while the jobs still read `failed`),
+ * then the jobs themselves: pending, attempts from zero (a fresh set of retries and AI attempts),
+ * enqueued now (so the sweeper re-sends any whose queue send is lost), unleased. The last error
+ * stays, so the ticket keeps saying why until a post goes out.
+ */
+const redrive = (db: Db, where: SQL, limit: number, now: string) => {
+  const chosen = chosenJobs(db, where, limit);
+  const reDriven = (kind: (typeof JOB_KINDS)[number]) =>
+    sql`${qualified(tickets.id)} in (select c.ticket_id from ${chosen} as c where c.kind = ${kind})`;
+  return [
+    db
+      .update(tickets)
+      .set({
+        categorization: sql`case when ${reDriven("categorize")} then 'pending' else ${tickets.categorization} end`,
+        notification: sql`case when ${reDriven("notify")} then 'pending' else ${tickets.notification} end`,
+        updatedAt: nextUpdatedAt(now),
+      })
+      .where(or(reDriven("categorize"), reDriven("notify"))),
+    db
+      .update(jobs)
+      .set({ status: "pending", attempts: 0, enqueuedAt: now, leasedUntil: null, updatedAt: now })
+      .where(inArray(jobs.id, db.select({ id: sql`c.id` }).from(sql`${chosen} as c`)))
+      .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
+  ] as const;
+};
+
+export type RetryNotificationOutcome =
+  | { kind: "unauthorized" }
+  | { kind: "not_found" }
+  | { kind: "nothing_failed" }
+  | { kind: "retried"; jobs: JobMessage[] };
+
+/**
+ * retryNotification as one D1 batch: key check; the ticket's failed Slack posts (its first
+ * notification and event posts) re-driven, with its categorization when that failed the first
+ * notification too; the ticket's existence in the key's organization (404 vs 409).
+ */
+export const retryNotification = async (db: Db, keyHash: string, ticketId: string, now: string): Promise<RetryNotificationOutcome> => {
+  const where = and(
+    eq(jobs.ticketId, ticketId),
+    inKeyOrg(db, jobs.organizationId, keyHash),
+    or(
+      inArray(jobs.kind, ["notify", "event"]),
+      and(
+        eq(jobs.kind, "categorize"),
+        sql`exists (select 1 from jobs as n where n.ticket_id = ${ticketId} and n.kind = 'notify' and n.status = 'failed')`,
+      ),
+    ),
+  )!;
+  const [auth, , retried, found] = await db.batch([
+    keyOrganization(db, keyHash),
+    // A ticket holds one categorize and one notify job and an event job per post: the bound only guards.
+    ...redrive(db, where, REDRIVE_BATCH, now),
+    db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
+  ]);
+  if (auth.length === 0) return { kind: "unauthorized" };
+  if (found.length === 0) return { kind: "not_found" };
+  if (retried.length === 0) return { kind: "nothing_failed" };
+  return { kind: "retried", jobs: retried };
+};
+
+/**
+ * One round of the operator's re-drive: up to REDRIVE_BATCH of the organization's failed jobs
+ * (of `kind`, failed since `since`, when given), tickets' states with them, in one batch.
+ */
+export const redriveFailedJobs = async (
+  db: Db,
+  orgId: string,
+  filter: { kind?: (typeof JOB_KINDS)[number]; since?: string },
+  now: string,
+): Promise<JobMessage[]> => {
+  const where = and(
+    eq(jobs.organizationId, orgId),
+    filter.kind ? eq(jobs.kind, filter.kind) : undefined,
+    // A failed job's updated_at is when it failed.
+    filter.since ? gte(jobs.updatedAt, filter.since) : undefined,
+  )!;
+  const [, retried] = await db.batch([...redrive(db, where, REDRIVE_BATCH, now)]);
+  return retried;
+};

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { RATE_LIMITS } from "../http/limits";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
@@ -6,10 +6,10 @@ const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 export const errorSchema = z
   .object({
     success: z.literal(false),
-    error: z.string().openapi({ example: "Validation failed" }),
-    issues: z.array(z.object({ path: z.string().openapi({ example: "priority" }), message: z.string() })).optional(),
+    error: z.string().meta({ example: "Validation failed" }),
+    issues: z.array(z.object({ path: z.string().meta({ example: "priority" }), message: z.string() })).optional(),
   })
-  .openapi("Error");
+  .meta({ id: "Error" });
 
 const ERROR_DESCRIPTIONS = {
   400: "Invalid request: malformed JSON, missing or invalid fields",

@@ -1,8 +1,7 @@
-import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { errorBody, toIssues } from "../http/errors";
-
-type ValidationHook = Hook<unknown, AppEnv, string, unknown>;
+import { honoPath, type RouteConfig, type RouteHandler, type ValidationHook, validatorsFor } from "./route";
 
 const failed =
   (firstAsError: boolean): ValidationHook =>
@@ -23,9 +22,25 @@ const validationHook = failed(false);
  */
 const telemetronMessages = failed(true);
 
+/** A resource's routes: plain Hono, plus `openapi(route, handler)`, which registers one documented operation. */
+export class Router extends Hono<AppEnv> {
+  readonly #hook: ValidationHook;
+
+  constructor(hook: ValidationHook) {
+    super();
+    this.#hook = hook;
+  }
+
+  /** Registers `route` (its middleware, then @hono/zod-validator for each request part, then `handler`). */
+  openapi<const R extends RouteConfig>(route: R, handler: RouteHandler<R>): this {
+    const handlers = [...(route.middleware ?? []), ...validatorsFor(route, this.#hook), handler] as MiddlewareHandler[];
+    this.on(route.method.toUpperCase(), [honoPath(route.path)], ...(handlers as [MiddlewareHandler]));
+    return this;
+  }
+}
+
 /**
  * Every resource router validates the same way, so all of them are made here. `telemetron`: the
  * 400's `error` is the first issue's own message rather than "Validation failed".
  */
-export const createRouter = (opts: { telemetron?: boolean } = {}) =>
-  new OpenAPIHono<AppEnv>({ defaultHook: opts.telemetron ? telemetronMessages : validationHook });
+export const createRouter = (opts: { telemetron?: boolean } = {}) => new Router(opts.telemetron ? telemetronMessages : validationHook);

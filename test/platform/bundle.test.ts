@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { createTicketBody } from "../../src/api/tickets/schemas";
 

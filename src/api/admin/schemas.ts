@@ -1,30 +1,22 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { APPLIES_TO, PRIORITIES } from "../../db/schema";
 
-const webhookUrl = z.url().max(2048).openapi({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
+const webhookUrl = z.url().max(2048).meta({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 
 export const orgIdParam = z.object({
-  orgId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "orgId", in: "path" } }),
+  orgId: z.string().min(1).max(64),
 });
 export const keyIdParam = orgIdParam.extend({
-  keyId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "keyId", in: "path" } }),
+  keyId: z.string().min(1).max(64),
 });
 
 export const createOrganizationBody = z
   .object({ name: z.string().trim().min(1).max(200), slackWebhookUrl: webhookUrl.optional() })
-  .openapi("CreateOrganizationRequest");
+  .meta({ id: "CreateOrganizationRequest" });
 
 export const updateOrganizationBody = z
   .object({ name: z.string().trim().min(1).max(200).optional(), slackWebhookUrl: webhookUrl.nullable().optional() })
-  .openapi("UpdateOrganizationRequest");
+  .meta({ id: "UpdateOrganizationRequest" });
 
 export const categoryInput = z
   .object({
@@ -38,7 +30,7 @@ export const categoryInput = z
   .refine((c) => !c.autoResolve || c.aiEnabled, { path: ["autoResolve"], message: "autoResolve requires aiEnabled" })
   // The refine above, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent, both
   // branches hold: their defaults are false and true).
-  .openapi({ anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }] });
+  .meta({ anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }] });
 
 export const categoriesBody = z
   .array(categoryInput)
@@ -51,7 +43,7 @@ export const categoriesBody = z
       seen.set(key, i);
     });
   })
-  .openapi("CategoriesRequest");
+  .meta({ id: "CategoriesRequest" });
 
 export const routingRuleInput = z.object({
   when: z
@@ -62,12 +54,12 @@ export const routingRuleInput = z.object({
       priority: z.enum(PRIORITIES).optional(),
     })
     .refine((w) => Object.values(w).some((v) => v !== undefined), { message: "at least one condition is required" })
-    .openapi({ minProperties: 1, description: "Conditions combined with AND; at least one." }),
+    .meta({ minProperties: 1, description: "Conditions combined with AND; at least one." }),
   assignTo: z.string().trim().min(1).max(200),
   slackWebhookUrl: webhookUrl.optional(),
 });
 
-export const routingRulesBody = z.array(routingRuleInput).max(200).openapi("RoutingRulesRequest");
+export const routingRulesBody = z.array(routingRuleInput).max(200).meta({ id: "RoutingRulesRequest" });
 
 export const categorySchema = z.object({
   id: z.string(),
@@ -86,8 +78,8 @@ export const routingRuleSchema = z.object({
 });
 
 export const ruleWarningSchema = z.object({
-  rule: z.number().int().openapi({ description: "Position (0-based) of the rule that can never match." }),
-  shadowedBy: z.number().int().openapi({ description: "Position of the earlier, broader rule that matches every ticket it would." }),
+  rule: z.number().int().meta({ description: "Position (0-based) of the rule that can never match." }),
+  shadowedBy: z.number().int().meta({ description: "Position of the earlier, broader rule that matches every ticket it would." }),
   message: z.string(),
 });
 
@@ -95,10 +87,10 @@ export const routingRulesResponse = z
   .object({
     success: z.literal(true),
     rules: z.array(routingRuleSchema),
-    routingRules: z.array(routingRuleSchema).openapi({ description: "Deprecated alias of `rules`." }),
+    routingRules: z.array(routingRuleSchema).meta({ description: "Deprecated alias of `rules`." }),
     warnings: z.array(ruleWarningSchema),
   })
-  .openapi("RoutingRulesResponse");
+  .meta({ id: "RoutingRulesResponse" });
 
 export const organizationSchema = z
   .object({
@@ -111,10 +103,10 @@ export const organizationSchema = z
     categories: z.array(categorySchema),
     routingRules: z.array(routingRuleSchema),
   })
-  .openapi("Organization");
+  .meta({ id: "Organization" });
 
 export const createdOrganizationSchema = z
-  .object({ id: z.string(), name: z.string(), apiKey: z.string().openapi({ description: "Shown once; store it now." }) })
-  .openapi("CreatedOrganization");
+  .object({ id: z.string(), name: z.string(), apiKey: z.string().meta({ description: "Shown once; store it now." }) })
+  .meta({ id: "CreatedOrganization" });
 
-export const createdKeySchema = z.object({ id: z.string(), apiKey: z.string() }).openapi("CreatedApiKey");
+export const createdKeySchema = z.object({ id: z.string(), apiKey: z.string() }).meta({ id: "CreatedApiKey" });

@@ -1,10 +1,10 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { LIMITS } from "../tickets/schemas";
 
 /** Customer-side bounds, documented with the ticket ones. */
 export const CUSTOMER_LIMITS = { name: 200, phone: 50, address: 500, categories: 50 } as const;
 
-const email = z.email().max(LIMITS.email).openapi({ example: "john.doe@example.com" });
+const email = z.email().max(LIMITS.email).meta({ example: "john.doe@example.com" });
 
 /** A JSON object (not null, an array or a primitive): Telemetron's `metadata` and device `properties`. */
 export const jsonObject = z.record(z.string(), z.unknown());
@@ -13,8 +13,7 @@ export const jsonObject = z.record(z.string(), z.unknown());
 const customerId = z.uuid("Customer ID must be a valid UUID");
 
 export const customerIdParam = z.object({
-  telemetronCustomerId: customerId.openapi({
-    param: { name: "telemetronCustomerId", in: "path" },
+  telemetronCustomerId: customerId.meta({
     example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
   }),
 });
@@ -29,15 +28,15 @@ export const createOrUpdateCustomerBody = z
       .trim()
       .max(CUSTOMER_LIMITS.name)
       .nullish()
-      .openapi({
+      .meta({
         description:
           "Defaults to the part of the email before `@` on create. On update: absent keeps the stored value, " +
           "null resets it to the email prefix.",
         example: "John Doe",
       }),
-    phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().openapi({ example: "+1234567890" }),
-    address: z.string().trim().max(CUSTOMER_LIMITS.address).nullish().openapi({ example: "123 Main St, City, State 12345" }),
-    metadata: jsonObject.nullish().openapi({
+    phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().meta({ example: "+1234567890" }),
+    address: z.string().trim().max(CUSTOMER_LIMITS.address).nullish().meta({ example: "123 Main St, City, State 12345" }),
+    metadata: jsonObject.nullish().meta({
       description: "Any JSON object, stored as given (replaced on update; null resets it to {}).",
       example: { plan: "pro" },
     }),
@@ -45,7 +44,7 @@ export const createOrUpdateCustomerBody = z
       .array(z.string().trim().min(1).max(LIMITS.category))
       .max(CUSTOMER_LIMITS.categories)
       .optional()
-      .openapi({
+      .meta({
         description:
           "Extension. Names of active organization categories that apply to customers (appliesTo customer or any), " +
           "case-insensitive; stored by their canonical names in the organization's category order. " +
@@ -54,40 +53,40 @@ export const createOrUpdateCustomerBody = z
       }),
     telemetronCustomerId: updateId
       .optional()
-      .openapi({ description: "Present: update this customer (404 if it is not this organization's)." }),
-    customerId: updateId.optional().openapi({ description: "Alias of `telemetronCustomerId`." }),
+      .meta({ description: "Present: update this customer (404 if it is not this organization's)." }),
+    customerId: updateId.optional().meta({ description: "Alias of `telemetronCustomerId`." }),
   })
   .refine((b) => !b.telemetronCustomerId || !b.customerId || b.telemetronCustomerId === b.customerId, {
     path: ["customerId"],
     message: "customerId is an alias of telemetronCustomerId: send one, or the same value in both",
   })
-  .openapi("CreateOrUpdateCustomerRequest");
+  .meta({ id: "CreateOrUpdateCustomerRequest" });
 
 export type CustomerInput = z.infer<typeof createOrUpdateCustomerBody>;
 
-export const queryCustomerBody = z.object({ email }).openapi("QueryCustomerRequest");
+export const queryCustomerBody = z.object({ email }).meta({ id: "QueryCustomerRequest" });
 
 /** Telemetron's customer object (at the top level of the response) plus `success`, `categories`, `updatedAt`. */
 export const customerResponse = z
   .object({
     success: z.literal(true),
-    id: z.string().openapi({ description: "The customer's id; other endpoints call it `telemetronCustomerId` or `customerId`." }),
+    id: z.string().meta({ description: "The customer's id; other endpoints call it `telemetronCustomerId` or `customerId`." }),
     organizationId: z.string(),
     name: z.string(),
     email: z.string(),
     phone: z.string().nullable(),
     address: z.string().nullable(),
-    devices: z.array(z.string()).openapi({
+    devices: z.array(z.string()).meta({
       description: "Identifiers of the devices assigned to the customer, oldest assignment first; at most 5,000 (see deviceCount).",
     }),
-    deviceCount: z.number().int().openapi({ description: "Extension: how many devices are assigned in all." }),
-    orders: z.array(z.string()).openapi({ description: "Always []: nothing in this API writes orders." }),
+    deviceCount: z.number().int().meta({ description: "Extension: how many devices are assigned in all." }),
+    orders: z.array(z.string()).meta({ description: "Always []: nothing in this API writes orders." }),
     metadata: jsonObject,
     categories: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi("Customer");
+  .meta({ id: "Customer" });
 
 export const savedCustomerResponse = z
   .object({
@@ -95,4 +94,4 @@ export const savedCustomerResponse = z
     telemetronCustomerId: z.string(),
     message: z.enum(["Customer created successfully", "Customer updated successfully"]),
   })
-  .openapi("SavedCustomerResponse");
+  .meta({ id: "SavedCustomerResponse" });

@@ -5,7 +5,20 @@ import type { AppEnv } from "../env";
 import { errorResponse } from "../http/errors";
 import { errorSchema } from "./common";
 import { createRoute } from "./route";
-import type { Router } from "./router";
+import { createRouter } from "./router";
+
+// The page runs only our own scripts and talks only to this origin.
+const docsHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+});
 
 // The document itself is built at build time (`npm run openapi` → docs/openapi.json, copied into the
 // static assets by scripts/copy-docs-assets.mjs): the worker only hands the file out.
@@ -26,6 +39,7 @@ const docsRoute = createRoute({
   tags: ["Meta"],
   summary: "Interactive API reference for this document (no auth)",
   security: [],
+  middleware: [docsHeaders],
   responses: { 200: { description: "HTML page", content: { "text/html": { schema: z.string() } } } },
 });
 
@@ -36,6 +50,7 @@ const docsAssetRoute = createRoute({
   tags: ["Meta"],
   summary: "Scripts and styles of the reference page, served from Workers static assets",
   security: [],
+  middleware: [docsHeaders],
   request: {
     params: z.object({
       file: z
@@ -51,19 +66,6 @@ const docsAssetRoute = createRoute({
   },
 });
 
-// The page runs only our own scripts and talks only to this origin.
-const docsHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", "data:"],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    frameAncestors: ["'none'"],
-  },
-});
-
 /** Serves a file of the static-assets directory; a miss is a 404 in the contract's shape. */
 const asset = async (c: Context<AppEnv>, path: string): Promise<Response> => {
   const res = await c.env.ASSETS?.fetch(new URL(path, c.req.url));
@@ -73,10 +75,8 @@ const asset = async (c: Context<AppEnv>, path: string): Promise<Response> => {
 };
 
 /** `/openapi.json` and `/docs`, both static assets. */
-export const registerApiReference = (app: Router) => {
-  app.openapi(documentRoute, (c) => asset(c, "/openapi.json"));
-  app.use("/docs", docsHeaders);
-  app.use("/docs/*", docsHeaders);
-  app.openapi(docsRoute, (c) => asset(c, "/docs/index.html"));
-  app.openapi(docsAssetRoute, (c) => asset(c, `/docs/${c.req.valid("param").file}`));
-};
+export const referenceApi = createRouter();
+
+referenceApi.openapi(documentRoute, (c) => asset(c, "/openapi.json"));
+referenceApi.openapi(docsRoute, (c) => asset(c, "/docs/index.html"));
+referenceApi.openapi(docsAssetRoute, (c) => asset(c, `/docs/${c.req.valid("param").file}`));

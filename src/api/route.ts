@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 /**
  * One operation: what the router registers (method, path, middleware, the request schemas its
  * validators use) and what the build-time OpenAPI document says about it (scripts/openapi.mjs
- * reads the same object through `documentedRoutes`). The fields are @hono/zod-openapi's
+ * reads the same object from its router's `routes`). The fields are @hono/zod-openapi's
  * `createRoute` fields, so a route written for it ports by changing its imports.
  */
 export type RouteConfig = {
@@ -58,12 +58,6 @@ export type RouteHandler<R extends RouteConfig> = (
 
 export type ValidationHook = Parameters<typeof zValidator>[2];
 
-// Every route registered in this isolate, in order: the build-time document is made from them.
-const registered: RouteConfig[] = [];
-
-/** Every route any router registered, for the OpenAPI document (src/api/openapi-document.ts). */
-export const documentedRoutes = (): readonly RouteConfig[] => registered;
-
 /** Validators in the order @hono/zod-openapi ran them: query, params, headers, then the body. */
 export const validatorsFor = (route: RouteConfig, hook: ValidationHook): MiddlewareHandler[] => {
   const { query, params, headers, body } = route.request ?? {};
@@ -73,9 +67,5 @@ export const validatorsFor = (route: RouteConfig, hook: ValidationHook): Middlew
   if (headers) validators.push(zValidator("header", headers, hook));
   const json = body?.content["application/json"]?.schema;
   if (json) validators.push(zValidator("json", json, hook));
-  registered.push(route);
   return validators;
 };
-
-/** `/tickets/{ticketId}` → `/tickets/:ticketId`. */
-export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");

@@ -1,7 +1,6 @@
-import { Hono, type MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
+import type { Context, MiddlewareHandler } from "hono";
 import { errorBody, toIssues } from "../http/errors";
-import { honoPath, type RouteConfig, type RouteHandler, type ValidationHook, validatorsFor } from "./route";
+import { type RouteConfig, type RouteHandler, type ValidationHook, validatorsFor } from "./route";
 
 const failed =
   (firstAsError: boolean): ValidationHook =>
@@ -22,22 +21,52 @@ const validationHook = failed(false);
  */
 const telemetronMessages = failed(true);
 
-/** A resource's routes: plain Hono, plus `openapi(route, handler)`, which registers one documented operation. */
-export class Router extends Hono<AppEnv> {
+/** What the app runs for one operation: the route's middleware, its validators, the handler. */
+export type Chain = readonly MiddlewareHandler[];
+
+/**
+ * A resource's operations. `openapi(route, handler)` registers one; the app (src/app.ts) routes
+ * requests to it through the operation table (src/api/operations.ts) and loads the router on the
+ * first request that needs it, so a cold isolate builds no Zod schema it does not use.
+ */
+export class Router {
   readonly #hook: ValidationHook;
+  readonly #chains = new Map<string, Chain>();
+  readonly routes: RouteConfig[] = [];
 
   constructor(hook: ValidationHook) {
-    super();
     this.#hook = hook;
   }
 
-  /** Registers `route` (its middleware, then @hono/zod-validator for each request part, then `handler`). */
+  /** Registers `route`: its middleware, then @hono/zod-validator for each request part, then `handler`. */
   openapi<const R extends RouteConfig>(route: R, handler: RouteHandler<R>): this {
-    const handlers = [...(route.middleware ?? []), ...validatorsFor(route, this.#hook), handler] as MiddlewareHandler[];
-    this.on(route.method.toUpperCase(), [honoPath(route.path)], ...(handlers as [MiddlewareHandler]));
+    if (this.#chains.has(route.operationId)) throw new Error(`operation ${route.operationId} registered twice`);
+    this.routes.push(route);
+    this.#chains.set(route.operationId, [...(route.middleware ?? []), ...validatorsFor(route, this.#hook), handler as MiddlewareHandler]);
     return this;
   }
+
+  chain(operationId: string): Chain {
+    const chain = this.#chains.get(operationId);
+    if (!chain) throw new Error(`no operation ${operationId}: run \`npm run openapi\` to rebuild src/api/operations.ts`);
+    return chain;
+  }
 }
+
+/**
+ * Runs a chain on the app's own context, the way Hono's compose does: a returned response becomes
+ * `c.res`, so middleware that works after `next()` (d1Session's bookmark header) sees it.
+ */
+export const runChain = async (chain: Chain, c: Context): Promise<Response> => {
+  const dispatch = async (i: number): Promise<void> => {
+    const step = chain[i];
+    if (!step) return;
+    const res = await step(c, () => dispatch(i + 1));
+    if (res && !c.finalized) c.res = res;
+  };
+  await dispatch(0);
+  return c.res;
+};
 
 /**
  * Every resource router validates the same way, so all of them are made here. `telemetron`: the

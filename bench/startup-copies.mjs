@@ -15,7 +15,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** CPU seconds workerd spent until it had loaded `copies` workers of `script`. */
 const loadCpu = async (script, copies) => {
   const mf = new Miniflare(
-    // @ts-expect-error -- as in runtime.mjs: Miniflare 5 takes the v4 shape through its converter.
     convertV4MiniflareOptions({
       workers: Array.from({ length: copies }, (_, i) => ({
         name: `w${i}`,

@@ -95,10 +95,14 @@ describe("GET /openapi.json", () => {
         if (path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([{ adminToken: [] }]);
         // Public routes say so, rather than inheriting nothing (tools read a missing one as unknown).
         if (!path.startsWith("/api/") && !path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([]);
-        // Every error status carries the contract's error body.
+        // Every error status carries the contract's error body, or one that adds Telemetron's extra keys to it.
         for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
           if (Number(status) >= 400 && path !== "/docs/{file}") {
-            expect(response.content["application/json"].schema, `${m} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+            const schema = response.content["application/json"].schema;
+            expect(schema.$ref, `${m} ${path} ${status}`).toMatch(/^#\/components\/schemas\/\w*Error$/);
+            const body = resolvePointer(doc, schema.$ref);
+            expect(body.properties, `${m} ${path} ${status}`).toMatchObject(doc.components.schemas.Error.properties);
+            expect(body.required, `${m} ${path} ${status}`).toEqual(expect.arrayContaining(doc.components.schemas.Error.required));
           }
         }
       }

@@ -739,6 +739,36 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        CustomerConflictError: {
+            /** @constant */
+            success: false;
+            /** @example Validation failed */
+            error: string;
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
+            }[];
+            /** @description The customer of this organization that already has the email. */
+            telemetronCustomerId: string;
+        };
+        DeviceNotAssignedError: {
+            /** @constant */
+            success: false;
+            /** @example Validation failed */
+            error: string;
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
+            }[];
+            /** @description When the device is not assigned: the customer's id. */
+            customerId?: string;
+            /** @description When the device is not assigned: the identifier asked for. */
+            deviceIdentifier?: string;
+            /** @description When the device is not assigned: the identifiers of the devices the customer does have. */
+            currentDevices?: string[];
+        };
         Error: {
             /** @constant */
             success: false;
@@ -2025,7 +2055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict */
+            /** @description Another customer of this organization has this email; `telemetronCustomerId` names it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2034,16 +2064,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Another customer of this organization already has this email",
-                     *       "issues": [
-                     *         {
-                     *           "path": "email",
-                     *           "message": "email already in use"
-                     *         }
-                     *       ]
+                     *       "error": "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+                     *       "telemetronCustomerId": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b"
                      *     }
                      */
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["CustomerConflictError"];
                 };
             };
             /** @description Request body over 1 MiB */
@@ -2913,7 +2938,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnassignDeviceFromOwnerResponse"];
                 };
             };
-            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            /** @description Invalid fields, or the device is not assigned to the customer (then with Telemetron's extra keys) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2922,16 +2947,15 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
-                     *       "issues": [
-                     *         {
-                     *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
-                     *         }
+                     *       "error": "Device is not assigned to this customer",
+                     *       "customerId": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
+                     *       "deviceIdentifier": "sensor-002",
+                     *       "currentDevices": [
+                     *         "sensor-001"
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["DeviceNotAssignedError"];
                 };
             };
             /** @description Missing, unknown or revoked credentials */

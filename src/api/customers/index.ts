@@ -2,6 +2,7 @@ import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type 
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
+import { CUSTOMER_EXISTS } from "./schemas";
 import { createOrUpdateCustomerRoute, getCustomerRoute, queryCustomerRoute } from "./routes";
 
 export const customersApi = createRouter();
@@ -10,7 +11,7 @@ export const customersApi = createRouter();
 const MESSAGES = {
   created: "Customer created successfully",
   updated: "Customer updated successfully",
-  exists: "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+  exists: CUSTOMER_EXISTS,
   updateNotFound: "Customer not found or does not belong to this organization",
   notFound: "Customer not found",
 } as const;

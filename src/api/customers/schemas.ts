@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { errorSchema } from "../common";
 import { LIMITS } from "../tickets/schemas";
 
 /** Customer-side bounds, documented with the ticket ones. */
@@ -95,3 +96,11 @@ export const savedCustomerResponse = z
     message: z.enum(["Customer created successfully", "Customer updated successfully"]),
   })
   .meta({ id: "SavedCustomerResponse" });
+
+/** Telemetron's 409 for a create whose email another customer has. */
+export const CUSTOMER_EXISTS = "Customer already exists with this email. Specify telemetronCustomerId to update fields.";
+
+/** The 409 body: Telemetron's extra key beside `error`, so a client can update that customer instead. */
+export const customerConflictSchema = errorSchema
+  .extend({ telemetronCustomerId: z.string().meta({ description: "The customer of this organization that already has the email." }) })
+  .meta({ id: "CustomerConflictError" });

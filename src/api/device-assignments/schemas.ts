@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { errorSchema } from "../common";
 import { DEVICE_LIMITS, deviceType, identifier } from "../devices/schemas";
 import { LIMITS } from "../tickets/schemas";
 
@@ -131,3 +132,15 @@ export const unassignDevicesFromOwnerResponse = z
     devicesRemaining: z.array(z.string()),
   })
   .meta({ id: "UnassignDevicesFromOwnerResponse" });
+
+/** unassignDeviceFromOwner's 400: when the device is not the customer's, Telemetron's extra keys beside `error`. */
+export const notAssignedErrorSchema = errorSchema
+  .extend({
+    customerId: z.string().optional().meta({ description: "When the device is not assigned: the customer's id." }),
+    deviceIdentifier: z.string().optional().meta({ description: "When the device is not assigned: the identifier asked for." }),
+    currentDevices: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "When the device is not assigned: the identifiers of the devices the customer does have." }),
+  })
+  .meta({ id: "DeviceNotAssignedError" });

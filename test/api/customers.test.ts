@@ -275,7 +275,18 @@ describe("queryCustomer and getCustomer", () => {
     const org = await createOrg();
     const res = await call("GET", GET(id), { key: org.apiKey });
     expect(res.status).toBe(400);
-    expect(res.json.issues).toEqual([{ path: "telemetronCustomerId", message: "Customer ID must be a valid UUID" }]);
+    expect(res.json).toEqual({
+      success: false,
+      error: "Customer ID must be valid UUID",
+      issues: [{ path: "telemetronCustomerId", message: "Customer ID must be valid UUID" }],
+    });
+  });
+
+  it("queryCustomer without an email: 400 with Telemetron's message", async () => {
+    const org = await createOrg();
+    const res = await call("POST", QUERY, { key: org.apiKey, body: {} });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ success: false, error: "Email is required", issues: [{ path: "email", message: "Email is required" }] });
   });
 });
 

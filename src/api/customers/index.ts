@@ -5,7 +5,9 @@ import { createRouter } from "../router";
 import { CUSTOMER_EXISTS } from "./schemas";
 import { createOrUpdateCustomerRoute, getCustomerRoute, queryCustomerRoute } from "./routes";
 
-export const customersApi = createRouter();
+// Telemetron documents these 400s' messages ("Email is required", "Customer ID must be valid UUID"):
+// `error` is the first issue's own message.
+export const customersApi = createRouter({ telemetron: true });
 
 /** Telemetron's messages, matched word for word: its clients may show or compare them. */
 const MESSAGES = {

@@ -5,13 +5,17 @@ import { LIMITS } from "../tickets/schemas";
 /** Customer-side bounds, documented with the ticket ones. */
 export const CUSTOMER_LIMITS = { name: 200, phone: 50, address: 500, categories: 50 } as const;
 
-const email = z.email().max(LIMITS.email).meta({ example: "john.doe@example.com" });
+// Telemetron's words for a missing email; a malformed one keeps Zod's own message.
+const email = z
+  .email({ error: (issue) => (issue.input === undefined ? "Email is required" : undefined) })
+  .max(LIMITS.email)
+  .meta({ example: "john.doe@example.com" });
 
 /** A JSON object (not null, an array or a primitive): Telemetron's `metadata` and device `properties`. */
 export const jsonObject = z.record(z.string(), z.unknown());
 
 // Telemetron documents the customer id as a UUID ("Customer ID must be valid UUID"); ours are UUIDv7.
-const customerId = z.uuid("Customer ID must be a valid UUID");
+const customerId = z.uuid("Customer ID must be valid UUID");
 
 export const customerIdParam = z.object({
   telemetronCustomerId: customerId.meta({

@@ -724,8 +724,10 @@ export interface components {
             organizationId: string;
             name: string;
             email: string;
-            phone: string | null;
-            address: string | null;
+            /** @description Absent when not provided. */
+            phone?: string;
+            /** @description Absent when not provided. */
+            address?: string;
             /** @description Identifiers of the devices assigned to the customer, oldest assignment first; at most 5,000 (see deviceCount). */
             devices: string[];
             /** @description Extension: how many devices are assigned in all. */

@@ -79,8 +79,8 @@ export const customerResponse = z
     organizationId: z.string(),
     name: z.string(),
     email: z.string(),
-    phone: z.string().nullable(),
-    address: z.string().nullable(),
+    phone: z.string().optional().meta({ description: "Absent when not provided." }),
+    address: z.string().optional().meta({ description: "Absent when not provided." }),
     devices: z.array(z.string()).meta({
       description: "Identifiers of the devices assigned to the customer, oldest assignment first; at most 5,000 (see deviceCount).",
     }),

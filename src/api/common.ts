@@ -29,8 +29,8 @@ type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 const ERROR_EXAMPLES: Record<ErrorStatus, z.infer<typeof errorSchema>> = {
   400: {
     success: false,
-    error: "Validation failed",
-    issues: [{ path: "priority", message: 'Invalid option: expected one of "low"|"medium"|"high"|"urgent"' }],
+    error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
+    issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
   },
   401: { success: false, error: "Invalid or revoked API key" },
   404: { success: false, error: "Customer not found" },

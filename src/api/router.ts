@@ -8,7 +8,12 @@ const failed =
     if (result.success) return;
     const issues = toIssues(result.error.issues);
     const rootOnly = issues.length === 1 && issues[0]!.path === "" && result.target === "json";
-    const error = rootOnly ? "Request body must be a JSON object" : firstAsError ? issues[0]!.message : "Validation failed";
+    // One invalid field: its own message is the summary (it names the field and what is wrong).
+    const error = rootOnly
+      ? "Request body must be a JSON object"
+      : firstAsError || issues.length === 1
+        ? issues[0]!.message
+        : "Validation failed";
     return c.json(errorBody(error, issues), 400);
   };
 
@@ -69,7 +74,8 @@ export const runChain = async (chain: Chain, c: Context): Promise<Response> => {
 };
 
 /**
- * Every resource router validates the same way, so all of them are made here. `telemetron`: the
- * 400's `error` is the first issue's own message rather than "Validation failed".
+ * Every resource router validates the same way, so all of them are made here. The 400's `error` is
+ * the issue's own message when one field is invalid, "Validation failed" when several are;
+ * `telemetron`: the first issue's own message always.
  */
 export const createRouter = (opts: { telemetron?: boolean } = {}) => new Router(opts.telemetron ? telemetronMessages : validationHook);

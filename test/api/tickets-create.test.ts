@@ -147,6 +147,17 @@ describe("createTicket: success", () => {
 });
 
 describe("createTicket: errors", () => {
+  it("an unknown priority alone: 400 whose error names it", async () => {
+    const org = await createOrg();
+    const res = await createTicket(org.apiKey, { title: "t", customerEmail: "a@example.com", priority: "critical" });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      success: false,
+      error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
+      issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
+    });
+  });
+
   it("400 with one issue per offending field", async () => {
     const org = await createOrg();
     const res = await createTicket(org.apiKey, {

@@ -1191,11 +1191,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1352,11 +1352,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1475,11 +1475,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1572,11 +1572,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1737,11 +1737,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1903,11 +1903,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2015,11 +2015,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2173,11 +2173,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2314,11 +2314,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2426,11 +2426,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2553,11 +2553,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2680,11 +2680,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2822,11 +2822,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3090,11 +3090,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3227,11 +3227,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3345,11 +3345,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3437,11 +3437,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3555,11 +3555,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3642,11 +3642,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3747,11 +3747,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3869,11 +3869,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }

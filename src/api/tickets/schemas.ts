@@ -20,6 +20,11 @@ export const LIMITS = {
   deviceIdentifier: 255,
 } as const;
 
+/** A request's priority; a wrong one is named in the message (Telemetron: 400 "invalid priority"). */
+export const priorityInput = z.enum(PRIORITIES, {
+  error: (issue) => `Invalid priority ${JSON.stringify(issue.input)}: expected one of ${PRIORITIES.join(", ")}`,
+});
+
 export const messageSchema = z.object({
   role: z.enum(MESSAGE_ROLES),
   content: z.string().min(1).max(LIMITS.messageContent),
@@ -31,7 +36,7 @@ export const createTicketBody = z
     description: z.string().max(LIMITS.description).nullish().meta({
       description: "If absent or blank and messages are given, a description is generated from the messages.",
     }),
-    priority: z.enum(PRIORITIES).default("medium"),
+    priority: priorityInput.default("medium"),
     customerEmail: z.email().max(LIMITS.email).optional().meta({ example: "jane@example.com" }),
     customerId: z.string().min(1).max(64).optional(),
     category: z.string().trim().max(LIMITS.category).optional().meta({

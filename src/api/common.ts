@@ -3,6 +3,29 @@ import { RATE_LIMITS } from "../http/limits";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "an object",
+  record: "an object",
+  array: "an array",
+};
+
+// Zod's "Invalid input: expected string, received undefined" names neither the field nor, in plain
+// words, what is wrong. Every router's routes import this module, so its validators say
+// "title is required" / "messages.2.content must be a string" instead. A schema's own message
+// (an `error` it was given, Telemetron's strings) still wins over these.
+z.config({
+  customError: (issue) => {
+    if (issue.code !== "invalid_type" || !issue.path?.length) return undefined;
+    const field = issue.path.map(String).join(".");
+    if (issue.input === undefined) return `${field} is required`;
+    return `${field} must be ${EXPECTED[issue.expected] ?? issue.expected}`;
+  },
+});
+
 export const errorSchema = z
   .object({
     success: z.literal(false),

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { bodyFor } from "./bodies.mjs";
 import { buildBundles, measureStartup } from "./build.mjs";
+import { measureStartupCopies } from "./startup-copies.mjs";
 import { runLoad, postJson } from "./load.mjs";
 import { cpuSeconds, findWorkerdPid } from "./proc-cpu.mjs";
 import { machine, updateBenchmarksMd } from "./report.mjs";
@@ -67,8 +68,10 @@ await mkdir(new URL("./out/", import.meta.url), { recursive: true });
 
 log("building the bundle with wrangler deploy --dry-run");
 const bundles = await buildBundles();
-log("measuring startup with wrangler check startup (3 runs)");
-const startup = await measureStartup(3);
+log("measuring startup with wrangler check startup (5 runs)");
+const startup = await measureStartup(5);
+log("measuring startup with copies of the bundle in one workerd");
+const startupCopies = await measureStartupCopies(bundles.deployed.path);
 
 log("starting workerd");
 const timing = await startRuntime({ bundlePath: bundles.deployed.path });
@@ -184,6 +187,7 @@ const results = {
   rounds,
   bundle: bundles,
   startup,
+  startupCopies,
   durationSeconds: (Date.now() - started) / 1000,
 };
 await writeFile(new URL("./out/results.json", import.meta.url), JSON.stringify(results, null, 2));

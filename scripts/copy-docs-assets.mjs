@@ -1,15 +1,34 @@
-// Copies Swagger UI's standalone bundle from node_modules into the static-assets directory that
-// serves /docs. Generated rather than committed (about 2 MB); `npm test`, `npm run dev` and
-// `npm run deploy` run it first. Static assets stay out of the worker bundle.
-import { copyFile, mkdir } from "node:fs/promises";
+// Fills the static-assets directory that serves /docs and /openapi.json: Swagger UI's standalone
+// bundle from node_modules, and docs/openapi.json (made by `npm run openapi`). Generated rather than
+// committed (about 2 MB); `npm test`, `npm run dev` and `npm run deploy` run it first. Static assets
+// stay out of the worker bundle. A file is written only when its contents changed: a running
+// `npm run dev` watches this directory and would reload (losing queued retries) on every rewrite.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"];
-
 const source = createRequire(import.meta.url)("swagger-ui-dist").getAbsoluteFSPath();
-const target = fileURLToPath(new URL("../public/docs/", import.meta.url));
+const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-await mkdir(target, { recursive: true });
-await Promise.all(FILES.map((f) => copyFile(join(source, f), join(target, f))));
+/** [from, to] pairs. */
+export const ASSETS = [
+  ...["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"].map((f) => [join(source, f), root(`public/docs/${f}`)]),
+  [root("docs/openapi.json"), root("public/openapi.json")],
+];
+
+/** Copies every asset whose target is missing or differs; returns the targets it wrote. */
+export const copyDocsAssets = async () => {
+  await mkdir(root("public/docs"), { recursive: true });
+  const written = [];
+  for (const [from, to] of ASSETS) {
+    const contents = await readFile(from);
+    const current = await readFile(to).catch(() => null);
+    if (current?.equals(contents)) continue;
+    await writeFile(to, contents);
+    written.push(to);
+  }
+  return written;
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await copyDocsAssets();

@@ -63,7 +63,8 @@ const chromiumFlags = (profile) => [
   "--virtual-time-budget=15000",
 ];
 
-await import("./copy-docs-assets.mjs");
+const { copyDocsAssets } = await import("./copy-docs-assets.mjs");
+await copyDocsAssets();
 const chromium = ensureChromium();
 const port = await freePort();
 const state = mkdtempSync(join(tmpdir(), "ticket-intake-browser-"));

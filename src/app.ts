@@ -1,14 +1,10 @@
+import { Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import { adminApi } from "./api/admin";
-import { customersApi } from "./api/customers";
-import { deviceAssignmentsApi } from "./api/device-assignments";
-import { devicesApi } from "./api/devices";
-import { healthApi } from "./api/health";
-import { registerApiReference } from "./api/openapi";
-import { createRouter } from "./api/router";
-import { ticketLifecycleApi } from "./api/ticket-lifecycle";
-import { ticketsApi } from "./api/tickets";
+import { OPERATIONS } from "./api/operations";
+import { type Chain, runChain } from "./api/router";
+import { ROUTERS, type RouterName } from "./api/routers";
+import type { AppEnv } from "./env";
 import { accessLog } from "./http/access-log";
 import { adminAuth, apiKeyAuth } from "./http/auth";
 import { authFailureGuard } from "./http/auth-failures";
@@ -20,15 +16,13 @@ import { rateLimit } from "./http/rate-limit";
 
 const MALFORMED_JSON = "Malformed JSON in request body";
 
-export const app = createRouter();
+export const app = new Hono<AppEnv>();
 
 app.use(requestId({ headerName: "x-request-id" }));
 app.use(accessLog());
 app.use(jsonOnly());
 // Before any validator reads a body.
 app.use(limitBody());
-
-app.route("/", healthApi);
 
 app.use("/api/ext-v1/*", apiKeyAuth());
 // Before the per-key limit: random keys each get a fresh per-key budget, an IP does not.
@@ -37,13 +31,26 @@ app.use("/api/ext-v1/*", authFailureGuard());
 app.use("/api/ext-v1/*", rateLimit());
 app.use("/admin/*", adminAuth());
 
-app.route("/", ticketsApi);
-app.route("/", ticketLifecycleApi);
-app.route("/", customersApi);
-app.route("/", devicesApi);
-app.route("/", deviceAssignmentsApi);
-app.route("/", adminApi);
-registerApiReference(app);
+const loading = new Map<RouterName, ReturnType<(typeof ROUTERS)[RouterName]>>();
+
+/**
+ * One operation of the table: the path is routed now, the router that serves it (its Zod schemas,
+ * queries, handler) is loaded by the first request for it and runs on this request's context.
+ */
+const operation = (router: RouterName, operationId: string): MiddlewareHandler<AppEnv> => {
+  let chain: Chain | undefined;
+  return async (c) => {
+    if (!chain) {
+      if (!loading.has(router)) loading.set(router, ROUTERS[router]());
+      chain = (await loading.get(router)!).chain(operationId);
+    }
+    return runChain(chain, c);
+  };
+};
+
+for (const { router, operationId, method, path } of OPERATIONS) {
+  app.on(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ":$1"), operation(router, operationId));
+}
 
 app.notFound((c) => {
   const allowed = methodsAllowed(app.routes, c.req.path);

@@ -1,12 +1,16 @@
 import { app } from "./app";
 import type { Env } from "./env";
-import { consumeBatch } from "./jobs/consumer";
-import { sweepOutbox } from "./jobs/sweeper";
 
+// The queue consumer and the sweeper (Drizzle, the job schemas, the classifiers) are loaded by the
+// first batch or cron tick that needs them, not by every isolate that only answers HTTP requests.
 export default {
   fetch: app.fetch,
-  queue: consumeBatch,
+  async queue(batch, env) {
+    const { consumeBatch } = await import("./jobs/consumer");
+    await consumeBatch(batch, env);
+  },
   async scheduled(controller, env) {
+    const { sweepOutbox } = await import("./jobs/sweeper");
     await sweepOutbox(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AiAnswerError, AiUnavailableError, type TextGenerator } from "./binding";
 import { buildPrompt, NO_CATEGORY, SYSTEM_PROMPT } from "./prompt";
 import type { CategoryOption, TicketText } from "./types";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { RATE_LIMITS } from "../http/limits";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
@@ -19,13 +19,36 @@ export const instant = (field: string) =>
     { message: `${field} must be an instant within the years 0000 to 9999 (UTC)` },
   );
 
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "an object",
+  record: "an object",
+  array: "an array",
+};
+
+// Zod's "Invalid input: expected string, received undefined" names neither the field nor, in plain
+// words, what is wrong. Every router's routes import this module, so its validators say
+// "title is required" / "messages.2.content must be a string" instead. A schema's own message
+// (an `error` it was given, Telemetron's strings) still wins over these.
+z.config({
+  customError: (issue) => {
+    if (issue.code !== "invalid_type" || !issue.path?.length) return undefined;
+    const field = issue.path.map(String).join(".");
+    if (issue.input === undefined) return `${field} is required`;
+    return `${field} must be ${EXPECTED[issue.expected] ?? issue.expected}`;
+  },
+});
+
 export const errorSchema = z
   .object({
     success: z.literal(false),
-    error: z.string().openapi({ example: "Validation failed" }),
-    issues: z.array(z.object({ path: z.string().openapi({ example: "priority" }), message: z.string() })).optional(),
+    error: z.string().meta({ example: "Validation failed" }),
+    issues: z.array(z.object({ path: z.string().meta({ example: "priority" }), message: z.string() })).optional(),
   })
-  .openapi("Error");
+  .meta({ id: "Error" });
 
 const ERROR_DESCRIPTIONS = {
   400: "Invalid request: malformed JSON, missing or invalid fields",
@@ -45,8 +68,8 @@ type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 const ERROR_EXAMPLES: Record<ErrorStatus, z.infer<typeof errorSchema>> = {
   400: {
     success: false,
-    error: "Validation failed",
-    issues: [{ path: "priority", message: 'Invalid option: expected one of "low"|"medium"|"high"|"urgent"' }],
+    error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
+    issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
   },
   401: { success: false, error: "Invalid or revoked API key" },
   404: { success: false, error: "Customer not found" },

@@ -62,8 +62,10 @@ const toCustomerView = (row: CustomerRow) => ({
   organizationId: row.organizationId,
   name: row.name ?? emailPrefix(row.email),
   email: row.email,
-  phone: row.phone,
-  address: row.address,
+  // Telemetron documents both "(if provided)": absent rather than null, which a client typing
+  // `phone?: string` would reject.
+  ...(row.phone === null ? {} : { phone: row.phone }),
+  ...(row.address === null ? {} : { address: row.address }),
   devices: JSON.parse(row.devices) as string[],
   deviceCount: row.deviceCount,
   orders: [] as string[],

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { createMiddleware } from "hono/factory";
 import { createDb, type Db } from "../db/client";
 import { ReplicaOrPrimary } from "../db/replica-or-primary";
@@ -31,7 +31,7 @@ const bookmark = z
 
 /** Request header schema shared by every route that runs on a session. */
 export const bookmarkHeader = {
-  [BOOKMARK_HEADER]: bookmark.optional().openapi({ description: BOOKMARK_DESCRIPTION }),
+  [BOOKMARK_HEADER]: bookmark.optional().meta({ description: BOOKMARK_DESCRIPTION }),
 };
 
 /** The bookmark as documented on responses. */

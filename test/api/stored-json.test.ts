@@ -26,7 +26,7 @@ describe("caller JSON nested past the limit is a 400 naming the field, on every 
     expect(res.status, res.text).toBe(400);
     expect(res.json).toEqual({
       success: false,
-      error: "Validation failed",
+      error: `metadata must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`,
       issues: [{ path: "metadata", message: `metadata must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep` }],
     });
     expect(await customerMetadata(org.id)).toEqual([]);

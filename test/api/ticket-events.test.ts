@@ -100,7 +100,7 @@ describe("listTickets: assignee and updatedAfter", () => {
     expect(res.status, res.text).toBe(400);
     expect(res.json).toEqual({
       success: false,
-      error: "Validation failed",
+      error: "updatedAfter must be an instant within the years 0000 to 9999 (UTC)",
       issues: [{ path: "updatedAfter", message: "updatedAfter must be an instant within the years 0000 to 9999 (UTC)" }],
     });
   });

@@ -147,6 +147,30 @@ describe("createTicket: success", () => {
 });
 
 describe("createTicket: errors", () => {
+  it("a missing or mistyped field is named in plain words", async () => {
+    const org = await createOrg();
+    const missing = await createTicket(org.apiKey, { customerEmail: "a@example.com" });
+    expect(missing.status).toBe(400);
+    expect(missing.json).toEqual({ success: false, error: "title is required", issues: [{ path: "title", message: "title is required" }] });
+    const mistyped = await createTicket(org.apiKey, {
+      title: "t",
+      customerEmail: "a@example.com",
+      messages: [{ role: "customer", content: 1 }],
+    });
+    expect(mistyped.json.issues).toEqual([{ path: "messages.0.content", message: "messages.0.content must be a string" }]);
+  });
+
+  it("an unknown priority alone: 400 whose error names it", async () => {
+    const org = await createOrg();
+    const res = await createTicket(org.apiKey, { title: "t", customerEmail: "a@example.com", priority: "critical" });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      success: false,
+      error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
+      issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
+    });
+  });
+
   it("400 with one issue per offending field", async () => {
     const org = await createOrg();
     const res = await createTicket(org.apiKey, {

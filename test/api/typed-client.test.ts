@@ -6,6 +6,7 @@ import { exports } from "cloudflare:workers";
 import createClient from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import published from "../../docs/openapi.json";
+import { buildDocument } from "../../src/api/openapi-document";
 import { call } from "../support/http";
 import type { paths } from "../support/openapi";
 import { createOrg } from "../support/orgs";
@@ -18,7 +19,11 @@ const clientFor = (apiKey: string) =>
   });
 
 describe("docs/openapi.json", () => {
-  it("is the document the worker serves (run `npm run openapi` after changing a route or schema)", async () => {
+  it("is the document the routes and their schemas make (run `npm run openapi` after changing a route or schema)", async () => {
+    expect(await buildDocument()).toEqual(published);
+  });
+
+  it("is the document the worker serves", async () => {
     const served = await call("GET", "/openapi.json");
     expect(served.json).toEqual(published);
   });
@@ -88,5 +93,36 @@ describe("a client generated from the document", () => {
     expect(response.status).toBe(404);
     expect(data).toBeUndefined();
     expect(error).toEqual({ success: false, error: "Ticket not found" });
+  });
+
+  it("reads createOrUpdateCustomer's 409 telemetronCustomerId, as documented", async () => {
+    const client = clientFor((await createOrg()).apiKey);
+    const body = { name: "Jane Roe", email: "jane.conflict@example.com" };
+    const first = await client.POST("/api/ext-v1/customer/createOrUpdateCustomer", { body });
+    const again = await client.POST("/api/ext-v1/customer/createOrUpdateCustomer", { body });
+    expect(again.response.status).toBe(409);
+    // Narrowed by the documented key alone, as a client reading the 409 would.
+    const conflict = again.error && "telemetronCustomerId" in again.error ? again.error : undefined;
+    // Typed by the document: with the key undocumented this line stops compiling.
+    const existing: string | undefined = conflict?.telemetronCustomerId;
+    expect(existing).toBe(first.data!.telemetronCustomerId);
+    expect(conflict?.error).toBe("Customer already exists with this email. Specify telemetronCustomerId to update fields.");
+  });
+
+  it("reads unassignDeviceFromOwner's not-assigned 400 keys, as documented", async () => {
+    const client = clientFor((await createOrg()).apiKey);
+    await client.POST("/api/ext-v1/deviceAssignment/assignDevicesToOwner", {
+      body: { customerEmail: "owner@example.com", deviceIdentifiers: ["sensor-001"], autoCreateDevices: true, deviceType: "sensor" },
+    });
+    await client.POST("/api/ext-v1/device", { body: { identifier: "sensor-002", type: "sensor" } });
+    const { error, response } = await client.POST("/api/ext-v1/deviceAssignment/unassignDeviceFromOwner", {
+      body: { customerEmail: "owner@example.com", deviceIdentifier: "sensor-002" },
+    });
+    expect(response.status).toBe(400);
+    const notAssigned = error && "currentDevices" in error ? error : undefined;
+    expect(notAssigned?.deviceIdentifier).toBe("sensor-002");
+    const current: string[] | undefined = notAssigned?.currentDevices;
+    expect(current).toEqual(["sensor-001"]);
+    expect(typeof notAssigned?.customerId).toBe("string");
   });
 });

@@ -1,6 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { describe, expect, it } from "vitest";
-import { createTicketBody } from "../../src/api/tickets/schemas";
 
 describe("the module graph wrangler bundles", () => {
   it("has Zod's English locale only (wrangler.toml [alias], mirrored in vitest.config.ts)", () => {
@@ -9,7 +8,8 @@ describe("the module graph wrangler bundles", () => {
   });
 
   it("still gives Zod's English messages", () => {
-    const result = createTicketBody.safeParse({ title: 1, customerEmail: "a@example.com" });
+    // No path, so the API's field-naming messages (src/api/common.ts) leave it to Zod's locale.
+    const result = z.string().safeParse(1);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe("Invalid input: expected string, received number");
   });

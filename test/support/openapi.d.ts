@@ -510,207 +510,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Health: {
-            /** @enum {boolean} */
-            ok: true;
-        };
-        CreateTicketResponse: {
-            /** @enum {boolean} */
-            success: true;
-            ticketId: string;
-            /** @example Ticket created successfully */
-            message: string;
-        };
-        Error: {
-            /** @enum {boolean} */
-            success: false;
-            /** @example Validation failed */
-            error: string;
-            issues?: {
-                /** @example priority */
-                path: string;
-                message: string;
-            }[];
-        };
-        CreateTicketRequest: {
-            /** @example Cannot log in */
-            title: string;
-            /** @description If absent or blank and messages are given, a description is generated from the messages. */
-            description?: string | null;
-            /**
-             * @default medium
-             * @enum {string}
-             */
-            priority?: "low" | "medium" | "high" | "urgent";
-            /**
-             * Format: email
-             * @example jane@example.com
-             */
-            customerEmail?: string;
-            customerId?: string;
-            /** @description Name of an active ticket category (case-insensitive); otherwise the ticket is categorized asynchronously. */
-            category?: string;
-            messages?: {
-                /** @enum {string} */
-                role: "customer" | "agent" | "bot";
-                content: string;
-            }[];
-            /**
-             * @description Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.
-             * @example SN-12345-ABCDE
-             */
-            deviceIdentifier?: string;
-        } | {
-            /** Format: email */
-            customerEmail: string;
-        } | {
-            customerId: string;
-        };
-        GetTicketResponse: {
-            /** @enum {boolean} */
-            success: true;
-            ticket: components["schemas"]["Ticket"];
-        };
-        Ticket: {
-            id: string;
-            title: string;
-            description: string | null;
-            /** @enum {string} */
-            priority: "low" | "medium" | "high" | "urgent";
-            /** @enum {string} */
-            status: "open" | "in_progress" | "waiting_for_customer" | "resolved";
-            category: string | null;
-            /** @enum {string|null} */
-            categorySource: "request" | "ai" | "fallback" | "manual" | null;
-            /**
-             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
-             * @example 0.87
-             */
-            categoryConfidence: number | null;
-            assignee: string | null;
-            /**
-             * @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it).
-             * @enum {string|null}
-             */
-            assigneeSource: "rule" | "manual" | null;
-            customer: {
-                id: string;
-                email: string;
-                name: string;
-            };
-            device: {
-                id: string;
-                identifier: string;
-                type: string | null;
-            } | null;
-            messages: {
-                /** @enum {string} */
-                role: "customer" | "agent" | "bot";
-                content: string;
-            }[];
-            processing: {
-                /** @enum {string} */
-                categorization: "pending" | "done" | "skipped" | "failed";
-                /** @enum {string} */
-                notification: "pending" | "sent" | "skipped" | "failed";
-                /**
-                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
-                 * @example HTTP 404: no_service
-                 */
-                notificationError: string | null;
-            };
-            createdAt: string;
-            updatedAt: string;
-        };
-        ListTicketsResponse: {
-            /** @enum {boolean} */
-            success: true;
-            tickets: components["schemas"]["ListedTicket"][];
-            nextCursor: string | null;
-        };
-        ListedTicket: {
-            id: string;
-            title: string;
-            description: string | null;
-            /** @enum {string} */
-            priority: "low" | "medium" | "high" | "urgent";
-            /** @enum {string} */
-            status: "open" | "in_progress" | "waiting_for_customer" | "resolved";
-            category: string | null;
-            /** @enum {string|null} */
-            categorySource: "request" | "ai" | "fallback" | "manual" | null;
-            /**
-             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
-             * @example 0.87
-             */
-            categoryConfidence: number | null;
-            assignee: string | null;
-            /**
-             * @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it).
-             * @enum {string|null}
-             */
-            assigneeSource: "rule" | "manual" | null;
-            customer: {
-                id: string;
-                email: string;
-                name: string;
-            };
-            device: {
-                id: string;
-                identifier: string;
-                type: string | null;
-            } | null;
-            processing: {
-                /** @enum {string} */
-                categorization: "pending" | "done" | "skipped" | "failed";
-                /** @enum {string} */
-                notification: "pending" | "sent" | "skipped" | "failed";
-                /**
-                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
-                 * @example HTTP 404: no_service
-                 */
-                notificationError: string | null;
-            };
-            createdAt: string;
-            updatedAt: string;
-            /** @description How many messages the ticket holds; getTicket returns them. */
-            messageCount: number;
-        };
-        UpdateTicketResponse: {
-            /** @enum {boolean} */
-            success: true;
-            ticket: components["schemas"]["Ticket"];
-        };
-        UpdateTicketRequest: {
-            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
-            ticketId: string;
-            /** @enum {string} */
-            status?: "open" | "in_progress" | "waiting_for_customer" | "resolved";
-            /** @enum {string} */
-            priority?: "low" | "medium" | "high" | "urgent";
-            /**
-             * @description A manual assignee (`assigneeSource: "manual"`), never overridden by routing; null unassigns and lets routing assign again.
-             * @example @jane
-             */
-            assignee?: string | null;
-            /**
-             * @description An active ticket category (case-insensitive; 400 otherwise) or null. A manual category (`categorySource: "manual"`) is never overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.
-             * @example Billing
-             */
-            category?: string | null;
-            /**
-             * Format: date-time
-             * @description The `updatedAt` you read: 409 if the ticket changed since (no lost update between two agents).
-             */
-            expectedUpdatedAt?: string;
-        };
-        AddMessagesResponse: {
-            /** @enum {boolean} */
-            success: true;
-            ticketId: string;
-            /** @description Messages the ticket holds now. */
-            messageCount: number;
-        };
         AddMessagesRequest: {
             /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
             ticketId: string;
@@ -728,51 +527,167 @@ export interface components {
                 content: string;
             }[];
         };
-        TicketEventsResponse: {
-            /** @enum {boolean} */
+        AddMessagesResponse: {
+            /** @constant */
             success: true;
-            events: components["schemas"]["TicketEvent"][];
-            nextCursor: string | null;
+            ticketId: string;
+            /** @description Messages the ticket holds now. */
+            messageCount: number;
         };
-        TicketEvent: {
-            id: string;
-            /** @enum {string} */
-            type: "created" | "categorized" | "auto_resolved" | "assigned" | "status_changed" | "priority_changed" | "category_changed" | "message_added" | "notification_sent" | "notification_failed";
-            actor: {
-                /** @enum {string} */
-                type: "api";
-                /** @description The API key's display prefix, never the key. */
-                keyPrefix: string;
-            } | {
-                /** @enum {string} */
-                type: "pipeline";
-            } | {
-                /** @enum {string} */
-                type: "operator";
-            };
-            /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
-            data: {
+        AssignDevicesToOwnerRequest: {
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
+            customerEmail: string;
+            /**
+             * @example [
+             *       "SN-001",
+             *       "SN-002",
+             *       "SN-003"
+             *     ]
+             */
+            deviceIdentifiers: string[];
+            /** @description Create missing devices (needs `deviceType`). Default false. */
+            autoCreateDevices?: boolean;
+            /** @example sensor */
+            deviceType?: string;
+        };
+        AssignDevicesToOwnerResponse: {
+            /** @constant */
+            success: true;
+            /** @example Successfully assigned 2 device(s) to customer */
+            message: string;
+            customerId: string;
+            customerWasCreated: boolean;
+            /** @description Devices this call assigned. */
+            assignedDevices: {
+                identifier: string;
+                deviceId: string;
+                wasCreated: boolean;
+            }[];
+            /** @description Devices that were already assigned to the customer (no-op). */
+            alreadyAssigned: {
+                identifier: string;
+                deviceId: string;
+                wasCreated: boolean;
+            }[];
+            /** @description Identifiers of no device of this organization (without autoCreateDevices). */
+            skipped: string[];
+        };
+        AssignDeviceToOwnersRequest: {
+            /** @example SN-12345-ABCDE */
+            deviceIdentifier: string;
+            /**
+             * @description Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.
+             * @example [
+             *       "john.doe@example.com",
+             *       "jane.smith@example.com"
+             *     ]
+             */
+            customerEmails: string[];
+            /** @description Create the device if missing (needs `deviceType`). Default false. */
+            autoCreateDevice?: boolean;
+            /** @example Thermostat */
+            deviceType?: string;
+        };
+        AssignDeviceToOwnersResponse: {
+            /** @constant */
+            success: true;
+            /** @example Successfully assigned device to 2 customer(s) */
+            message: string;
+            deviceId: string;
+            deviceWasCreated: boolean;
+            assignedCustomers: {
+                email: string;
+                customerId: string;
+                wasCreated: boolean;
+            }[];
+            /** @description Extension: the emails skipped as invalid, as sent. */
+            invalidEmails: string[];
+        };
+        BulkMetadataRequest: {
+            /**
+             * @description Device identifier → its new metadata (a JSON object nesting at most 100 levels), 1..1000 entries. Replaces each device's properties wholesale.
+             * @example {
+             *       "SN-A100": {
+             *         "firmwareVersion": "3.2.1",
+             *         "status": "active",
+             *         "location": "Building A"
+             *       },
+             *       "SN-B200": {
+             *         "firmwareVersion": "3.2.1",
+             *         "status": "maintenance"
+             *       },
+             *       "SN-UNKNOWN": {
+             *         "status": "active"
+             *       }
+             *     }
+             */
+            devices: {
                 [key: string]: unknown;
             };
-            createdAt: string;
         };
-        RetryNotificationResponse: {
-            /** @enum {boolean} */
+        BulkMetadataResponse: {
+            /** @constant */
             success: true;
-            ticketId: string;
-            /** @description How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one. */
-            retried: number;
+            updated: number;
+            notFound: number;
+            results: {
+                identifier: string;
+                /** @description "" when not found */
+                deviceId: string;
+                /** @enum {string} */
+                status: "updated" | "not_found";
+            }[];
         };
-        RetryNotificationRequest: {
-            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
-            ticketId: string;
+        CategoriesRequest: ({
+            name: string;
+            description?: string;
+            /**
+             * @default any
+             * @enum {string}
+             */
+            appliesTo?: "ticket" | "customer" | "device" | "any";
+            /** @default true */
+            aiEnabled?: boolean;
+            /** @default false */
+            autoResolve?: boolean;
+            /** @default true */
+            active?: boolean;
+        } | {
+            /** @constant */
+            autoResolve?: false;
+        } | {
+            /** @constant */
+            aiEnabled?: true;
+        })[];
+        CreateApiKeyRequest: {
+            /**
+             * @description Your name for the key, shown in listings: which client holds it.
+             * @example zapier
+             */
+            label?: string;
         };
-        SavedCustomerResponse: {
-            /** @enum {boolean} */
-            success: true;
-            telemetronCustomerId: string;
-            /** @enum {string} */
-            message: "Customer created successfully" | "Customer updated successfully";
+        CreatedApiKey: {
+            id: string;
+            /** @description Shown once; store it now. */
+            apiKey: string;
+            label: string | null;
+        };
+        CreatedOrganization: {
+            id: string;
+            name: string;
+            /** @description Shown once; store it now. */
+            apiKey: string;
+        };
+        CreateOrganizationRequest: {
+            name: string;
+            /**
+             * Format: uri
+             * @example https://hooks.slack.com/services/T000/B000/XXXX
+             */
+            slackWebhookUrl?: string;
         };
         CreateOrUpdateCustomerRequest: {
             /**
@@ -810,16 +725,59 @@ export interface components {
             /** @description Alias of `telemetronCustomerId`. */
             customerId?: string;
         };
+        CreateTicketRequest: {
+            /** @example Cannot log in */
+            title: string;
+            /** @description If absent or blank and messages are given, a description is generated from the messages. */
+            description?: string | null;
+            /**
+             * @default medium
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent";
+            /**
+             * Format: email
+             * @example jane@example.com
+             */
+            customerEmail?: string;
+            customerId?: string;
+            /** @description Name of an active ticket category (case-insensitive); otherwise the ticket is categorized asynchronously. */
+            category?: string;
+            messages?: {
+                /** @enum {string} */
+                role: "customer" | "agent" | "bot";
+                content: string;
+            }[];
+            /**
+             * @description Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.
+             * @example SN-12345-ABCDE
+             */
+            deviceIdentifier?: string;
+        } | {
+            /** Format: email */
+            customerEmail: string;
+        } | {
+            customerId: string;
+        };
+        CreateTicketResponse: {
+            /** @constant */
+            success: true;
+            ticketId: string;
+            /** @example Ticket created successfully */
+            message: string;
+        };
         Customer: {
-            /** @enum {boolean} */
+            /** @constant */
             success: true;
             /** @description The customer's id; other endpoints call it `telemetronCustomerId` or `customerId`. */
             id: string;
             organizationId: string;
             name: string;
             email: string;
-            phone: string | null;
-            address: string | null;
+            /** @description Absent when not provided. */
+            phone?: string;
+            /** @description Absent when not provided. */
+            address?: string;
             /** @description Identifiers of the devices assigned to the customer, oldest assignment first; at most 5,000 (see deviceCount). */
             devices: string[];
             /** @description Extension: how many devices are assigned in all. */
@@ -833,220 +791,55 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        QueryCustomerRequest: {
-            /**
-             * Format: email
-             * @example john.doe@example.com
-             */
-            email: string;
+        CustomerConflictError: {
+            /** @constant */
+            success: false;
+            /** @example Validation failed */
+            error: string;
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
+            }[];
+            /** @description The customer of this organization that already has the email. */
+            telemetronCustomerId: string;
         };
-        SavedDeviceResponse: {
-            /** @enum {boolean} */
-            success: true;
-            /** @enum {string} */
-            message: "Device created successfully" | "Device updated successfully";
-            deviceId: string;
-            identifier: string;
-            type: string | null;
+        DeviceNotAssignedError: {
+            /** @constant */
+            success: false;
+            /** @example Validation failed */
+            error: string;
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
+            }[];
+            /** @description When the device is not assigned: the customer's id. */
+            customerId?: string;
+            /** @description When the device is not assigned: the identifier asked for. */
+            deviceIdentifier?: string;
+            /** @description When the device is not assigned: the identifiers of the devices the customer does have. */
+            currentDevices?: string[];
         };
-        SaveDeviceRequest: {
-            /**
-             * @description Unique per organization (trimmed, compared exactly).
-             * @example sensor-001
-             */
-            identifier: string;
-            /**
-             * @description Required to create a device; optional on update.
-             * @example sensor
-             */
-            type?: string;
-            /**
-             * @description Any JSON object nesting at most 100 levels; when given it replaces the stored properties.
-             * @example {
-             *       "location": "Building A",
-             *       "firmware": "v2.1.0",
-             *       "model": "TM-500"
-             *     }
-             */
-            properties?: {
-                [key: string]: unknown;
-            };
-            /**
-             * @description Extension. Names of active categories that apply to devices (appliesTo device or any), case-insensitive; when given they replace the stored list. Routing rules match them with `deviceCategory`.
-             * @example [
-             *       "Production"
-             *     ]
-             */
-            categories?: string[];
-        };
-        BulkMetadataResponse: {
-            /** @enum {boolean} */
-            success: true;
-            updated: number;
-            notFound: number;
-            results: {
-                identifier: string;
-                /** @description "" when not found */
-                deviceId: string;
-                /** @enum {string} */
-                status: "updated" | "not_found";
+        Error: {
+            /** @constant */
+            success: false;
+            /** @example Validation failed */
+            error: string;
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
             }[];
         };
-        BulkMetadataRequest: {
-            /**
-             * @description Device identifier → its new metadata (a JSON object nesting at most 100 levels), 1..1000 entries. Replaces each device's properties wholesale.
-             * @example {
-             *       "SN-A100": {
-             *         "firmwareVersion": "3.2.1",
-             *         "status": "active",
-             *         "location": "Building A"
-             *       },
-             *       "SN-B200": {
-             *         "firmwareVersion": "3.2.1",
-             *         "status": "maintenance"
-             *       },
-             *       "SN-UNKNOWN": {
-             *         "status": "active"
-             *       }
-             *     }
-             */
-            devices: {
-                [key: string]: unknown;
-            };
-        };
-        AssignDeviceToOwnersResponse: {
-            /** @enum {boolean} */
+        GetTicketResponse: {
+            /** @constant */
             success: true;
-            /** @example Successfully assigned device to 2 customer(s) */
-            message: string;
-            deviceId: string;
-            deviceWasCreated: boolean;
-            assignedCustomers: {
-                email: string;
-                customerId: string;
-                wasCreated: boolean;
-            }[];
-            /** @description Extension: the emails skipped as invalid, as sent. */
-            invalidEmails: string[];
+            ticket: components["schemas"]["Ticket"];
         };
-        AssignDeviceToOwnersRequest: {
-            /** @example SN-12345-ABCDE */
-            deviceIdentifier: string;
-            /**
-             * @description Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.
-             * @example [
-             *       "john.doe@example.com",
-             *       "jane.smith@example.com"
-             *     ]
-             */
-            customerEmails: string[];
-            /** @description Create the device if missing (needs `deviceType`). Default false. */
-            autoCreateDevice?: boolean;
-            /** @example Thermostat */
-            deviceType?: string;
-        };
-        AssignDevicesToOwnerResponse: {
-            /** @enum {boolean} */
-            success: true;
-            /** @example Successfully assigned 2 device(s) to customer */
-            message: string;
-            customerId: string;
-            customerWasCreated: boolean;
-            /** @description Devices this call assigned. */
-            assignedDevices: {
-                identifier: string;
-                deviceId: string;
-                wasCreated: boolean;
-            }[];
-            /** @description Devices that were already assigned to the customer (no-op). */
-            alreadyAssigned: {
-                identifier: string;
-                deviceId: string;
-                wasCreated: boolean;
-            }[];
-            /** @description Identifiers of no device of this organization (without autoCreateDevices). */
-            skipped: string[];
-        };
-        AssignDevicesToOwnerRequest: {
-            /**
-             * Format: email
-             * @example john.doe@example.com
-             */
-            customerEmail: string;
-            /**
-             * @example [
-             *       "SN-001",
-             *       "SN-002",
-             *       "SN-003"
-             *     ]
-             */
-            deviceIdentifiers: string[];
-            /** @description Create missing devices (needs `deviceType`). Default false. */
-            autoCreateDevices?: boolean;
-            /** @example sensor */
-            deviceType?: string;
-        };
-        UnassignDeviceFromOwnerResponse: {
-            /** @enum {boolean} */
-            success: true;
-            /** @enum {string} */
-            message: "Device successfully unassigned from customer";
-            customerId: string;
-            deviceIdentifier: string;
-            devicesRemaining: string[];
-        };
-        UnassignDeviceFromOwnerRequest: {
-            /**
-             * Format: email
-             * @example john.doe@example.com
-             */
-            customerEmail: string;
-            /** @example SN-12345-ABCDE */
-            deviceIdentifier: string;
-        };
-        UnassignDevicesFromOwnerResponse: {
-            /** @enum {boolean} */
-            success: true;
-            /** @example Successfully unassigned 1 device(s) from customer */
-            message: string;
-            customerId: string;
-            unassignedDevices: string[];
-            /** @description Identifiers that were not assigned to this customer (no-op). */
-            skipped: string[];
-            devicesRemaining: string[];
-        };
-        UnassignDevicesFromOwnerRequest: {
-            /**
-             * Format: email
-             * @example john.doe@example.com
-             */
-            customerEmail: string;
-            /**
-             * @example [
-             *       "SN-001",
-             *       "SN-002",
-             *       "SN-003"
-             *     ]
-             */
-            deviceIdentifiers: string[];
-        };
-        CreatedOrganization: {
-            id: string;
-            name: string;
-            /** @description Shown once; store it now. */
-            apiKey: string;
-        };
-        CreateOrganizationRequest: {
-            name: string;
-            /**
-             * Format: uri
-             * @example https://hooks.slack.com/services/T000/B000/XXXX
-             */
-            slackWebhookUrl?: string;
-        };
-        ListOrganizationsResponse: {
-            organizations: components["schemas"]["ListedOrganization"][];
-            nextCursor: string | null;
+        Health: {
+            /** @constant */
+            ok: true;
         };
         ListedOrganization: {
             id: string;
@@ -1058,6 +851,60 @@ export interface components {
             keyCount: number;
             /** @description Revoked API keys. */
             revokedKeyCount: number;
+        };
+        ListedTicket: {
+            id: string;
+            title: string;
+            description: string | null;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_for_customer" | "resolved";
+            category: string | null;
+            categorySource: ("request" | "ai" | "fallback" | "manual") | null;
+            /**
+             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
+             * @example 0.87
+             */
+            categoryConfidence: number | null;
+            assignee: string | null;
+            /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
+            assigneeSource: ("rule" | "manual") | null;
+            customer: {
+                id: string;
+                email: string;
+                name: string;
+            };
+            device: {
+                id: string;
+                identifier: string;
+                type: string | null;
+            } | null;
+            processing: {
+                /** @enum {string} */
+                categorization: "pending" | "done" | "skipped" | "failed";
+                /** @enum {string} */
+                notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
+            };
+            createdAt: string;
+            updatedAt: string;
+            /** @description How many messages the ticket holds; getTicket returns them. */
+            messageCount: number;
+        };
+        ListOrganizationsResponse: {
+            organizations: components["schemas"]["ListedOrganization"][];
+            nextCursor: string | null;
+        };
+        ListTicketsResponse: {
+            /** @constant */
+            success: true;
+            tickets: components["schemas"]["ListedTicket"][];
+            nextCursor: string | null;
         };
         Organization: {
             id: string;
@@ -1095,50 +942,63 @@ export interface components {
                 slackWebhookUrl: string | null;
             }[];
         };
-        UpdateOrganizationRequest: {
-            name?: string;
+        QueryCustomerRequest: {
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
+            email: string;
+        };
+        RetryJobsRequest: {
+            /**
+             * @description Only jobs of this kind; all kinds when absent.
+             * @enum {string}
+             */
+            kind?: "categorize" | "notify" | "route" | "event";
+            /**
+             * Format: date-time
+             * @description Only jobs that failed at or after this instant (ISO-8601).
+             * @example 2026-11-29T10:00:00.000Z
+             */
+            since?: string;
+        };
+        RetryJobsResponse: {
+            /** @constant */
+            success: true;
+            /** @description Failed jobs handed back to the queue by this call. */
+            retried: number;
+            /** @description True when failed jobs are left (the call re-drives a bounded number); call again. */
+            more: boolean;
+        };
+        RetryNotificationRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
+            ticketId: string;
+        };
+        RetryNotificationResponse: {
+            /** @constant */
+            success: true;
+            ticketId: string;
+            /** @description How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one. */
+            retried: number;
+        };
+        RoutingRulesRequest: {
+            /** @description Conditions combined with AND; at least one. */
+            when: {
+                ticketCategory?: string;
+                customerCategory?: string;
+                deviceCategory?: string;
+                /** @enum {string} */
+                priority?: "low" | "medium" | "high" | "urgent";
+            };
+            assignTo: string;
             /**
              * Format: uri
              * @example https://hooks.slack.com/services/T000/B000/XXXX
              */
-            slackWebhookUrl?: string | null;
-        };
-        CreatedApiKey: {
-            id: string;
-            /** @description Shown once; store it now. */
-            apiKey: string;
-            label: string | null;
-        };
-        CreateApiKeyRequest: {
-            /**
-             * @description Your name for the key, shown in listings: which client holds it.
-             * @example zapier
-             */
-            label?: string;
-        };
-        CategoriesRequest: ({
-            name: string;
-            description?: string;
-            /**
-             * @default any
-             * @enum {string}
-             */
-            appliesTo?: "ticket" | "customer" | "device" | "any";
-            /** @default true */
-            aiEnabled?: boolean;
-            /** @default false */
-            autoResolve?: boolean;
-            /** @default true */
-            active?: boolean;
-        } | {
-            /** @constant */
-            autoResolve?: false;
-        } | {
-            /** @constant */
-            aiEnabled?: true;
-        })[];
+            slackWebhookUrl?: string;
+        }[];
         RoutingRulesResponse: {
-            /** @enum {boolean} */
+            /** @constant */
             success: true;
             rules: {
                 /** @description Conditions combined with AND; at least one. */
@@ -1174,42 +1034,202 @@ export interface components {
                 message: string;
             }[];
         };
-        RoutingRulesRequest: {
-            /** @description Conditions combined with AND; at least one. */
-            when: {
-                ticketCategory?: string;
-                customerCategory?: string;
-                deviceCategory?: string;
-                /** @enum {string} */
-                priority?: "low" | "medium" | "high" | "urgent";
-            };
-            assignTo: string;
-            /**
-             * Format: uri
-             * @example https://hooks.slack.com/services/T000/B000/XXXX
-             */
-            slackWebhookUrl?: string;
-        }[];
-        RetryJobsResponse: {
-            /** @enum {boolean} */
+        SavedCustomerResponse: {
+            /** @constant */
             success: true;
-            /** @description Failed jobs handed back to the queue by this call. */
-            retried: number;
-            /** @description True when failed jobs are left (the call re-drives a bounded number); call again. */
-            more: boolean;
+            telemetronCustomerId: string;
+            /** @enum {string} */
+            message: "Customer created successfully" | "Customer updated successfully";
         };
-        RetryJobsRequest: {
+        SavedDeviceResponse: {
+            /** @constant */
+            success: true;
+            /** @enum {string} */
+            message: "Device created successfully" | "Device updated successfully";
+            deviceId: string;
+            identifier: string;
+            type: string | null;
+        };
+        SaveDeviceRequest: {
             /**
-             * @description Only jobs of this kind; all kinds when absent.
-             * @enum {string}
+             * @description Unique per organization (trimmed, compared exactly).
+             * @example sensor-001
              */
-            kind?: "categorize" | "notify" | "route" | "event";
+            identifier: string;
+            /**
+             * @description Required to create a device; optional on update.
+             * @example sensor
+             */
+            type?: string;
+            /**
+             * @description Any JSON object nesting at most 100 levels; when given it replaces the stored properties.
+             * @example {
+             *       "location": "Building A",
+             *       "firmware": "v2.1.0",
+             *       "model": "TM-500"
+             *     }
+             */
+            properties?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Extension. Names of active categories that apply to devices (appliesTo device or any), case-insensitive; when given they replace the stored list. Routing rules match them with `deviceCategory`.
+             * @example [
+             *       "Production"
+             *     ]
+             */
+            categories?: string[];
+        };
+        Ticket: {
+            id: string;
+            title: string;
+            description: string | null;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_for_customer" | "resolved";
+            category: string | null;
+            categorySource: ("request" | "ai" | "fallback" | "manual") | null;
+            /**
+             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
+             * @example 0.87
+             */
+            categoryConfidence: number | null;
+            assignee: string | null;
+            /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
+            assigneeSource: ("rule" | "manual") | null;
+            customer: {
+                id: string;
+                email: string;
+                name: string;
+            };
+            device: {
+                id: string;
+                identifier: string;
+                type: string | null;
+            } | null;
+            messages: {
+                /** @enum {string} */
+                role: "customer" | "agent" | "bot";
+                content: string;
+            }[];
+            processing: {
+                /** @enum {string} */
+                categorization: "pending" | "done" | "skipped" | "failed";
+                /** @enum {string} */
+                notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
+            };
+            createdAt: string;
+            updatedAt: string;
+        };
+        TicketEvent: {
+            id: string;
+            /** @enum {string} */
+            type: "created" | "categorized" | "auto_resolved" | "assigned" | "status_changed" | "priority_changed" | "category_changed" | "message_added" | "notification_sent" | "notification_failed";
+            actor: {
+                /** @constant */
+                type: "api";
+                /** @description The API key's display prefix, never the key. */
+                keyPrefix: string;
+            } | {
+                /** @constant */
+                type: "pipeline";
+            } | {
+                /** @constant */
+                type: "operator";
+            };
+            /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+            data: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+        };
+        TicketEventsResponse: {
+            /** @constant */
+            success: true;
+            events: components["schemas"]["TicketEvent"][];
+            nextCursor: string | null;
+        };
+        UnassignDeviceFromOwnerRequest: {
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
+            customerEmail: string;
+            /** @example SN-12345-ABCDE */
+            deviceIdentifier: string;
+        };
+        UnassignDeviceFromOwnerResponse: {
+            /** @constant */
+            success: true;
+            /** @constant */
+            message: "Device successfully unassigned from customer";
+            customerId: string;
+            deviceIdentifier: string;
+            devicesRemaining: string[];
+        };
+        UnassignDevicesFromOwnerRequest: {
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
+            customerEmail: string;
+            /**
+             * @example [
+             *       "SN-001",
+             *       "SN-002",
+             *       "SN-003"
+             *     ]
+             */
+            deviceIdentifiers: string[];
+        };
+        UnassignDevicesFromOwnerResponse: {
+            /** @constant */
+            success: true;
+            /** @example Successfully unassigned 1 device(s) from customer */
+            message: string;
+            customerId: string;
+            unassignedDevices: string[];
+            /** @description Identifiers that were not assigned to this customer (no-op). */
+            skipped: string[];
+            devicesRemaining: string[];
+        };
+        UpdateOrganizationRequest: {
+            name?: string;
+            slackWebhookUrl?: string | null;
+        };
+        UpdateTicketRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
+            ticketId: string;
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "waiting_for_customer" | "resolved";
+            /** @enum {string} */
+            priority?: "low" | "medium" | "high" | "urgent";
+            /**
+             * @description A manual assignee (`assigneeSource: "manual"`), never overridden by routing; null unassigns and lets routing assign again.
+             * @example @jane
+             */
+            assignee?: string | null;
+            /**
+             * @description An active ticket category (case-insensitive; 400 otherwise) or null. A manual category (`categorySource: "manual"`) is never overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.
+             * @example Billing
+             */
+            category?: string | null;
             /**
              * Format: date-time
-             * @description Only jobs that failed at or after this instant (ISO-8601).
-             * @example 2026-11-29T10:00:00.000Z
+             * @description The `updatedAt` you read: 409 if the ticket changed since (no lost update between two agents).
              */
-            since?: string;
+            expectedUpdatedAt?: string;
+        };
+        UpdateTicketResponse: {
+            /** @constant */
+            success: true;
+            ticket: components["schemas"]["Ticket"];
         };
     };
     responses: never;
@@ -1280,11 +1300,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1441,11 +1461,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1519,8 +1539,8 @@ export interface operations {
     };
     listTickets: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description Opaque; pass back `nextCursor`. */
                 cursor?: string;
                 status?: "open" | "in_progress" | "waiting_for_customer" | "resolved";
@@ -1533,7 +1553,10 @@ export interface operations {
                 notification?: "pending" | "sent" | "skipped" | "failed";
                 /** @description Only tickets whose categorization is in this state. */
                 categorization?: "pending" | "done" | "skipped" | "failed";
-                /** @description Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes. */
+                /**
+                 * @description Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes.
+                 * @example 2026-11-29T10:00:00.000Z
+                 */
                 updatedAfter?: string;
             };
             header?: {
@@ -1565,11 +1588,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1662,11 +1685,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1827,11 +1850,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -1956,8 +1979,8 @@ export interface operations {
     };
     getTicketEvents: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description Opaque; pass back `nextCursor`. */
                 cursor?: string;
             };
@@ -1966,6 +1989,7 @@ export interface operations {
                 "x-d1-bookmark"?: string;
             };
             path: {
+                /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
                 ticketId: string;
             };
             cookie?: never;
@@ -1992,11 +2016,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2104,11 +2128,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2267,11 +2291,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2309,7 +2333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict */
+            /** @description Another customer of this organization has this email; `telemetronCustomerId` names it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2318,16 +2342,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Another customer of this organization already has this email",
-                     *       "issues": [
-                     *         {
-                     *           "path": "email",
-                     *           "message": "email already in use"
-                     *         }
-                     *       ]
+                     *       "error": "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+                     *       "telemetronCustomerId": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b"
                      *     }
                      */
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["CustomerConflictError"];
                 };
             };
             /** @description Request body over 1 MiB */
@@ -2430,11 +2449,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2544,6 +2563,7 @@ export interface operations {
                 "x-d1-bookmark"?: string;
             };
             path: {
+                /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
                 telemetronCustomerId: string;
             };
             cookie?: never;
@@ -2570,11 +2590,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2682,11 +2702,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2809,11 +2829,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -2936,11 +2956,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3078,11 +3098,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3196,7 +3216,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnassignDeviceFromOwnerResponse"];
                 };
             };
-            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            /** @description Invalid fields, or the device is not assigned to the customer (then with Telemetron's extra keys) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,16 +3225,15 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
-                     *       "issues": [
-                     *         {
-                     *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
-                     *         }
+                     *       "error": "Device is not assigned to this customer",
+                     *       "customerId": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
+                     *       "deviceIdentifier": "sensor-002",
+                     *       "currentDevices": [
+                     *         "sensor-001"
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["DeviceNotAssignedError"];
                 };
             };
             /** @description Missing, unknown or revoked credentials */
@@ -3347,11 +3366,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3455,8 +3474,8 @@ export interface operations {
     };
     listOrganizations: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description Opaque; pass back `nextCursor`. */
                 cursor?: string;
             };
@@ -3484,11 +3503,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3559,11 +3578,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3677,11 +3696,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3769,11 +3788,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -3891,11 +3910,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -4008,11 +4027,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -4089,7 +4108,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @enum {boolean} */
+                        /** @constant */
                         success: true;
                         categories: {
                             id: string;
@@ -4113,11 +4132,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -4235,11 +4254,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -4357,11 +4376,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Validation failed",
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
-                     *           "message": "Invalid option: expected one of \"low\"|\"medium\"|\"high\"|\"urgent\""
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
                      *         }
                      *       ]
                      *     }
@@ -4493,6 +4512,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example swagger-ui-bundle.js */
                 file: string;
             };
             cookie?: never;

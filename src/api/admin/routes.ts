@@ -1,5 +1,6 @@
 import { d1Session } from "../../http/d1-session";
-import { createRoute, z } from "@hono/zod-openapi";
+import * as z from "zod";
+import { createRoute } from "../route";
 import { adminSecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
   categoriesBody,

@@ -1,31 +1,23 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { APPLIES_TO, JOB_KINDS, PRIORITIES } from "../../db/schema";
 import { instant } from "../common";
 
-const webhookUrl = z.url().max(2048).openapi({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
+const webhookUrl = z.url().max(2048).meta({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 
 export const orgIdParam = z.object({
-  orgId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "orgId", in: "path" } }),
+  orgId: z.string().min(1).max(64),
 });
 export const keyIdParam = orgIdParam.extend({
-  keyId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "keyId", in: "path" } }),
+  keyId: z.string().min(1).max(64),
 });
 
 export const createOrganizationBody = z
   .object({ name: z.string().trim().min(1).max(200), slackWebhookUrl: webhookUrl.optional() })
-  .openapi("CreateOrganizationRequest");
+  .meta({ id: "CreateOrganizationRequest" });
 
 export const updateOrganizationBody = z
   .object({ name: z.string().trim().min(1).max(200).optional(), slackWebhookUrl: webhookUrl.nullable().optional() })
-  .openapi("UpdateOrganizationRequest");
+  .meta({ id: "UpdateOrganizationRequest" });
 
 export const categoryInput = z
   .object({
@@ -39,7 +31,7 @@ export const categoryInput = z
   .refine((c) => !c.autoResolve || c.aiEnabled, { path: ["autoResolve"], message: "autoResolve requires aiEnabled" })
   // The refine above, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent, both
   // branches hold: their defaults are false and true).
-  .openapi({ anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }] });
+  .meta({ anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }] });
 
 export const categoriesBody = z
   .array(categoryInput)
@@ -52,7 +44,7 @@ export const categoriesBody = z
       seen.set(key, i);
     });
   })
-  .openapi("CategoriesRequest");
+  .meta({ id: "CategoriesRequest" });
 
 export const routingRuleInput = z.object({
   when: z
@@ -63,12 +55,12 @@ export const routingRuleInput = z.object({
       priority: z.enum(PRIORITIES).optional(),
     })
     .refine((w) => Object.values(w).some((v) => v !== undefined), { message: "at least one condition is required" })
-    .openapi({ minProperties: 1, description: "Conditions combined with AND; at least one." }),
+    .meta({ minProperties: 1, description: "Conditions combined with AND; at least one." }),
   assignTo: z.string().trim().min(1).max(200),
   slackWebhookUrl: webhookUrl.optional(),
 });
 
-export const routingRulesBody = z.array(routingRuleInput).max(200).openapi("RoutingRulesRequest");
+export const routingRulesBody = z.array(routingRuleInput).max(200).meta({ id: "RoutingRulesRequest" });
 
 export const categorySchema = z.object({
   id: z.string(),
@@ -91,13 +83,13 @@ export const ruleWarningSchema = z.object({
     .number()
     .int()
     .min(1)
-    .openapi({ description: "The rule that can never match, by its position in the request (1-based: the first rule is 1)." }),
+    .meta({ description: "The rule that can never match, by its position in the request (1-based: the first rule is 1)." }),
   shadowedBy: z
     .number()
     .int()
     .min(1)
-    .openapi({ description: "The earlier, broader rule that matches every ticket it would, by its 1-based position." }),
-  message: z.string().openapi({
+    .meta({ description: "The earlier, broader rule that matches every ticket it would, by its 1-based position." }),
+  message: z.string().meta({
     example:
       "Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher.",
   }),
@@ -107,10 +99,10 @@ export const routingRulesResponse = z
   .object({
     success: z.literal(true),
     rules: z.array(routingRuleSchema),
-    routingRules: z.array(routingRuleSchema).openapi({ description: "Deprecated alias of `rules`." }),
+    routingRules: z.array(routingRuleSchema).meta({ description: "Deprecated alias of `rules`." }),
     warnings: z.array(ruleWarningSchema),
   })
-  .openapi("RoutingRulesResponse");
+  .meta({ id: "RoutingRulesResponse" });
 
 export const organizationSchema = z
   .object({
@@ -131,11 +123,11 @@ export const organizationSchema = z
     categories: z.array(categorySchema),
     routingRules: z.array(routingRuleSchema),
   })
-  .openapi("Organization");
+  .meta({ id: "Organization" });
 
 export const createdOrganizationSchema = z
-  .object({ id: z.string(), name: z.string(), apiKey: z.string().openapi({ description: "Shown once; store it now." }) })
-  .openapi("CreatedOrganization");
+  .object({ id: z.string(), name: z.string(), apiKey: z.string().meta({ description: "Shown once; store it now." }) })
+  .meta({ id: "CreatedOrganization" });
 
 export const createApiKeyBody = z
   .object({
@@ -145,17 +137,17 @@ export const createApiKeyBody = z
       .min(1)
       .max(100)
       .optional()
-      .openapi({ description: "Your name for the key, shown in listings: which client holds it.", example: "zapier" }),
+      .meta({ description: "Your name for the key, shown in listings: which client holds it.", example: "zapier" }),
   })
-  .openapi("CreateApiKeyRequest");
+  .meta({ id: "CreateApiKeyRequest" });
 
 export const createdKeySchema = z
-  .object({ id: z.string(), apiKey: z.string().openapi({ description: "Shown once; store it now." }), label: z.string().nullable() })
-  .openapi("CreatedApiKey");
+  .object({ id: z.string(), apiKey: z.string().meta({ description: "Shown once; store it now." }), label: z.string().nullable() })
+  .meta({ id: "CreatedApiKey" });
 
 export const listOrganizationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().openapi({ description: "Opaque; pass back `nextCursor`." }),
+  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
 });
 
 export const listedOrganizationSchema = z
@@ -165,29 +157,29 @@ export const listedOrganizationSchema = z
     slackWebhookUrl: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    keyCount: z.number().int().openapi({ description: "Live (not revoked) API keys." }),
-    revokedKeyCount: z.number().int().openapi({ description: "Revoked API keys." }),
+    keyCount: z.number().int().meta({ description: "Live (not revoked) API keys." }),
+    revokedKeyCount: z.number().int().meta({ description: "Revoked API keys." }),
   })
-  .openapi("ListedOrganization");
+  .meta({ id: "ListedOrganization" });
 
 export const listOrganizationsResponse = z
   .object({ organizations: z.array(listedOrganizationSchema), nextCursor: z.string().nullable() })
-  .openapi("ListOrganizationsResponse");
+  .meta({ id: "ListOrganizationsResponse" });
 
 export const retryJobsBody = z
   .object({
-    kind: z.enum(JOB_KINDS).optional().openapi({ description: "Only jobs of this kind; all kinds when absent." }),
-    since: instant("since").optional().openapi({
+    kind: z.enum(JOB_KINDS).optional().meta({ description: "Only jobs of this kind; all kinds when absent." }),
+    since: instant("since").optional().meta({
       description: "Only jobs that failed at or after this instant (ISO-8601).",
       example: "2026-11-29T10:00:00.000Z",
     }),
   })
-  .openapi("RetryJobsRequest");
+  .meta({ id: "RetryJobsRequest" });
 
 export const retryJobsResponse = z
   .object({
     success: z.literal(true),
-    retried: z.number().int().openapi({ description: "Failed jobs handed back to the queue by this call." }),
-    more: z.boolean().openapi({ description: "True when failed jobs are left (the call re-drives a bounded number); call again." }),
+    retried: z.number().int().meta({ description: "Failed jobs handed back to the queue by this call." }),
+    more: z.boolean().meta({ description: "True when failed jobs are left (the call re-drives a bounded number); call again." }),
   })
-  .openapi("RetryJobsResponse");
+  .meta({ id: "RetryJobsResponse" });

@@ -2,15 +2,18 @@ import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type 
 import { ApiError, invalidApiKey } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
+import { CUSTOMER_EXISTS } from "./schemas";
 import { createOrUpdateCustomerRoute, getCustomerRoute, queryCustomerRoute } from "./routes";
 
-export const customersApi = createRouter();
+// Telemetron documents these 400s' messages ("Email is required", "Customer ID must be valid UUID"):
+// `error` is the first issue's own message.
+export const customersApi = createRouter({ telemetron: true });
 
 /** Telemetron's messages, matched word for word: its clients may show or compare them. */
 const MESSAGES = {
   created: "Customer created successfully",
   updated: "Customer updated successfully",
-  exists: "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+  exists: CUSTOMER_EXISTS,
   updateNotFound: "Customer not found or does not belong to this organization",
   notFound: "Customer not found",
 } as const;

@@ -1,7 +1,16 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import * as z from "zod";
+import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
-import { createOrUpdateCustomerBody, customerIdParam, customerResponse, queryCustomerBody, savedCustomerResponse } from "./schemas";
+import {
+  CUSTOMER_EXISTS,
+  createOrUpdateCustomerBody,
+  customerConflictSchema,
+  customerIdParam,
+  customerResponse,
+  queryCustomerBody,
+  savedCustomerResponse,
+} from "./schemas";
 
 const tags = ["Customers"];
 const headers = z.object(bookmarkHeader);
@@ -30,7 +39,16 @@ export const createOrUpdateCustomerRoute = createRoute({
   },
   responses: {
     200: { ...jsonContent(savedCustomerResponse, "Created or updated"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 409, 413, 415, 429, 500),
+    ...errorResponses(400, 401, 404, 413, 415, 429, 500),
+    409: {
+      description: "Another customer of this organization has this email; `telemetronCustomerId` names it",
+      content: {
+        "application/json": {
+          schema: customerConflictSchema,
+          example: { success: false, error: CUSTOMER_EXISTS, telemetronCustomerId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" },
+        },
+      },
+    },
   },
 });
 

@@ -1,7 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import * as z from "zod";
+import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
+  ASSIGNMENT_MESSAGES,
+  notAssignedErrorSchema,
   assignDevicesToOwnerBody,
   assignDevicesToOwnerResponse,
   assignDeviceToOwnersBody,
@@ -85,7 +88,22 @@ export const unassignDeviceFromOwnerRoute = createRoute({
   request: { body: jsonBody(unassignDeviceFromOwnerBody), headers },
   responses: {
     200: { ...jsonContent(unassignDeviceFromOwnerResponse, "Unassigned"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 413, 415, 429, 500),
+    ...errorResponses(401, 404, 413, 415, 429, 500),
+    400: {
+      description: "Invalid fields, or the device is not assigned to the customer (then with Telemetron's extra keys)",
+      content: {
+        "application/json": {
+          schema: notAssignedErrorSchema,
+          example: {
+            success: false,
+            error: ASSIGNMENT_MESSAGES.notAssigned,
+            customerId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
+            deviceIdentifier: "sensor-002",
+            currentDevices: ["sensor-001"],
+          },
+        },
+      },
+    },
   },
 });
 

@@ -1,4 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
+import { errorSchema } from "../common";
 import { DEVICE_LIMITS, deviceType, identifier } from "../devices/schemas";
 import { LIMITS } from "../tickets/schemas";
 
@@ -23,7 +24,7 @@ export const normalizedEmail = z
   .toLowerCase()
   .max(LIMITS.email, ASSIGNMENT_MESSAGES.invalidEmail)
   .regex(z.regexes.email, ASSIGNMENT_MESSAGES.invalidEmail)
-  .openapi({ format: "email", example: "john.doe@example.com" });
+  .meta({ format: "email", example: "john.doe@example.com" });
 
 /** Keeps the emails that are valid, trimmed, lower-cased and without repeats; the rest are reported back. */
 export const sortEmails = (raw: readonly string[]) => {
@@ -44,7 +45,7 @@ const identifiers = z
   .array(z.string().max(DEVICE_LIMITS.identifier), { error: "deviceIdentifiers must be a non-empty array of strings" })
   .min(1, "deviceIdentifiers must be a non-empty array of strings")
   .max(ASSIGNMENT_LIMITS.identifiers)
-  .openapi({ example: ["SN-001", "SN-002", "SN-003"] });
+  .meta({ example: ["SN-001", "SN-002", "SN-003"] });
 
 /** Auto-creating a device needs its type (Telemetron: 400 whenever the flag is set without one). */
 const typeGiven = (create: boolean | undefined, type: string | undefined) => !create || type !== undefined;
@@ -52,64 +53,64 @@ const TYPE_REQUIRED = { path: ["deviceType"], message: ASSIGNMENT_MESSAGES.devic
 
 export const assignDeviceToOwnersBody = z
   .object({
-    deviceIdentifier: identifier.openapi({ example: "SN-12345-ABCDE" }),
+    deviceIdentifier: identifier.meta({ example: "SN-12345-ABCDE" }),
     customerEmails: z
       .array(z.string(), { error: "customerEmails must be an array of emails" })
       .min(1, ASSIGNMENT_MESSAGES.noValidEmails)
       .max(ASSIGNMENT_LIMITS.emails)
-      .openapi({
+      .meta({
         description: "Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.",
         example: ["john.doe@example.com", "jane.smith@example.com"],
       }),
-    autoCreateDevice: z.boolean().optional().openapi({ description: "Create the device if missing (needs `deviceType`). Default false." }),
-    deviceType: deviceType.optional().openapi({ example: "Thermostat" }),
+    autoCreateDevice: z.boolean().optional().meta({ description: "Create the device if missing (needs `deviceType`). Default false." }),
+    deviceType: deviceType.optional().meta({ example: "Thermostat" }),
   })
   .refine((b) => typeGiven(b.autoCreateDevice, b.deviceType), TYPE_REQUIRED)
-  .openapi("AssignDeviceToOwnersRequest");
+  .meta({ id: "AssignDeviceToOwnersRequest" });
 
 export const assignDevicesToOwnerBody = z
   .object({
     customerEmail: normalizedEmail,
     deviceIdentifiers: identifiers,
-    autoCreateDevices: z.boolean().optional().openapi({ description: "Create missing devices (needs `deviceType`). Default false." }),
-    deviceType: deviceType.optional().openapi({ example: "sensor" }),
+    autoCreateDevices: z.boolean().optional().meta({ description: "Create missing devices (needs `deviceType`). Default false." }),
+    deviceType: deviceType.optional().meta({ example: "sensor" }),
   })
   .refine((b) => typeGiven(b.autoCreateDevices, b.deviceType), TYPE_REQUIRED)
-  .openapi("AssignDevicesToOwnerRequest");
+  .meta({ id: "AssignDevicesToOwnerRequest" });
 
 export const unassignDeviceFromOwnerBody = z
   // Email first: Telemetron validates its format before anything else, so its message leads.
-  .object({ customerEmail: normalizedEmail, deviceIdentifier: identifier.openapi({ example: "SN-12345-ABCDE" }) })
-  .openapi("UnassignDeviceFromOwnerRequest");
+  .object({ customerEmail: normalizedEmail, deviceIdentifier: identifier.meta({ example: "SN-12345-ABCDE" }) })
+  .meta({ id: "UnassignDeviceFromOwnerRequest" });
 
 export const unassignDevicesFromOwnerBody = z
   .object({ customerEmail: normalizedEmail, deviceIdentifiers: identifiers })
-  .openapi("UnassignDevicesFromOwnerRequest");
+  .meta({ id: "UnassignDevicesFromOwnerRequest" });
 
 const assignedDevice = z.object({ identifier: z.string(), deviceId: z.string(), wasCreated: z.boolean() });
 
 export const assignDeviceToOwnersResponse = z
   .object({
     success: z.literal(true),
-    message: z.string().openapi({ example: "Successfully assigned device to 2 customer(s)" }),
+    message: z.string().meta({ example: "Successfully assigned device to 2 customer(s)" }),
     deviceId: z.string(),
     deviceWasCreated: z.boolean(),
     assignedCustomers: z.array(z.object({ email: z.string(), customerId: z.string(), wasCreated: z.boolean() })),
-    invalidEmails: z.array(z.string()).openapi({ description: "Extension: the emails skipped as invalid, as sent." }),
+    invalidEmails: z.array(z.string()).meta({ description: "Extension: the emails skipped as invalid, as sent." }),
   })
-  .openapi("AssignDeviceToOwnersResponse");
+  .meta({ id: "AssignDeviceToOwnersResponse" });
 
 export const assignDevicesToOwnerResponse = z
   .object({
     success: z.literal(true),
-    message: z.string().openapi({ example: "Successfully assigned 2 device(s) to customer" }),
+    message: z.string().meta({ example: "Successfully assigned 2 device(s) to customer" }),
     customerId: z.string(),
     customerWasCreated: z.boolean(),
-    assignedDevices: z.array(assignedDevice).openapi({ description: "Devices this call assigned." }),
-    alreadyAssigned: z.array(assignedDevice).openapi({ description: "Devices that were already assigned to the customer (no-op)." }),
-    skipped: z.array(z.string()).openapi({ description: "Identifiers of no device of this organization (without autoCreateDevices)." }),
+    assignedDevices: z.array(assignedDevice).meta({ description: "Devices this call assigned." }),
+    alreadyAssigned: z.array(assignedDevice).meta({ description: "Devices that were already assigned to the customer (no-op)." }),
+    skipped: z.array(z.string()).meta({ description: "Identifiers of no device of this organization (without autoCreateDevices)." }),
   })
-  .openapi("AssignDevicesToOwnerResponse");
+  .meta({ id: "AssignDevicesToOwnerResponse" });
 
 export const unassignDeviceFromOwnerResponse = z
   .object({
@@ -119,15 +120,27 @@ export const unassignDeviceFromOwnerResponse = z
     deviceIdentifier: z.string(),
     devicesRemaining: z.array(z.string()),
   })
-  .openapi("UnassignDeviceFromOwnerResponse");
+  .meta({ id: "UnassignDeviceFromOwnerResponse" });
 
 export const unassignDevicesFromOwnerResponse = z
   .object({
     success: z.literal(true),
-    message: z.string().openapi({ example: "Successfully unassigned 1 device(s) from customer" }),
+    message: z.string().meta({ example: "Successfully unassigned 1 device(s) from customer" }),
     customerId: z.string(),
     unassignedDevices: z.array(z.string()),
-    skipped: z.array(z.string()).openapi({ description: "Identifiers that were not assigned to this customer (no-op)." }),
+    skipped: z.array(z.string()).meta({ description: "Identifiers that were not assigned to this customer (no-op)." }),
     devicesRemaining: z.array(z.string()),
   })
-  .openapi("UnassignDevicesFromOwnerResponse");
+  .meta({ id: "UnassignDevicesFromOwnerResponse" });
+
+/** unassignDeviceFromOwner's 400: when the device is not the customer's, Telemetron's extra keys beside `error`. */
+export const notAssignedErrorSchema = errorSchema
+  .extend({
+    customerId: z.string().optional().meta({ description: "When the device is not assigned: the customer's id." }),
+    deviceIdentifier: z.string().optional().meta({ description: "When the device is not assigned: the identifier asked for." }),
+    currentDevices: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "When the device is not assigned: the identifiers of the devices the customer does have." }),
+  })
+  .meta({ id: "DeviceNotAssignedError" });

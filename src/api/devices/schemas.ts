@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { storedJsonObject } from "../customers/schemas";
 import { MAX_JSON_DEPTH, nestsWithin, tooDeepMessage } from "../../lib/json-depth";
 import { LIMITS } from "../tickets/schemas";
@@ -16,11 +16,11 @@ export const deviceType = z.string().trim().min(1, "type must be a non-empty str
 
 export const saveDeviceBody = z
   .object({
-    identifier: identifier.openapi({ description: "Unique per organization (trimmed, compared exactly).", example: "sensor-001" }),
-    type: deviceType.optional().openapi({ description: "Required to create a device; optional on update.", example: "sensor" }),
+    identifier: identifier.meta({ description: "Unique per organization (trimmed, compared exactly).", example: "sensor-001" }),
+    type: deviceType.optional().meta({ description: "Required to create a device; optional on update.", example: "sensor" }),
     properties: storedJsonObject("properties")
       .optional()
-      .openapi({
+      .meta({
         description: `Any JSON object nesting at most ${MAX_JSON_DEPTH} levels; when given it replaces the stored properties.`,
         example: { location: "Building A", firmware: "v2.1.0", model: "TM-500" },
       }),
@@ -28,14 +28,14 @@ export const saveDeviceBody = z
       .array(z.string().trim().min(1).max(LIMITS.category))
       .max(DEVICE_LIMITS.categories)
       .optional()
-      .openapi({
+      .meta({
         description:
           "Extension. Names of active categories that apply to devices (appliesTo device or any), case-insensitive; " +
           "when given they replace the stored list. Routing rules match them with `deviceCategory`.",
         example: ["Production"],
       }),
   })
-  .openapi("SaveDeviceRequest");
+  .meta({ id: "SaveDeviceRequest" });
 
 export const savedDeviceResponse = z
   .object({
@@ -45,7 +45,7 @@ export const savedDeviceResponse = z
     identifier: z.string(),
     type: z.string().nullable(),
   })
-  .openapi("SavedDeviceResponse");
+  .meta({ id: "SavedDeviceResponse" });
 
 // Telemetron's 400 messages for bulk-metadata, word for word.
 export const BULK_MESSAGES = {
@@ -76,7 +76,7 @@ export const bulkMetadataBody = z
             ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.tooDeep(key.trim()) });
         }
       })
-      .openapi({
+      .meta({
         description: `Device identifier → its new metadata (a JSON object nesting at most ${MAX_JSON_DEPTH} levels), 1..${DEVICE_LIMITS.bulk} entries. Replaces each device's properties wholesale.`,
         example: {
           "SN-A100": { firmwareVersion: "3.2.1", status: "active", location: "Building A" },
@@ -85,7 +85,7 @@ export const bulkMetadataBody = z
         },
       }),
   })
-  .openapi("BulkMetadataRequest");
+  .meta({ id: "BulkMetadataRequest" });
 
 export const bulkMetadataResponse = z
   .object({
@@ -95,9 +95,9 @@ export const bulkMetadataResponse = z
     results: z.array(
       z.object({
         identifier: z.string(),
-        deviceId: z.string().openapi({ description: '"" when not found' }),
+        deviceId: z.string().meta({ description: '"" when not found' }),
         status: z.enum(["updated", "not_found"]),
       }),
     ),
   })
-  .openapi("BulkMetadataResponse");
+  .meta({ id: "BulkMetadataResponse" });

@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import * as z from "zod";
+import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";

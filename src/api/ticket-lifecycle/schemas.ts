@@ -1,16 +1,16 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { EVENT_TYPES, PRIORITIES, TICKET_STATUSES } from "../../db/schema";
 import { instant } from "../common";
 import { LIMITS, messageSchema, ticketSchema } from "../tickets/schemas";
 
-const ticketId = z.string().min(1).max(64).openapi({ example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" });
+const ticketId = z.string().min(1).max(64).meta({ example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" });
 
 export const updateTicketBody = z
   .object({
     ticketId,
     status: z.enum(TICKET_STATUSES).optional(),
     priority: z.enum(PRIORITIES).optional(),
-    assignee: z.string().trim().min(1).max(200).nullable().optional().openapi({
+    assignee: z.string().trim().min(1).max(200).nullable().optional().meta({
       description:
         'A manual assignee (`assigneeSource: "manual"`), never overridden by routing; null unassigns and lets routing assign again.',
       example: "@jane",
@@ -22,13 +22,13 @@ export const updateTicketBody = z
       .max(LIMITS.category)
       .nullable()
       .optional()
-      .openapi({
+      .meta({
         description:
           'An active ticket category (case-insensitive; 400 otherwise) or null. A manual category (`categorySource: "manual"`) is never ' +
           "overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.",
         example: "Billing",
       }),
-    expectedUpdatedAt: instant("expectedUpdatedAt").optional().openapi({
+    expectedUpdatedAt: instant("expectedUpdatedAt").optional().meta({
       description: "The `updatedAt` you read: 409 if the ticket changed since (no lost update between two agents).",
     }),
   })
@@ -36,9 +36,9 @@ export const updateTicketBody = z
     path: ["status"],
     message: "send at least one of status, priority, assignee, category",
   })
-  .openapi("UpdateTicketRequest");
+  .meta({ id: "UpdateTicketRequest" });
 
-export const updateTicketResponse = z.object({ success: z.literal(true), ticket: ticketSchema }).openapi("UpdateTicketResponse");
+export const updateTicketResponse = z.object({ success: z.literal(true), ticket: ticketSchema }).meta({ id: "UpdateTicketResponse" });
 
 export const addMessagesBody = z
   .object({
@@ -47,25 +47,25 @@ export const addMessagesBody = z
       .array(messageSchema)
       .min(1)
       .max(LIMITS.messages)
-      .openapi({
+      .meta({
         example: [{ role: "customer", content: "It happened again this morning." }],
       }),
   })
-  .openapi("AddMessagesRequest");
+  .meta({ id: "AddMessagesRequest" });
 
 export const addMessagesResponse = z
   .object({
     success: z.literal(true),
     ticketId: z.string(),
-    messageCount: z.number().int().openapi({ description: "Messages the ticket holds now." }),
+    messageCount: z.number().int().meta({ description: "Messages the ticket holds now." }),
   })
-  .openapi("AddMessagesResponse");
+  .meta({ id: "AddMessagesResponse" });
 
-export const ticketEventsParams = z.object({ ticketId: ticketId.openapi({ param: { name: "ticketId", in: "path" } }) });
+export const ticketEventsParams = z.object({ ticketId: ticketId });
 
 export const ticketEventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().openapi({ description: "Opaque; pass back `nextCursor`." }),
+  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
 });
 
 export const eventSchema = z
@@ -73,32 +73,32 @@ export const eventSchema = z
     id: z.string(),
     type: z.enum(EVENT_TYPES),
     actor: z.discriminatedUnion("type", [
-      z.object({ type: z.literal("api"), keyPrefix: z.string().openapi({ description: "The API key's display prefix, never the key." }) }),
+      z.object({ type: z.literal("api"), keyPrefix: z.string().meta({ description: "The API key's display prefix, never the key." }) }),
       z.object({ type: z.literal("pipeline") }),
       z.object({ type: z.literal("operator") }),
     ]),
-    data: z.record(z.string(), z.unknown()).openapi({
+    data: z.record(z.string(), z.unknown()).meta({
       description:
         "What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` " +
         "for messages; `category`/`source` when categorized; `eventId` or `error` for notifications.",
     }),
     createdAt: z.string(),
   })
-  .openapi("TicketEvent");
+  .meta({ id: "TicketEvent" });
 
 export const ticketEventsResponse = z
   .object({ success: z.literal(true), events: z.array(eventSchema), nextCursor: z.string().nullable() })
-  .openapi("TicketEventsResponse");
+  .meta({ id: "TicketEventsResponse" });
 
-export const retryNotificationBody = z.object({ ticketId }).openapi("RetryNotificationRequest");
+export const retryNotificationBody = z.object({ ticketId }).meta({ id: "RetryNotificationRequest" });
 
 export const retryNotificationResponse = z
   .object({
     success: z.literal(true),
     ticketId: z.string(),
-    retried: z.number().int().openapi({
+    retried: z.number().int().meta({
       description:
         "How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one.",
     }),
   })
-  .openapi("RetryNotificationResponse");
+  .meta({ id: "RetryNotificationResponse" });

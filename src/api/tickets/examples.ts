@@ -1,4 +1,4 @@
-import type { z } from "@hono/zod-openapi";
+import type * as z from "zod";
 import type { createTicketBody } from "./schemas";
 
 type Example = { summary: string; value: z.input<typeof createTicketBody> };

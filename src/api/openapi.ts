@@ -4,7 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env";
 import { MAX_BODY_BYTES } from "../http/body-limit";
 import { BOOKMARK_HEADER } from "../http/d1-session";
-import { errorResponse } from "../http/errors";
+import { errorResponse, errors } from "../http/errors";
 import { errorSchema } from "./common";
 import { RATE_LIMITS } from "../http/limits";
 import { IDEMPOTENCY_TTL_MS } from "../db/idempotency";
@@ -97,7 +97,7 @@ const docsHeaders = secureHeaders({
 /** Serves a file of the static-assets directory; a miss is a 404 in the contract's shape. */
 const asset = async (c: Context<AppEnv>, path: string): Promise<Response> => {
   const res = await c.env.ASSETS?.fetch(new URL(path, c.req.url));
-  if (!res?.ok) return errorResponse(c, 404, "Not found");
+  if (!res?.ok) return errorResponse(c, errors.notFound());
   // A fetched response's headers are immutable; the security headers middleware needs to add to them.
   return new Response(res.body, res);
 };

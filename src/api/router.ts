@@ -1,6 +1,6 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { errorBody, toIssues } from "../http/errors";
+import { errorResponse, errors, toIssues } from "../http/errors";
 
 type ValidationHook = Hook<unknown, AppEnv, string, unknown>;
 
@@ -11,7 +11,7 @@ const failed =
     const issues = toIssues(result.error.issues);
     const rootOnly = issues.length === 1 && issues[0]!.path === "" && result.target === "json";
     const error = rootOnly ? "Request body must be a JSON object" : firstAsError ? issues[0]!.message : "Validation failed";
-    return c.json(errorBody(error, issues), 400);
+    return errorResponse(c, errors.validationFailed(issues, error));
   };
 
 // Zod failures become the contract's 400 with one issue per offending field.

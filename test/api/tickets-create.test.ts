@@ -193,7 +193,7 @@ describe("createTicket: errors", () => {
     const org = await createOrg();
     const malformed = await call("POST", CREATE, { key: org.apiKey, rawBody: '{"title": "x",', headers: JSON_HEADERS });
     expect(malformed.status).toBe(400);
-    expect(malformed.json).toEqual({ success: false, error: "Invalid JSON payload" });
+    expect(malformed.json).toEqual({ success: false, error: "Invalid JSON payload", code: "invalid_json" });
   });
 
   it.each(["[]", '"text"', "42", "null"])("400 for a JSON body that is not an object: %s", async (raw) => {
@@ -214,7 +214,7 @@ describe("createTicket: errors", () => {
     const org = await createOrg();
     const res = await call("POST", CREATE, { key: org.apiKey, rawBody: "title=x", headers: { "content-type": type } });
     expect(res.status).toBe(415);
-    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json" });
+    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json", code: "unsupported_media_type" });
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toEqual([]);
   });
 
@@ -225,7 +225,7 @@ describe("createTicket: errors", () => {
     for (const customerId of ["00000000-0000-7000-8000-000000000000", foreignCustomer]) {
       const res = await createTicket(org.apiKey, { title: "t", customerId });
       expect(res.status).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Customer not found" });
+      expect(res.json).toEqual({ success: false, error: "Customer not found", code: "customer_not_found" });
     }
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toHaveLength(0);
   });

@@ -526,6 +526,11 @@ export interface components {
             success: false;
             /** @example Validation failed */
             error: string;
+            /**
+             * @description Stable machine-readable name of the error (README: error codes)
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1281,6 +1286,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1301,7 +1307,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1316,7 +1323,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1331,7 +1339,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1346,7 +1355,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1362,6 +1372,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Idempotency-Key was already used with a different request body",
+                     *       "code": "idempotency_mismatch",
                      *       "issues": [
                      *         {
                      *           "path": "Idempotency-Key",
@@ -1384,7 +1395,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1399,7 +1411,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1442,6 +1455,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1462,7 +1476,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1477,7 +1492,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1494,7 +1510,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1509,7 +1526,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1566,6 +1584,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1586,7 +1605,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1603,7 +1623,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1618,7 +1639,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1663,6 +1685,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1683,7 +1706,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1698,7 +1722,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1714,6 +1739,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Another customer of this organization already has this email",
+                     *       "code": "customer_email_taken",
                      *       "issues": [
                      *         {
                      *           "path": "email",
@@ -1734,7 +1760,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1749,7 +1776,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1766,7 +1794,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1781,7 +1810,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1828,6 +1858,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1848,7 +1879,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1863,7 +1895,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1878,7 +1911,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1893,7 +1927,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1909,6 +1944,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Idempotency-Key was already used with a different request body",
+                     *       "code": "idempotency_mismatch",
                      *       "issues": [
                      *         {
                      *           "path": "Idempotency-Key",
@@ -1931,7 +1967,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1946,7 +1983,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1993,6 +2031,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2013,7 +2052,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2028,7 +2068,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2045,7 +2086,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2060,7 +2102,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2105,6 +2148,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2125,7 +2169,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2140,7 +2185,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2156,6 +2202,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Another customer of this organization already has this email",
+                     *       "code": "customer_email_taken",
                      *       "issues": [
                      *         {
                      *           "path": "email",
@@ -2176,7 +2223,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2191,7 +2239,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2208,7 +2257,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2223,7 +2273,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2268,6 +2319,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2288,7 +2340,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2303,7 +2356,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2319,6 +2373,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Another customer of this organization already has this email",
+                     *       "code": "customer_email_taken",
                      *       "issues": [
                      *         {
                      *           "path": "email",
@@ -2339,7 +2394,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2354,7 +2410,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2371,7 +2428,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2386,7 +2444,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2431,6 +2490,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2451,7 +2511,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2466,7 +2527,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2481,7 +2543,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2496,7 +2559,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2513,7 +2577,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2528,7 +2593,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2571,6 +2637,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2591,7 +2658,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2606,7 +2674,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2623,7 +2692,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2638,7 +2708,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2683,6 +2754,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2703,7 +2775,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2718,7 +2791,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2733,7 +2807,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2750,7 +2825,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2765,7 +2841,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2810,6 +2887,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2830,7 +2908,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2845,7 +2924,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2860,7 +2940,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2877,7 +2958,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2892,7 +2974,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2937,6 +3020,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2957,7 +3041,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2972,7 +3057,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2987,7 +3073,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3002,7 +3089,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3019,7 +3107,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3034,7 +3123,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3079,6 +3169,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3099,7 +3190,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3114,7 +3206,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3129,7 +3222,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3146,7 +3240,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3161,7 +3256,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3206,6 +3302,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3226,7 +3323,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3241,7 +3339,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3256,7 +3355,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3271,7 +3371,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3288,7 +3389,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3303,7 +3405,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3348,6 +3451,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3368,7 +3472,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3383,7 +3488,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3398,7 +3504,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3413,7 +3520,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3430,7 +3538,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3445,7 +3554,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3485,6 +3595,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3505,7 +3616,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3520,7 +3632,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3560,6 +3673,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3580,7 +3694,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3595,7 +3710,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3610,7 +3726,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3625,7 +3742,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3640,7 +3758,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3678,6 +3797,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3698,7 +3818,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3713,7 +3834,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3728,7 +3850,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3770,6 +3893,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3790,7 +3914,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3805,7 +3930,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3820,7 +3946,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3835,7 +3962,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3850,7 +3978,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3892,6 +4021,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3912,7 +4042,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3927,7 +4058,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3942,7 +4074,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3957,7 +4090,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3972,7 +4106,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4009,6 +4144,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4029,7 +4165,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4044,7 +4181,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4059,7 +4197,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4114,6 +4253,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4134,7 +4274,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4149,7 +4290,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4164,7 +4306,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4179,7 +4322,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4194,7 +4338,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4236,6 +4381,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4256,7 +4402,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4271,7 +4418,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4286,7 +4434,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4301,7 +4450,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4316,7 +4466,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4358,6 +4509,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Validation failed",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4378,7 +4530,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4393,7 +4546,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4408,7 +4562,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4423,7 +4578,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4438,7 +4594,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -81,13 +81,14 @@ export const errorResponse = (c: Context, err: ApiError) => c.json(errorBody(err
 export const toIssues = (zodIssues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Issue[] =>
   zodIssues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 
-const TYPE_REQUIRED = "type is required when creating a device";
-
 /**
  * A 400 with one issue per offending field. `error` is "Validation failed" unless the endpoint's
  * Telemetron text is the first issue's own (the device endpoints, whose schemas carry those words).
  */
 const validationFailed = (issues: Issue[], error = "Validation failed") => new ApiError("validation_failed", error, issues);
+
+/** A validation failure whose one issue's message is the error itself (Telemetron's device 400s). */
+const invalidField = (path: string, message: string) => validationFailed([{ path, message }], message);
 
 /**
  * Every error the worker raises, by name: each message is stated here once. Outcomes shared by
@@ -96,8 +97,7 @@ const validationFailed = (issues: Issue[], error = "Validation failed") => new A
  */
 export const errors = {
   validationFailed,
-  /** A validation failure whose one issue's message is the error itself (Telemetron's device 400s). */
-  invalidField: (path: string, message: string) => validationFailed([{ path, message }], message),
+  invalidField,
   invalidCursor: () => validationFailed([{ path: "cursor", message: "Invalid cursor" }]),
   unknownCategories: (kind: "ticket" | "customer" | "device", found: { path: string; name: string }[]) =>
     validationFailed(
@@ -108,7 +108,7 @@ export const errors = {
   /** `max`: MAX_TICKET_MESSAGES, passed by the handler so this module stays free of the db layer. */
   tooManyMessages: (messageCount: number, max: number) =>
     validationFailed([{ path: "messages", message: `a ticket holds at most ${max} messages; this one has ${messageCount}` }]),
-  deviceTypeRequired: () => validationFailed([{ path: "type", message: TYPE_REQUIRED }], TYPE_REQUIRED),
+  deviceTypeRequired: () => invalidField("type", "type is required when creating a device"),
   invalidJson: () => new ApiError("invalid_json", "Invalid JSON payload"),
   badRequest: (message: string, status: ContentfulStatusCode) =>
     new ApiError("bad_request", message || "Bad request", undefined, undefined, status),

@@ -9,7 +9,7 @@ import { accessLog } from "./http/access-log";
 import { adminAuth, apiKeyAuth } from "./http/auth";
 import { authFailureGuard } from "./http/auth-failures";
 import { limitBody } from "./http/body-limit";
-import { ApiError, errorResponse } from "./http/errors";
+import { ApiError, errorResponse, errors } from "./http/errors";
 import { jsonOnly } from "./http/json-only";
 import { methodsAllowed } from "./http/method-not-allowed";
 import { rateLimit } from "./http/rate-limit";
@@ -54,23 +54,21 @@ for (const { router, operationId, method, path } of OPERATIONS) {
 
 app.notFound((c) => {
   const allowed = methodsAllowed(app.routes, c.req.path);
-  if (allowed.length === 0) return errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`);
+  if (allowed.length === 0) return errorResponse(c, errors.noRoute(c.req.method, c.req.path));
   c.header("allow", allowed.join(", "));
-  return errorResponse(c, 405, `Method ${c.req.method} not allowed; use ${allowed.join(", ")}`);
+  return errorResponse(c, errors.methodNotAllowed(c.req.method, allowed));
 });
 
 app.onError((err, c) => {
-  if (err instanceof ApiError) {
-    return errorResponse(c, err.status, err.message, err.issues, err.details);
-  }
+  if (err instanceof ApiError) return errorResponse(c, err);
   // Hono's JSON validator throws this for a body that does not parse: Telemetron's words for it.
   if (err instanceof HTTPException && err.status === 400 && err.message === MALFORMED_JSON) {
-    return errorResponse(c, 400, "Invalid JSON payload");
+    return errorResponse(c, errors.invalidJson());
   }
   if (err instanceof HTTPException && err.status < 500) {
-    return errorResponse(c, err.status, err.message || "Bad request");
+    return errorResponse(c, errors.badRequest(err.message, err.status));
   }
   // Details go to the log under the request id, never to the caller.
   console.error(JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: String(err), stack: err.stack }));
-  return errorResponse(c, 500, "Internal server error");
+  return errorResponse(c, errors.internal());
 });

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { ERROR_CODES } from "../http/errors";
 import { RATE_LIMITS } from "../http/limits";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
@@ -46,6 +47,7 @@ export const errorSchema = z
   .object({
     success: z.literal(false),
     error: z.string().meta({ example: "Validation failed" }),
+    code: z.enum(ERROR_CODES).meta({ description: "Stable machine-readable name of the error (README: error codes)" }),
     issues: z.array(z.object({ path: z.string().meta({ example: "priority" }), message: z.string() })).optional(),
   })
   .meta({ id: "Error" });
@@ -69,24 +71,27 @@ const ERROR_EXAMPLES: Record<ErrorStatus, z.infer<typeof errorSchema>> = {
   400: {
     success: false,
     error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
+    code: "validation_failed",
     issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
   },
-  401: { success: false, error: "Invalid or revoked API key" },
-  404: { success: false, error: "Customer not found" },
+  401: { success: false, error: "Invalid or revoked API key", code: "invalid_api_key" },
+  404: { success: false, error: "Customer not found", code: "customer_not_found" },
   409: {
     success: false,
     error: "Another customer of this organization already has this email",
+    code: "customer_email_taken",
     issues: [{ path: "email", message: "email already in use" }],
   },
-  413: { success: false, error: "Request body exceeds the 1 MiB limit" },
-  415: { success: false, error: "Content-Type must be application/json" },
+  413: { success: false, error: "Request body exceeds the 1 MiB limit", code: "payload_too_large" },
+  415: { success: false, error: "Content-Type must be application/json", code: "unsupported_media_type" },
   422: {
     success: false,
     error: "Idempotency-Key was already used with a different request body",
+    code: "idempotency_mismatch",
     issues: [{ path: "Idempotency-Key", message: "reuse a key only to retry the identical request" }],
   },
-  429: { success: false, error: "Rate limit exceeded for this API key; retry after 10 seconds" },
-  500: { success: false, error: "Internal server error" },
+  429: { success: false, error: "Rate limit exceeded for this API key; retry after 10 seconds", code: "rate_limited" },
+  500: { success: false, error: "Internal server error", code: "internal_error" },
 };
 
 const RETRY_AFTER = { "retry-after": { description: "Seconds to wait before retrying", schema: { type: "integer" as const } } };

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import * as z from "zod";
 import type { AppEnv } from "../env";
-import { errorResponse } from "../http/errors";
+import { errorResponse, errors } from "../http/errors";
 import { errorSchema } from "./common";
 import { createRoute } from "./route";
 import { createRouter } from "./router";
@@ -69,7 +69,7 @@ const docsAssetRoute = createRoute({
 /** Serves a file of the static-assets directory; a miss is a 404 in the contract's shape. */
 const asset = async (c: Context<AppEnv>, path: string): Promise<Response> => {
   const res = await c.env.ASSETS?.fetch(new URL(path, c.req.url));
-  if (!res?.ok) return errorResponse(c, 404, "Not found");
+  if (!res?.ok) return errorResponse(c, errors.notFound());
   // A fetched response's headers are immutable; the security headers middleware needs to add to them.
   return new Response(res.body, res);
 };

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { errorBody, toIssues } from "../http/errors";
+import { errorResponse, errors, toIssues } from "../http/errors";
 import { type RouteConfig, type RouteHandler, type ValidationHook, validatorsFor } from "./route";
 
 const failed =
@@ -14,7 +14,7 @@ const failed =
       : firstAsError || issues.length === 1
         ? issues[0]!.message
         : "Validation failed";
-    return c.json(errorBody(error, issues), 400);
+    return errorResponse(c, errors.validationFailed(issues, error));
   };
 
 // Zod failures become the contract's 400 with one issue per offending field.

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { errorResponse } from "./errors";
+import { errorResponse, errors } from "./errors";
 import { RATE_LIMITS, requiredLimiter } from "./limits";
 
 /** How long a flooding IP stays blocked: the binding's period. */
@@ -37,7 +37,7 @@ export const authFailureGuard = (): MiddlewareHandler<AppEnv> => async (c, next)
   const until = blockedUntil.get(ip);
   if (until !== undefined && until > Date.now() && !knownGood.has(keyHash)) {
     c.header("retry-after", String(Math.ceil((until - Date.now()) / 1000)));
-    return errorResponse(c, 429, "Too many failed authentications from this address; retry later");
+    return errorResponse(c, errors.tooManyFailedAuthentications());
   }
   await next();
   if (c.res.status === 401) {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
-import { errorResponse } from "./errors";
+import { errorResponse, errors } from "./errors";
 
 const bearer = (header: string | undefined) => {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
@@ -34,7 +34,7 @@ export const keyDigest = async (key: string): Promise<string> => {
  */
 export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const key = c.req.header("x-api-key")?.trim() || bearer(c.req.header("authorization"));
-  if (!key) return errorResponse(c, 401, "Missing API key: send it in the x-api-key header");
+  if (!key) return errorResponse(c, errors.missingApiKey());
   c.set("keyHash", await keyDigest(key));
   await next();
 };
@@ -42,10 +42,10 @@ export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
 /** Operator endpoints: invisible (404) unless ADMIN_TOKEN is configured, then a bearer token. */
 export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
-  if (!expected) return errorResponse(c, 404, "Not found");
+  if (!expected) return errorResponse(c, errors.notFound());
   const token = bearer(c.req.header("authorization"));
   if (!token || !(await secretsEqual(token, expected))) {
-    return errorResponse(c, 401, "Invalid or missing admin token");
+    return errorResponse(c, errors.invalidAdminToken());
   }
   await next();
 };

@@ -1,5 +1,5 @@
 import { bodyLimit } from "hono/body-limit";
-import { errorResponse } from "./errors";
+import { errorResponse, errors } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -7,5 +7,4 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * 413 for bodies over 1 MiB: a declared Content-Length is refused before anything is read,
  * a chunked body is read only until it crosses the limit.
  */
-export const limitBody = () =>
-  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, 413, "Request body exceeds the 1 MiB limit") });
+export const limitBody = () => bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, errors.payloadTooLarge()) });

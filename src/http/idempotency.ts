@@ -1,5 +1,7 @@
 import * as z from "zod";
+import type { Context } from "hono";
 import { sha256Hex } from "../lib/crypto";
+import { errors } from "./errors";
 
 /**
  * The optional `Idempotency-Key` request header. Named in its canonical casing: the validator
@@ -24,3 +26,13 @@ export const idempotencyHeader = {
  * retries that differ only in key order, whitespace or an explicit default hash the same.
  */
 export const requestHash = (validatedBody: unknown): Promise<string> => sha256Hex(JSON.stringify(validatedBody));
+
+/**
+ * The one mapping of an idempotent replay to HTTP, for every endpoint taking `Idempotency-Key`: a
+ * key first used with another request is the 422; the same request is answered again, marked
+ * `idempotency-replayed: true`. An assertion, so the caller's condition narrows after it.
+ */
+export function acceptReplay(c: Context, sameRequest: boolean): asserts sameRequest {
+  if (!sameRequest) throw errors.idempotencyMismatch();
+  c.header("idempotency-replayed", "true");
+}

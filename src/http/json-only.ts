@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { errorResponse } from "./errors";
+import { errorResponse, errors } from "./errors";
 
 // application/json, any +json type, with or without parameters such as charset.
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -28,7 +28,7 @@ export const jsonOnly = (): MiddlewareHandler => async (c, next) => {
       headers.set("content-type", "application/json");
       c.req.raw = new Request(c.req.raw, { headers });
     } else if ((type !== undefined || hasBody(c.req.raw.headers)) && !JSON_TYPE.test(type ?? "")) {
-      return errorResponse(c, 415, "Content-Type must be application/json");
+      return errorResponse(c, errors.unsupportedMediaType());
     }
   }
   await next();

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { errorResponse } from "./errors";
+import { errorResponse, errors } from "./errors";
 import { RATE_LIMITS, requiredLimiter } from "./limits";
 
 /** The longest a limited caller must wait, in seconds: the binding's period. */
@@ -14,7 +14,7 @@ export const rateLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const limiter = requiredLimiter(c.env.RATE_LIMITER, "RATE_LIMITER");
   if (!(await limiter.limit({ key: c.get("keyHash") })).success) {
     c.header("retry-after", String(PERIOD));
-    return errorResponse(c, 429, `Rate limit exceeded for this API key; retry after ${PERIOD} seconds`);
+    return errorResponse(c, errors.rateLimited(PERIOD));
   }
   await next();
 };

@@ -17,14 +17,14 @@ describe("operator API", () => {
       { ADMIN_TOKEN: undefined },
     );
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ success: false, error: "Not found" });
+    expect(await res.json()).toEqual({ success: false, error: "Not found", code: "not_found" });
   });
 
   it("401 for a missing or wrong token", async () => {
     expect((await call("POST", "/admin/organizations", { body: { name: "x" } })).status).toBe(401);
     const wrong = await call("GET", "/admin/organizations/x", { headers: { authorization: "Bearer wrong" } });
     expect(wrong.status).toBe(401);
-    expect(wrong.json).toEqual({ success: false, error: "Invalid or missing admin token" });
+    expect(wrong.json).toEqual({ success: false, error: "Invalid or missing admin token", code: "invalid_admin_token" });
     // An organization API key is not an admin token.
     const org = await createOrg();
     expect((await call("GET", `/admin/organizations/${org.id}`, { headers: { authorization: `Bearer ${org.apiKey}` } })).status).toBe(401);

@@ -9,7 +9,7 @@ describe("organization API keys", () => {
   it("401 without a key, with an unknown key, with a malformed bearer", async () => {
     const missing = await call("POST", CREATE, { body });
     expect(missing.status).toBe(401);
-    expect(missing.json).toEqual({ success: false, error: expect.stringMatching(/API key/) });
+    expect(missing.json).toEqual({ success: false, error: expect.stringMatching(/API key/), code: "missing_api_key" });
     expect((await createTicket("tik_unknown", body)).status).toBe(401);
     const basic = await call("POST", CREATE, { body, headers: { authorization: "Basic abc" } });
     expect(basic.status).toBe(401);

@@ -107,6 +107,7 @@ describe("createOrUpdateCustomer", () => {
     expect(res.json).toEqual({
       success: false,
       error: "Validation failed",
+      code: "validation_failed",
       issues: [{ path: "categories.1", message: expect.stringContaining(name) }],
     });
     expect(await rows("select id from customers where organization_id = ?", org.id)).toEqual([]);
@@ -127,6 +128,7 @@ describe("createOrUpdateCustomer", () => {
     expect(dup.json).toEqual({
       success: false,
       error: "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+      code: "customer_email_taken",
       telemetronCustomerId: first,
     });
   });
@@ -215,7 +217,11 @@ describe("createOrUpdateCustomer", () => {
     const org = await createOrg();
     const res = await save(org.apiKey, { telemetronCustomerId: await target(), email: "f@example.com", name: "Hijacked" });
     expect(res.status).toBe(404);
-    expect(res.json).toEqual({ success: false, error: "Customer not found or does not belong to this organization" });
+    expect(res.json).toEqual({
+      success: false,
+      error: "Customer not found or does not belong to this organization",
+      code: "customer_not_found",
+    });
     expect(await rows("select id from customers where name = 'Hijacked'")).toEqual([]);
   });
 
@@ -244,7 +250,7 @@ describe("createOrUpdateCustomer", () => {
     expect((await call("POST", SAVE, { body: { email: "a@example.com" } })).status).toBe(401);
     const res = await save("tik_unknown", { email: "a@example.com" });
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ success: false, error: "Invalid or revoked API key" });
+    expect(res.json).toEqual({ success: false, error: "Invalid or revoked API key", code: "invalid_api_key" });
   });
 });
 
@@ -264,7 +270,7 @@ describe("queryCustomer and getCustomer", () => {
     const other = await createOrg();
     const miss = await call("POST", QUERY, { key: other.apiKey, body: { email: "find.me@example.com" } });
     expect(miss.status).toBe(404);
-    expect(miss.json).toEqual({ success: false, error: "Customer not found" });
+    expect(miss.json).toEqual({ success: false, error: "Customer not found", code: "customer_not_found" });
     expect((await call("POST", QUERY, { key: org.apiKey, body: { email: "nope" } })).status).toBe(400);
     expect((await call("POST", QUERY, { key: org.apiKey, body: {} })).status).toBe(400);
   });
@@ -277,6 +283,7 @@ describe("queryCustomer and getCustomer", () => {
     expect((await call("GET", GET("00000000-0000-7000-8000-000000000000"), { key: org.apiKey })).json).toEqual({
       success: false,
       error: "Customer not found",
+      code: "customer_not_found",
     });
     expect((await call("GET", GET(id), { key: "tik_unknown" })).status).toBe(401);
   });
@@ -287,6 +294,7 @@ describe("queryCustomer and getCustomer", () => {
     expect(res.status).toBe(400);
     expect(res.json).toEqual({
       success: false,
+      code: "validation_failed",
       error: "Customer ID must be valid UUID",
       issues: [{ path: "telemetronCustomerId", message: "Customer ID must be valid UUID" }],
     });
@@ -296,7 +304,12 @@ describe("queryCustomer and getCustomer", () => {
     const org = await createOrg();
     const res = await call("POST", QUERY, { key: org.apiKey, body: {} });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ success: false, error: "Email is required", issues: [{ path: "email", message: "Email is required" }] });
+    expect(res.json).toEqual({
+      success: false,
+      error: "Email is required",
+      code: "validation_failed",
+      issues: [{ path: "email", message: "Email is required" }],
+    });
   });
 });
 

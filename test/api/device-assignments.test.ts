@@ -89,6 +89,7 @@ describe("assignDeviceToOwners", () => {
     expect(res.json).toEqual({
       success: false,
       error: "Device not found with the provided identifier. Set autoCreateDevice to true to create it automatically.",
+      code: "device_not_found",
     });
     expect(await counts(org.id)).toEqual({ devices: 0, customers: 0, links: 0 });
   });
@@ -271,6 +272,7 @@ describe("unassignDeviceFromOwner", () => {
     expect(res.json).toEqual({
       success: false,
       error: "Device is not assigned to this customer",
+      code: "device_not_assigned",
       customerId: (await customerNamed(org.id, "john.doe@example.com"))!.id,
       deviceIdentifier: "SN-12345-ABCDE",
       // Oldest assignment first; assigned in one call, so by identifier.
@@ -282,7 +284,7 @@ describe("unassignDeviceFromOwner", () => {
     const org = await createOrg();
     const res = await post(UNASSIGN_ONE, org.apiKey, { deviceIdentifier: "SN-1", customerEmail: "nobody@example.com" });
     expect(res.status).toBe(404);
-    expect(res.json).toEqual({ success: false, error: "Customer not found for this organization" });
+    expect(res.json).toEqual({ success: false, error: "Customer not found for this organization", code: "customer_not_found" });
   });
 
   it('400 "Invalid email format" before anything else', async () => {
@@ -319,7 +321,7 @@ describe("unassignDevicesFromOwner", () => {
     const org = await createOrg();
     const missing = await post(UNASSIGN_MANY, org.apiKey, { customerEmail: "nobody@example.com", deviceIdentifiers: ["SN-1"] });
     expect(missing.status).toBe(404);
-    expect(missing.json).toEqual({ success: false, error: "Customer not found for this organization" });
+    expect(missing.json).toEqual({ success: false, error: "Customer not found for this organization", code: "customer_not_found" });
     expect((await post(UNASSIGN_MANY, org.apiKey, { customerEmail: "nobody@example.com", deviceIdentifiers: [] })).status).toBe(400);
   });
 });
@@ -360,7 +362,7 @@ describe("tenant isolation", () => {
     ] as const) {
       const res = await post(path, "tlm_xxxxxxxxxxxx", body);
       expect(res.status, path).toBe(401);
-      expect(res.json).toEqual({ success: false, error: "Invalid or revoked API key" });
+      expect(res.json).toEqual({ success: false, error: "Invalid or revoked API key", code: "invalid_api_key" });
     }
   });
 });

@@ -64,6 +64,7 @@ describe("POST /device", () => {
     expect(res.json).toEqual({
       success: false,
       error: "type is required when creating a device",
+      code: "validation_failed",
       issues: [{ path: "type", message: "type is required when creating a device" }],
     });
     expect((await counts(org.id)).devices).toBe(0);
@@ -130,7 +131,7 @@ describe("POST /device", () => {
   it("401 for an unknown key, storing nothing", async () => {
     const res = await post(DEVICE, "tlm_xxxxxxxxxxxx", CREATE_EXAMPLE);
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ success: false, error: "Invalid or revoked API key" });
+    expect(res.json).toEqual({ success: false, error: "Invalid or revoked API key", code: "invalid_api_key" });
   });
 });
 
@@ -238,7 +239,7 @@ describe("POST /device/bulk-metadata", () => {
       headers: { "content-type": "application/json" },
     });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ success: false, error: "Invalid JSON payload" });
+    expect(res.json).toEqual({ success: false, error: "Invalid JSON payload", code: "invalid_json" });
   });
 
   it("401 for an unknown key", async () => {
@@ -279,7 +280,7 @@ describe("bulk-metadata with a repeated key", () => {
     const res = await raw(org.apiKey, `{"devices":{${copies}}}`);
     expect(res.status, res.text.slice(0, 200)).toBe(400);
     const message = 'Duplicate device identifier "SN-1": each device may appear only once in devices';
-    expect(res.json).toEqual({ success: false, error: message, issues: [{ path: "devices.SN-1", message }] });
+    expect(res.json).toEqual({ success: false, error: message, code: "validation_failed", issues: [{ path: "devices.SN-1", message }] });
     expect((await storedDevice(org.id, "SN-1"))!.properties).toEqual({ keep: true });
   });
 
@@ -290,7 +291,7 @@ describe("bulk-metadata with a repeated key", () => {
     const res = await raw(org.apiKey, '{"devices":{"SN-A":{"v":1}},"devices":{"SN-B":{"v":2}}}');
     expect(res.status, res.text).toBe(400);
     const message = "devices must appear only once in the request body";
-    expect(res.json).toEqual({ success: false, error: message, issues: [{ path: "devices", message }] });
+    expect(res.json).toEqual({ success: false, error: message, code: "validation_failed", issues: [{ path: "devices", message }] });
     expect((await storedDevice(org.id, "SN-A"))!.properties).toEqual({ keep: "a" });
     expect((await storedDevice(org.id, "SN-B"))!.properties).toEqual({ keep: "b" });
   });

@@ -7,7 +7,7 @@ describe("HTTP conventions", () => {
   it("unknown paths are a JSON 404", async () => {
     const res = await call("GET", "/nope");
     expect(res.status).toBe(404);
-    expect(res.json).toEqual({ success: false, error: "No route for GET /nope" });
+    expect(res.json).toEqual({ success: false, error: "No route for GET /nope", code: "not_found" });
   });
 
   it("a known path with the wrong method is a JSON 405 with Allow", async () => {

@@ -24,7 +24,7 @@ describe("request body limit (1 MiB)", () => {
     expect(new TextEncoder().encode(body).length).toBe(MiB + 1);
     const res = await call("POST", CREATE, { key: org.apiKey, rawBody: body, headers: { "content-type": "application/json" } });
     expect(res.status).toBe(413);
-    expect(res.json).toEqual({ success: false, error: expect.stringContaining("1 MiB") });
+    expect(res.json).toEqual({ success: false, error: expect.stringContaining("1 MiB"), code: "payload_too_large" });
     expect(await ticketCount(org.id)).toBe(0);
   });
 

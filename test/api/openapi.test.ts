@@ -195,6 +195,6 @@ describe("GET /docs", () => {
   it("an unknown asset is a 404 in the contract's shape", async () => {
     const res = await call("GET", "/docs/nope.js");
     expect(res.status).toBe(404);
-    expect(res.json).toEqual({ success: false, error: "Not found" });
+    expect(res.json).toEqual({ success: false, error: "Not found", code: "not_found" });
   });
 });

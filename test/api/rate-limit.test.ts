@@ -23,7 +23,7 @@ describe("rate limit per API key (100 requests / 10 s)", () => {
     const org = await createOrg();
     const { statuses, limited } = await exhaust(org.apiKey);
     expect(limited, "no 429 within 300 requests").toBeDefined();
-    expect(limited!.json).toEqual({ success: false, error: expect.stringContaining("Rate limit") });
+    expect(limited!.json).toEqual({ success: false, error: expect.stringContaining("Rate limit"), code: "rate_limited" });
     expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(limited!.headers.get("x-request-id")).toBeTruthy();
     // The budget is at least the documented 100 (a window boundary during the test only adds to it).

@@ -41,7 +41,7 @@ describe("request bodies as Telemetron's clients send them", () => {
     const org = await createOrg();
     const res = await call("POST", CREATE, { key: org.apiKey, rawBody: '{"title": "x",', headers });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ success: false, error: "Invalid JSON payload" });
+    expect(res.json).toEqual({ success: false, error: "Invalid JSON payload", code: "invalid_json" });
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toEqual([]);
   });
 
@@ -49,7 +49,7 @@ describe("request bodies as Telemetron's clients send them", () => {
     const org = await createOrg();
     const res = await call("POST", CREATE, { key: org.apiKey, rawBody: "title=x", headers: { "content-type": type } });
     expect(res.status).toBe(415);
-    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json" });
+    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json", code: "unsupported_media_type" });
   });
 
   it("outside ext-v1 (the operator API) an untyped or text/plain body stays a 415", async () => {

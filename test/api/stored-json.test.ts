@@ -27,6 +27,7 @@ describe("caller JSON nested past the limit is a 400 naming the field, on every 
     expect(res.json).toEqual({
       success: false,
       error: `metadata must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`,
+      code: "validation_failed",
       issues: [{ path: "metadata", message: `metadata must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep` }],
     });
     expect(await customerMetadata(org.id)).toEqual([]);
@@ -39,6 +40,7 @@ describe("caller JSON nested past the limit is a 400 naming the field, on every 
     expect(res.json).toEqual({
       success: false,
       error: `properties must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`,
+      code: "validation_failed",
       issues: [{ path: "properties", message: `properties must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep` }],
     });
     expect(await storedDevice(org.id, "SN-1")).toBeUndefined();
@@ -51,7 +53,7 @@ describe("caller JSON nested past the limit is a 400 naming the field, on every 
     const res = await post(BULK_METADATA, org.apiKey, { devices: { "SN-1": { fine: true }, "SN-2": DEEP } });
     expect(res.status, res.text).toBe(400);
     const message = `Invalid metadata for device "SN-2": metadata must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`;
-    expect(res.json).toEqual({ success: false, error: message, issues: [{ path: "devices.SN-2", message }] });
+    expect(res.json).toEqual({ success: false, error: message, code: "validation_failed", issues: [{ path: "devices.SN-2", message }] });
     expect((await storedDevice(org.id, "SN-1"))!.properties).toEqual({ keep: 1 });
     expect((await storedDevice(org.id, "SN-2"))!.properties).toEqual({ keep: 2 });
   });

@@ -57,7 +57,7 @@ describe("getTicketEvents", () => {
     for (const id of ["00000000-0000-7000-8000-000000000000", theirs]) {
       const res = await call("GET", eventsPath(id), { key: org.apiKey });
       expect(res.status).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Ticket not found" });
+      expect(res.json).toEqual({ success: false, error: "Ticket not found", code: "ticket_not_found" });
     }
     const mine = await storedTicket(org.apiKey);
     expect((await call("GET", eventsPath(mine, "?cursor=***"), { key: org.apiKey })).status).toBe(400);
@@ -101,6 +101,7 @@ describe("listTickets: assignee and updatedAfter", () => {
     expect(res.json).toEqual({
       success: false,
       error: "updatedAfter must be an instant within the years 0000 to 9999 (UTC)",
+      code: "validation_failed",
       issues: [{ path: "updatedAfter", message: "updatedAfter must be an instant within the years 0000 to 9999 (UTC)" }],
     });
   });

@@ -97,7 +97,7 @@ describe("addMessages", () => {
     for (const ticketId of ["00000000-0000-7000-8000-000000000000", theirs]) {
       const res = await addMessages(org.apiKey, { ticketId, messages: [customer("injected")] });
       expect(res.status).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Ticket not found" });
+      expect(res.json).toEqual({ success: false, error: "Ticket not found", code: "ticket_not_found" });
     }
     expect((await getTicket(other.apiKey, theirs)).json.ticket.messages).toEqual([]);
   });

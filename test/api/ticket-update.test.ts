@@ -109,7 +109,7 @@ describe("updateTicket", () => {
     for (const ticketId of ["00000000-0000-7000-8000-000000000000", theirs]) {
       const res = await updateTicket(org.apiKey, { ticketId, status: "resolved", assignee: "@mallory" });
       expect(res.status).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Ticket not found" });
+      expect(res.json).toEqual({ success: false, error: "Ticket not found", code: "ticket_not_found" });
     }
     expect((await getTicket(other.apiKey, theirs)).json.ticket).toMatchObject({ status: "open", assignee: null });
     expect((await eventsOf(other.apiKey, theirs)).map((e) => e.type)).toEqual(["created"]);

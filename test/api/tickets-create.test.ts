@@ -151,7 +151,12 @@ describe("createTicket: errors", () => {
     const org = await createOrg();
     const missing = await createTicket(org.apiKey, { customerEmail: "a@example.com" });
     expect(missing.status).toBe(400);
-    expect(missing.json).toEqual({ success: false, error: "title is required", issues: [{ path: "title", message: "title is required" }] });
+    expect(missing.json).toEqual({
+      success: false,
+      error: "title is required",
+      code: "validation_failed",
+      issues: [{ path: "title", message: "title is required" }],
+    });
     const mistyped = await createTicket(org.apiKey, {
       title: "t",
       customerEmail: "a@example.com",
@@ -167,6 +172,7 @@ describe("createTicket: errors", () => {
     expect(res.json).toEqual({
       success: false,
       error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
+      code: "validation_failed",
       issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
     });
   });
@@ -217,7 +223,7 @@ describe("createTicket: errors", () => {
     const org = await createOrg();
     const malformed = await call("POST", CREATE, { key: org.apiKey, rawBody: '{"title": "x",', headers: JSON_HEADERS });
     expect(malformed.status).toBe(400);
-    expect(malformed.json).toEqual({ success: false, error: "Invalid JSON payload" });
+    expect(malformed.json).toEqual({ success: false, error: "Invalid JSON payload", code: "invalid_json" });
   });
 
   it.each(["[]", '"text"', "42", "null"])("400 for a JSON body that is not an object: %s", async (raw) => {
@@ -238,7 +244,7 @@ describe("createTicket: errors", () => {
     const org = await createOrg();
     const res = await call("POST", CREATE, { key: org.apiKey, rawBody: "title=x", headers: { "content-type": type } });
     expect(res.status).toBe(415);
-    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json" });
+    expect(res.json).toEqual({ success: false, error: "Content-Type must be application/json", code: "unsupported_media_type" });
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toEqual([]);
   });
 
@@ -249,7 +255,7 @@ describe("createTicket: errors", () => {
     for (const customerId of ["00000000-0000-7000-8000-000000000000", foreignCustomer]) {
       const res = await createTicket(org.apiKey, { title: "t", customerId });
       expect(res.status).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Customer not found" });
+      expect(res.json).toEqual({ success: false, error: "Customer not found", code: "customer_not_found" });
     }
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toHaveLength(0);
   });

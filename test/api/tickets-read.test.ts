@@ -63,7 +63,7 @@ describe("getTicket", () => {
     for (const id of ["no-such-ticket", theirs]) {
       const res = await getTicket(org.apiKey, id);
       expect(res.status).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Ticket not found" });
+      expect(res.json).toEqual({ success: false, error: "Ticket not found", code: "ticket_not_found" });
     }
     expect((await getTicket(other.apiKey, theirs)).status).toBe(200);
   });

@@ -92,7 +92,7 @@ describe("a client generated from the document", () => {
     });
     expect(response.status).toBe(404);
     expect(data).toBeUndefined();
-    expect(error).toEqual({ success: false, error: "Ticket not found" });
+    expect(error).toEqual({ success: false, error: "Ticket not found", code: "ticket_not_found" });
   });
 
   it("reads createOrUpdateCustomer's 409 telemetronCustomerId, as documented", async () => {

@@ -54,7 +54,7 @@ describe("tickets about a device (extension)", () => {
     for (const deviceIdentifier of ["SN-NOPE", "SN-THEIRS"]) {
       const res = await createTicket(org.apiKey, { title: "t", customerEmail: "new@example.com", deviceIdentifier });
       expect(res.status, deviceIdentifier).toBe(404);
-      expect(res.json).toEqual({ success: false, error: "Device not found" });
+      expect(res.json).toEqual({ success: false, error: "Device not found", code: "device_not_found" });
     }
     expect(await counts(org.id)).toEqual({ devices: 0, customers: 0, links: 0 });
     expect(await rows("select id from tickets where organization_id = ?", org.id)).toEqual([]);

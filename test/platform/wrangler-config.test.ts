@@ -22,7 +22,7 @@ describe("a deploy without its rate limiters fails loudly", () => {
       const org = await createOrg();
       const res = await fetchWithEnv(list(org.apiKey), { [name]: undefined });
       expect(res.status).toBe(500);
-      expect(await res.json()).toEqual({ success: false, error: "Internal server error" });
+      expect(await res.json()).toEqual({ success: false, error: "Internal server error", code: "internal_error" });
     });
   }
 });

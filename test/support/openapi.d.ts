@@ -796,6 +796,11 @@ export interface components {
             success: false;
             /** @example Validation failed */
             error: string;
+            /**
+             * @description Stable machine-readable name of the error (README: error codes)
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -809,6 +814,11 @@ export interface components {
             success: false;
             /** @example Validation failed */
             error: string;
+            /**
+             * @description Stable machine-readable name of the error (README: error codes)
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -826,6 +836,11 @@ export interface components {
             success: false;
             /** @example Validation failed */
             error: string;
+            /**
+             * @description Stable machine-readable name of the error (README: error codes)
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1301,6 +1316,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1321,7 +1337,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1336,7 +1353,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1351,7 +1369,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1366,7 +1385,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1382,6 +1402,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Idempotency-Key was already used with a different request body",
+                     *       "code": "idempotency_mismatch",
                      *       "issues": [
                      *         {
                      *           "path": "Idempotency-Key",
@@ -1404,7 +1425,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1419,7 +1441,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1462,6 +1485,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1482,7 +1506,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1497,7 +1522,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1514,7 +1540,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1529,7 +1556,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1589,6 +1617,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1609,7 +1638,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1626,7 +1656,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1641,7 +1672,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1686,6 +1718,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1706,7 +1739,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1721,7 +1755,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1737,6 +1772,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Another customer of this organization already has this email",
+                     *       "code": "customer_email_taken",
                      *       "issues": [
                      *         {
                      *           "path": "email",
@@ -1757,7 +1793,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1772,7 +1809,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1789,7 +1827,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1804,7 +1843,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1851,6 +1891,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -1871,7 +1912,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1886,7 +1928,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1901,7 +1944,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1916,7 +1960,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1932,6 +1977,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Idempotency-Key was already used with a different request body",
+                     *       "code": "idempotency_mismatch",
                      *       "issues": [
                      *         {
                      *           "path": "Idempotency-Key",
@@ -1954,7 +2000,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1969,7 +2016,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2017,6 +2065,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2037,7 +2086,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2052,7 +2102,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2069,7 +2120,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2084,7 +2136,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2129,6 +2182,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2149,7 +2203,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2164,7 +2219,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2180,6 +2236,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Another customer of this organization already has this email",
+                     *       "code": "customer_email_taken",
                      *       "issues": [
                      *         {
                      *           "path": "email",
@@ -2200,7 +2257,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2215,7 +2273,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2232,7 +2291,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2247,7 +2307,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2292,6 +2353,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2312,7 +2374,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2327,7 +2390,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2343,6 +2407,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Customer already exists with this email. Specify telemetronCustomerId to update fields.",
+                     *       "code": "customer_email_taken",
                      *       "telemetronCustomerId": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b"
                      *     }
                      */
@@ -2358,7 +2423,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2373,7 +2439,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2390,7 +2457,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2405,7 +2473,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2450,6 +2519,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2470,7 +2540,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2485,7 +2556,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2500,7 +2572,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2515,7 +2588,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2532,7 +2606,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2547,7 +2622,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2591,6 +2667,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2611,7 +2688,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2626,7 +2704,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2643,7 +2722,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2658,7 +2738,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2703,6 +2784,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2723,7 +2805,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2738,7 +2821,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2753,7 +2837,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2770,7 +2855,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2785,7 +2871,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2830,6 +2917,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2850,7 +2938,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2865,7 +2954,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2880,7 +2970,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2897,7 +2988,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2912,7 +3004,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2957,6 +3050,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -2977,7 +3071,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2992,7 +3087,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3007,7 +3103,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3022,7 +3119,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3039,7 +3137,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3054,7 +3153,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3099,6 +3199,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3119,7 +3220,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3134,7 +3236,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3149,7 +3252,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3166,7 +3270,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3181,7 +3286,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3226,6 +3332,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Device is not assigned to this customer",
+                     *       "code": "device_not_assigned",
                      *       "customerId": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
                      *       "deviceIdentifier": "sensor-002",
                      *       "currentDevices": [
@@ -3245,7 +3352,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3260,7 +3368,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3275,7 +3384,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3290,7 +3400,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3307,7 +3418,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3322,7 +3434,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3367,6 +3480,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3387,7 +3501,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3402,7 +3517,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3417,7 +3533,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3432,7 +3549,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3449,7 +3567,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds"
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3464,7 +3583,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3504,6 +3624,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3524,7 +3645,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3539,7 +3661,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3579,6 +3702,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3599,7 +3723,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3614,7 +3739,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3629,7 +3755,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3644,7 +3771,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3659,7 +3787,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3697,6 +3826,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3717,7 +3847,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3732,7 +3863,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3747,7 +3879,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3789,6 +3922,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3809,7 +3943,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3824,7 +3959,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3839,7 +3975,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3854,7 +3991,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3869,7 +4007,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3911,6 +4050,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -3931,7 +4071,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3946,7 +4087,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3961,7 +4103,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3976,7 +4119,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3991,7 +4135,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4028,6 +4173,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4048,7 +4194,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4063,7 +4210,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4078,7 +4226,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4133,6 +4282,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4153,7 +4303,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4168,7 +4319,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4183,7 +4335,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4198,7 +4351,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4213,7 +4367,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4255,6 +4410,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4275,7 +4431,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4290,7 +4447,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4305,7 +4463,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4320,7 +4479,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4335,7 +4495,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4377,6 +4538,7 @@ export interface operations {
                      * @example {
                      *       "success": false,
                      *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
                      *       "issues": [
                      *         {
                      *           "path": "priority",
@@ -4397,7 +4559,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Invalid or revoked API key"
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4412,7 +4575,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found"
+                     *       "error": "Customer not found",
+                     *       "code": "customer_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4427,7 +4591,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Request body exceeds the 1 MiB limit"
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4442,7 +4607,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Content-Type must be application/json"
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4457,7 +4623,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Internal server error"
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

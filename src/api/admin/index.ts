@@ -13,7 +13,7 @@ import {
   updateOrganization,
 } from "../../db/organizations";
 import { decodeCursor } from "../../db/ticket-queries";
-import { ApiError, type Issue } from "../../http/errors";
+import { errors, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
 import { shadowedRules } from "../../jobs/routing";
@@ -38,13 +38,11 @@ const checkWebhooks = (allowed: string | undefined, urls: [path: string, url: st
   const issues: Issue[] = urls
     .filter(([, url]) => url && !isAllowedWebhook(url, allowed))
     .map(([path]) => ({ path, message: `Slack webhook URL must start with one of: ${allowed ?? "https://hooks.slack.com"}` }));
-  if (issues.length) throw new ApiError(400, "Validation failed", issues);
+  if (issues.length) throw errors.validationFailed(issues);
 };
 
-const orgNotFound = () => new ApiError(404, "Organization not found");
-
 const requireOrganization = async (db: Db, orgId: string) => {
-  if (!(await organizationExists(db, orgId))) throw orgNotFound();
+  if (!(await organizationExists(db, orgId))) throw errors.organizationNotFound();
 };
 
 adminApi.openapi(createOrganizationRoute, async (c) => {
@@ -56,13 +54,13 @@ adminApi.openapi(createOrganizationRoute, async (c) => {
 adminApi.openapi(listOrganizationsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  if (cursor !== undefined && !after) throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
+  if (cursor !== undefined && !after) throw errors.invalidCursor();
   return c.json(await listOrganizations(c.var.db, limit, after), 200);
 });
 
 adminApi.openapi(getOrganizationRoute, async (c) => {
   const org = await getOrganization(c.var.db, c.req.valid("param").orgId);
-  if (!org) throw orgNotFound();
+  if (!org) throw errors.organizationNotFound();
   return c.json(org, 200);
 });
 
@@ -72,7 +70,7 @@ adminApi.openapi(updateOrganizationRoute, async (c) => {
   checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
   const { db } = c.var;
   const updated = await updateOrganization(db, orgId, body, nowIso());
-  if (updated.length === 0) throw orgNotFound();
+  if (updated.length === 0) throw errors.organizationNotFound();
   return c.json((await getOrganization(db, orgId))!, 200);
 });
 
@@ -85,7 +83,7 @@ adminApi.openapi(createApiKeyRoute, async (c) => {
 
 adminApi.openapi(revokeApiKeyRoute, async (c) => {
   const { orgId, keyId } = c.req.valid("param");
-  if (!(await revokeApiKey(c.var.db, orgId, keyId, nowIso()))) throw new ApiError(404, "API key not found");
+  if (!(await revokeApiKey(c.var.db, orgId, keyId, nowIso()))) throw errors.apiKeyNotFound();
   return c.body(null, 204);
 });
 
@@ -113,7 +111,7 @@ adminApi.openapi(putRoutingRulesRoute, async (c) => {
       .filter((k) => r.when[k] !== undefined && !known.has(r.when[k]!.toLowerCase()))
       .map((k) => ({ path: `${i}.when.${k}`, message: `unknown category "${r.when[k]}"` })),
   );
-  if (unknown.length) throw new ApiError(400, "Validation failed", unknown);
+  if (unknown.length) throw errors.validationFailed(unknown);
   await replaceRoutingRules(db, orgId, rules, nowIso());
   const stored = (await getOrganization(db, orgId))!.routingRules;
   return c.json({ success: true as const, rules: stored, routingRules: stored, warnings: shadowedRules(rules) }, 200);

@@ -1,8 +1,7 @@
 import { createCustomer, findCustomerByEmail, getCustomer, updateCustomer, type CustomerView, type SaveOutcome } from "../../db/customers";
-import { ApiError, invalidApiKey } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
-import { CUSTOMER_EXISTS } from "./schemas";
 import { createOrUpdateCustomerRoute, getCustomerRoute, queryCustomerRoute } from "./routes";
 
 // Telemetron documents these 400s' messages ("Email is required", "Customer ID must be valid UUID"):
@@ -13,44 +12,28 @@ export const customersApi = createRouter({ telemetron: true });
 const MESSAGES = {
   created: "Customer created successfully",
   updated: "Customer updated successfully",
-  exists: CUSTOMER_EXISTS,
-  updateNotFound: "Customer not found or does not belong to this organization",
-  notFound: "Customer not found",
 } as const;
 
 /** The contract error for a save that wrote nothing; `categories` is the list as sent, for issue paths. */
 const saveError = (outcome: Exclude<SaveOutcome, { kind: "saved" }>, updating: boolean, categories: string[] = []) => {
   switch (outcome.kind) {
     case "unauthorized":
-      return invalidApiKey();
+      return errors.invalidApiKey();
     case "not_found":
-      return new ApiError(404, MESSAGES.updateNotFound);
+      return errors.customerToUpdateNotFound();
     case "email_taken":
-      return updating
-        ? new ApiError(
-            409,
-            "Another customer of this organization already has this email",
-            [{ path: "email", message: "email already in use" }],
-            {
-              telemetronCustomerId: outcome.existingId,
-            },
-          )
-        : new ApiError(409, MESSAGES.exists, undefined, { telemetronCustomerId: outcome.existingId });
+      return updating ? errors.customerEmailTaken(outcome.existingId) : errors.customerExists(outcome.existingId);
     case "unknown_categories":
-      return new ApiError(
-        400,
-        "Validation failed",
-        outcome.names.map((name) => ({
-          path: `categories.${categories.indexOf(name)}`,
-          message: `"${name}" is not an active customer category of this organization`,
-        })),
+      return errors.unknownCategories(
+        "customer",
+        outcome.names.map((name) => ({ path: `categories.${categories.indexOf(name)}`, name })),
       );
   }
 };
 
 const customerOrThrow = ({ authorized, customer }: { authorized: boolean; customer: CustomerView | undefined }) => {
-  if (!authorized) throw invalidApiKey();
-  if (!customer) throw new ApiError(404, MESSAGES.notFound);
+  if (!authorized) throw errors.invalidApiKey();
+  if (!customer) throw errors.customerNotFound();
   return customer;
 };
 

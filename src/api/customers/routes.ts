@@ -1,9 +1,9 @@
 import * as z from "zod";
+import { errorBody, errors } from "../../http/errors";
 import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
-  CUSTOMER_EXISTS,
   createOrUpdateCustomerBody,
   customerConflictSchema,
   customerIdParam,
@@ -45,7 +45,7 @@ export const createOrUpdateCustomerRoute = createRoute({
       content: {
         "application/json": {
           schema: customerConflictSchema,
-          example: { success: false, error: CUSTOMER_EXISTS, telemetronCustomerId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" },
+          example: errorBody(errors.customerExists("019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b")),
         },
       },
     },

@@ -108,9 +108,6 @@ export const savedCustomerResponse = z
   })
   .meta({ id: "SavedCustomerResponse" });
 
-/** Telemetron's 409 for a create whose email another customer has. */
-export const CUSTOMER_EXISTS = "Customer already exists with this email. Specify telemetronCustomerId to update fields.";
-
 /** The 409 body: Telemetron's extra key beside `error`, so a client can update that customer instead. */
 export const customerConflictSchema = errorSchema
   .extend({ telemetronCustomerId: z.string().meta({ description: "The customer of this organization that already has the email." }) })

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { assignDevicesToOwner, assignDeviceToOwners, unassignDevices } from "../../db/device-assignments";
 import type { AppEnv } from "../../env";
 import type { D1Variables } from "../../http/d1-session";
-import { ApiError, invalidApiKey } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
 import {
@@ -16,12 +16,12 @@ import { ASSIGNMENT_MESSAGES as M, cleanIdentifiers, sortEmails } from "./schema
 export const deviceAssignmentsApi = createRouter({ telemetron: true });
 
 const noValidIdentifiers = () =>
-  new ApiError(400, M.noValidIdentifiers, [{ path: "deviceIdentifiers", message: "every identifier is blank" }]);
+  errors.validationFailed([{ path: "deviceIdentifiers", message: "every identifier is blank" }], M.noValidIdentifiers);
 
 deviceAssignmentsApi.openapi(assignDeviceToOwnersRoute, async (c) => {
   const body = c.req.valid("json");
   const emails = sortEmails(body.customerEmails);
-  if (emails.valid.length === 0) throw new ApiError(400, M.noValidEmails, [{ path: "customerEmails", message: M.noValidEmails }]);
+  if (emails.valid.length === 0) throw errors.invalidField("customerEmails", M.noValidEmails);
   const outcome = await assignDeviceToOwners(
     c.var.db,
     c.get("keyHash"),
@@ -30,9 +30,9 @@ deviceAssignmentsApi.openapi(assignDeviceToOwnersRoute, async (c) => {
   );
   switch (outcome.kind) {
     case "unauthorized":
-      throw invalidApiKey();
+      throw errors.invalidApiKey();
     case "device_not_found":
-      throw new ApiError(404, M.deviceNotFound);
+      throw errors.assignmentDeviceNotFound();
     case "assigned":
       return c.json(
         {
@@ -58,7 +58,7 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
     { email: body.customerEmail, identifiers, create: body.autoCreateDevices ? { type: body.deviceType! } : undefined },
     nowIso(),
   );
-  if (outcome.kind === "unauthorized") throw invalidApiKey();
+  if (outcome.kind === "unauthorized") throw errors.invalidApiKey();
   const { kind: _, ...result } = outcome;
   const count = result.assignedDevices.length + result.alreadyAssigned.length;
   return c.json({ success: true as const, message: `Successfully assigned ${count} device(s) to customer`, ...result }, 200);
@@ -67,8 +67,8 @@ deviceAssignmentsApi.openapi(assignDevicesToOwnerRoute, async (c) => {
 /** Both unassign calls: the customer's links to the listed devices removed, or the 401/404 Telemetron documents. */
 const unassign = async (c: Context<AppEnv & D1Variables>, email: string, identifiers: string[]) => {
   const outcome = await unassignDevices(c.var.db, c.get("keyHash"), { email, identifiers });
-  if (outcome.kind === "unauthorized") throw invalidApiKey();
-  if (outcome.kind === "customer_not_found") throw new ApiError(404, M.customerNotFound);
+  if (outcome.kind === "unauthorized") throw errors.invalidApiKey();
+  if (outcome.kind === "customer_not_found") throw errors.assignmentCustomerNotFound();
   return outcome;
 };
 
@@ -76,11 +76,7 @@ deviceAssignmentsApi.openapi(unassignDeviceFromOwnerRoute, async (c) => {
   const { customerEmail, deviceIdentifier } = c.req.valid("json");
   const outcome = await unassign(c, customerEmail, [deviceIdentifier]);
   if (outcome.unassigned.length === 0) {
-    throw new ApiError(400, M.notAssigned, undefined, {
-      customerId: outcome.customerId,
-      deviceIdentifier,
-      currentDevices: outcome.remaining,
-    });
+    throw errors.deviceNotAssigned({ customerId: outcome.customerId, deviceIdentifier, currentDevices: outcome.remaining });
   }
   return c.json(
     {

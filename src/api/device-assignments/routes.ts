@@ -1,9 +1,9 @@
 import * as z from "zod";
+import { errorBody, errors } from "../../http/errors";
 import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { apiKeySecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {
-  ASSIGNMENT_MESSAGES,
   notAssignedErrorSchema,
   assignDevicesToOwnerBody,
   assignDevicesToOwnerResponse,
@@ -94,13 +94,13 @@ export const unassignDeviceFromOwnerRoute = createRoute({
       content: {
         "application/json": {
           schema: notAssignedErrorSchema,
-          example: {
-            success: false,
-            error: ASSIGNMENT_MESSAGES.notAssigned,
-            customerId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
-            deviceIdentifier: "sensor-002",
-            currentDevices: ["sensor-001"],
-          },
+          example: errorBody(
+            errors.deviceNotAssigned({
+              customerId: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
+              deviceIdentifier: "sensor-002",
+              currentDevices: ["sensor-001"],
+            }),
+          ),
         },
       },
     },

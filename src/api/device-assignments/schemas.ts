@@ -12,9 +12,6 @@ export const ASSIGNMENT_MESSAGES = {
   noValidEmails: "No valid customer emails provided",
   noValidIdentifiers: "No valid device identifiers provided",
   invalidEmail: "Invalid email format",
-  deviceNotFound: "Device not found with the provided identifier. Set autoCreateDevice to true to create it automatically.",
-  customerNotFound: "Customer not found for this organization",
-  notAssigned: "Device is not assigned to this customer",
 } as const;
 
 /** Trimmed and lower-cased, as Telemetron's assignment endpoints treat emails. */

@@ -1,5 +1,5 @@
 import { replaceDeviceMetadata, saveDevice } from "../../db/devices";
-import { ApiError, invalidApiKey } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { memberKeysInOrder } from "../../lib/json-key-order";
 import { nowIso } from "../../lib/time";
 import { createRouter } from "../router";
@@ -23,19 +23,13 @@ devicesApi.openapi(saveDeviceRoute, async (c) => {
   const outcome = await saveDevice(c.var.db, c.get("keyHash"), body, nowIso());
   switch (outcome.kind) {
     case "unauthorized":
-      throw invalidApiKey();
+      throw errors.invalidApiKey();
     case "type_required":
-      throw new ApiError(400, "type is required when creating a device", [
-        { path: "type", message: "type is required when creating a device" },
-      ]);
+      throw errors.deviceTypeRequired();
     case "unknown_categories":
-      throw new ApiError(
-        400,
-        "Validation failed",
-        outcome.names.map((name) => ({
-          path: `categories.${body.categories!.indexOf(name)}`,
-          message: `"${name}" is not an active device category of this organization`,
-        })),
+      throw errors.unknownCategories(
+        "device",
+        outcome.names.map((name) => ({ path: `categories.${body.categories!.indexOf(name)}`, name })),
       );
     case "saved":
       return c.json(
@@ -57,16 +51,14 @@ devicesApi.openapi(bulkMetadataRoute, async (c) => {
   const order = memberKeysInOrder(await c.req.text(), "devices") ?? Object.keys(devices);
   // The parsed body keeps one copy of a repeated key (the last): the cap counted those, so every
   // copy in the results would lift it, and results from the first `devices` would not be the write.
-  if (order === "repeated")
-    throw new ApiError(400, BULK_MESSAGES.repeatedDevices, [{ path: "devices", message: BULK_MESSAGES.repeatedDevices }]);
+  if (order === "repeated") throw errors.invalidField("devices", BULK_MESSAGES.repeatedDevices);
   const duplicate = repeatedKey(order);
   if (duplicate !== undefined) {
-    const message = BULK_MESSAGES.duplicate(duplicate);
-    throw new ApiError(400, message, [{ path: `devices.${duplicate}`, message }]);
+    throw errors.invalidField(`devices.${duplicate}`, BULK_MESSAGES.duplicate(duplicate));
   }
   // Every value is an object: the schema refused anything else with Telemetron's message.
   const entries = order.map((key) => [key, devices[key] as Record<string, unknown>] as const);
   const result = await replaceDeviceMetadata(c.var.db, c.get("keyHash"), entries, nowIso());
-  if (!result) throw invalidApiKey();
+  if (!result) throw errors.invalidApiKey();
   return c.json({ success: true as const, ...result }, 200);
 });

@@ -1,18 +1,16 @@
 import { retryNotification } from "../../db/job-retry";
-import { addMessagesBatch } from "../../db/ticket-add-messages";
+import { addMessagesBatch, MAX_TICKET_MESSAGES } from "../../db/ticket-add-messages";
 import { listTicketEvents } from "../../db/ticket-events";
 import { decodeCursor, encodeCursor } from "../../db/ticket-queries";
 import { updateTicket } from "../../db/ticket-update";
-import { ApiError, invalidApiKey } from "../../http/errors";
-import { requestHash } from "../../http/idempotency";
+import { errors } from "../../http/errors";
+import { acceptReplay, requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
 import { createRouter } from "../router";
 import { addMessagesRoute, retryNotificationRoute, ticketEventsRoute, updateTicketRoute } from "./routes";
 
 export const ticketLifecycleApi = createRouter();
-
-const notFound = () => new ApiError(404, "Ticket not found");
 
 /** Stored timestamps are `toISOString()`; a client may send the same instant with an offset. */
 const canonicalInstant = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
@@ -22,17 +20,13 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
   const outcome = await updateTicket(c.var.db, c.get("keyHash"), ticketId, change, canonicalInstant(expectedUpdatedAt), nowIso());
   switch (outcome.kind) {
     case "unauthorized":
-      throw invalidApiKey();
+      throw errors.invalidApiKey();
     case "not_found":
-      throw notFound();
+      throw errors.ticketNotFound();
     case "conflict":
-      throw new ApiError(409, "The ticket changed since expectedUpdatedAt; read it again and retry", [
-        { path: "expectedUpdatedAt", message: `the ticket's updatedAt is now ${outcome.updatedAt}` },
-      ]);
+      throw errors.ticketChanged(outcome.updatedAt);
     case "unknown_category":
-      throw new ApiError(400, "Validation failed", [
-        { path: "category", message: `"${change.category}" is not an active ticket category of this organization` },
-      ]);
+      throw errors.unknownCategories("ticket", [{ path: "category", name: change.category! }]);
     case "updated":
       // Committed with its outbox rows; sent after the response, like createTicket's (the sweeper recovers a lost send).
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
@@ -56,20 +50,14 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
   );
   switch (outcome.kind) {
     case "unauthorized":
-      throw invalidApiKey();
+      throw errors.invalidApiKey();
     case "not_found":
-      throw notFound();
+      throw errors.ticketNotFound();
     case "too_many":
-      throw new ApiError(400, "Validation failed", [
-        { path: "messages", message: `a ticket holds at most 1000 messages; this one has ${outcome.messageCount}` },
-      ]);
+      throw errors.tooManyMessages(outcome.messageCount, MAX_TICKET_MESSAGES);
     case "replay":
-      if (!outcome.sameRequest || outcome.messageCount === undefined) {
-        throw new ApiError(422, "Idempotency-Key was already used with a different request body", [
-          { path: "Idempotency-Key", message: "reuse a key only to retry the identical request" },
-        ]);
-      }
-      c.header("idempotency-replayed", "true");
+      // A stored response without a count cannot be replayed here: answered as a mismatch.
+      acceptReplay(c, outcome.sameRequest && outcome.messageCount !== undefined);
       return c.json({ success: true as const, ticketId: outcome.ticketId, messageCount: outcome.messageCount }, 200);
     case "added":
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
@@ -80,10 +68,10 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
 ticketLifecycleApi.openapi(ticketEventsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  if (cursor !== undefined && !after) throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
+  if (cursor !== undefined && !after) throw errors.invalidCursor();
   const page = await listTicketEvents(c.var.db, c.get("keyHash"), c.req.valid("param").ticketId, limit, after);
-  if (!page.authorized) throw invalidApiKey();
-  if (!page.found) throw notFound();
+  if (!page.authorized) throw errors.invalidApiKey();
+  if (!page.found) throw errors.ticketNotFound();
   return c.json({ success: true as const, events: page.events, nextCursor: page.last ? encodeCursor(page.last) : null }, 200);
 });
 
@@ -92,11 +80,11 @@ ticketLifecycleApi.openapi(retryNotificationRoute, async (c) => {
   const outcome = await retryNotification(c.var.db, c.get("keyHash"), ticketId, nowIso());
   switch (outcome.kind) {
     case "unauthorized":
-      throw invalidApiKey();
+      throw errors.invalidApiKey();
     case "not_found":
-      throw notFound();
+      throw errors.ticketNotFound();
     case "nothing_failed":
-      throw new ApiError(409, "Nothing to retry: none of this ticket's Slack posts failed");
+      throw errors.nothingToRetry();
     case "retried":
       // Committed as pending outbox rows; sent after the response (the sweeper recovers a lost send).
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));

@@ -1,8 +1,8 @@
 import { createTicketBatch } from "../../db/ticket-create";
 import { missingReferences } from "../../db/ticket-create-miss";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
-import { ApiError, invalidApiKey } from "../../http/errors";
-import { requestHash } from "../../http/idempotency";
+import { errors } from "../../http/errors";
+import { acceptReplay, requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
 import { createRouter } from "../router";
@@ -36,7 +36,7 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
 
   switch (outcome.kind) {
     case "unauthorized":
-      throw invalidApiKey();
+      throw errors.invalidApiKey();
     case "created":
       // The ticket and its outbox rows are committed: the queue message is only a pointer, sent
       // after the response so the client waits for one round trip (D1), not two. A send that fails
@@ -45,41 +45,32 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "replay":
       // One transaction decided: a live record for this key means nothing was created now.
-      if (!outcome.sameRequest) {
-        throw new ApiError(422, "Idempotency-Key was already used with a different request body", [
-          { path: "Idempotency-Key", message: "reuse a key only to retry the identical request" },
-        ]);
-      }
-      c.header("idempotency-replayed", "true");
+      acceptReplay(c, outcome.sameRequest);
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "not_created": {
       // Failure path only: a second round trip to say why.
       const missing = await missingReferences(c.var.db, outcome.organizationId, body);
-      if (missing.customer) throw new ApiError(404, "Customer not found");
-      if (missing.device) throw new ApiError(404, "Device not found");
-      throw new ApiError(400, "Validation failed", [
-        { path: "customerEmail", message: "customerEmail does not belong to the customer given by customerId" },
-      ]);
+      if (missing.customer) throw errors.customerNotFound();
+      if (missing.device) throw errors.deviceNotFound();
+      throw errors.customerEmailMismatch();
     }
   }
 });
 
 ticketsApi.openapi(getTicketRoute, async (c) => {
   const { authorized, ticket } = await findTicket(c.var.db, c.get("keyHash"), c.req.valid("param").ticketId);
-  if (!authorized) throw invalidApiKey();
-  if (!ticket) throw new ApiError(404, "Ticket not found");
+  if (!authorized) throw errors.invalidApiKey();
+  if (!ticket) throw errors.ticketNotFound();
   return c.json({ success: true as const, ticket }, 200);
 });
 
 ticketsApi.openapi(listTicketsRoute, async (c) => {
   const { limit, cursor, ...filters } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  if (cursor !== undefined && !after) {
-    throw new ApiError(400, "Validation failed", [{ path: "cursor", message: "Invalid cursor" }]);
-  }
+  if (cursor !== undefined && !after) throw errors.invalidCursor();
   // Stored timestamps are toISOString() strings; compare the same instant in the same form.
   const updatedAfter = filters.updatedAfter && new Date(filters.updatedAfter).toISOString();
   const page = await listTickets(c.var.db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after);
-  if (!page.authorized) throw invalidApiKey();
+  if (!page.authorized) throw errors.invalidApiKey();
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);
 });

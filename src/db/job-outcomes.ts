@@ -1,6 +1,7 @@
-import { and, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { namedBatch } from "./batch";
 import type { Db } from "./client";
-import { jobs, tickets } from "./schema";
+import { jobs, tickets, type JOB_KINDS } from "./schema";
 import { nextUpdatedAt } from "./sql";
 import { insertEvent, PIPELINE_ACTOR } from "./ticket-events";
 import { newId } from "../lib/ids";
@@ -89,8 +90,8 @@ export const recordCategorization = async (
   const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pendingAsPlanned);
   const classified =
     categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
-  const [, , , , , finished] = await db.batch([
-    insertEvent(
+  const { finished } = await namedBatch(db, {
+    categorizedEvent: insertEvent(
       db,
       input.ticketId,
       {
@@ -102,7 +103,7 @@ export const recordCategorization = async (
       },
       and(pendingAsPlanned, classified ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
-    insertEvent(
+    autoResolvedEvent: insertEvent(
       db,
       input.ticketId,
       {
@@ -114,8 +115,8 @@ export const recordCategorization = async (
       },
       and(pendingAsPlanned, status === "resolved" ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
-    assignedEvent(db, input.ticketId, input.jobId, assignee, now, ticketAsPlanned),
-    db
+    assignedEvent: assignedEvent(db, input.ticketId, input.jobId, assignee, now, ticketAsPlanned),
+    ticket: db
       .update(tickets)
       .set({
         ...rest,
@@ -127,11 +128,11 @@ export const recordCategorization = async (
         updatedAt: nextUpdatedAt(now),
       })
       .where(and(eq(tickets.id, input.ticketId), pendingAsPlanned)),
-    input.notifyWebhook
+    notifyJob: input.notifyWebhook
       ? db.update(jobs).set({ webhookUrl: input.notifyWebhook, enqueuedAt: now, updatedAt: now }).where(notifyJob)
       : db.update(jobs).set({ status: "done", webhookUrl: input.routeWebhook, updatedAt: now }).where(notifyJob),
-    finishJob(db, input.jobId, "done", input.attempts, null, now, ticketAsPlanned),
-  ]);
+    finished: finishJob(db, input.jobId, "done", input.attempts, null, now, ticketAsPlanned),
+  });
   return finished.length > 0;
 };
 
@@ -144,9 +145,9 @@ export const recordRouting = async (
   input: { ticketId: string; jobId: string; attempts: number; assignee: string | null; webhookUrl: string | null },
   now: string,
 ): Promise<boolean> => {
-  const [, , , finished] = await db.batch([
-    assignedEvent(db, input.ticketId, input.jobId, input.assignee, now),
-    db
+  const { finished } = await namedBatch(db, {
+    assignedEvent: assignedEvent(db, input.ticketId, input.jobId, input.assignee, now),
+    ticket: db
       .update(tickets)
       .set({ ...routedAssignee(input.assignee), updatedAt: nextUpdatedAt(now) })
       .where(
@@ -158,12 +159,12 @@ export const recordRouting = async (
         ),
       ),
     // Replies and status changes follow the ticket's current route, whatever became of its first notification.
-    db
+    notifyJob: db
       .update(jobs)
       .set({ webhookUrl: input.webhookUrl, updatedAt: now })
       .where(and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), pending(input.jobId))),
-    finishJob(db, input.jobId, "done", input.attempts, null, now),
-  ]);
+    finished: finishJob(db, input.jobId, "done", input.attempts, null, now),
+  });
   return finished.length > 0;
 };
 
@@ -198,14 +199,14 @@ export const recordNotification = async (
   input: { ticketId: string; jobId: string; attempts: number; notification: "sent" | "skipped" | "failed"; error?: string },
   now: string,
 ): Promise<boolean> => {
-  const [, , finished] = await db.batch([
-    notificationEvent(db, input.ticketId, input.jobId, input.notification, { error: input.error }, now),
-    db
+  const { finished } = await namedBatch(db, {
+    event: notificationEvent(db, input.ticketId, input.jobId, input.notification, { error: input.error }, now),
+    ticket: db
       .update(tickets)
       .set({ notification: input.notification, updatedAt: nextUpdatedAt(now) })
       .where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
-    finishJob(db, input.jobId, input.notification === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
-  ]);
+    finished: finishJob(db, input.jobId, input.notification === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
+  });
   return finished.length > 0;
 };
 
@@ -215,10 +216,10 @@ export const recordEventNotification = async (
   input: { ticketId: string; jobId: string; eventId: string; attempts: number; outcome: "sent" | "skipped" | "failed"; error?: string },
   now: string,
 ): Promise<boolean> => {
-  const [, finished] = await db.batch([
-    notificationEvent(db, input.ticketId, input.jobId, input.outcome, { eventId: input.eventId, error: input.error }, now),
-    finishJob(db, input.jobId, input.outcome === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
-  ]);
+  const { finished } = await namedBatch(db, {
+    event: notificationEvent(db, input.ticketId, input.jobId, input.outcome, { eventId: input.eventId, error: input.error }, now),
+    finished: finishJob(db, input.jobId, input.outcome === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
+  });
   return finished.length > 0;
 };
 
@@ -265,29 +266,39 @@ export const recordRetry = (
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending")));
 
 /**
- * A job that exhausted its retries. A failed categorization also fails the notification that
- * was waiting for it, so neither state stays `pending`; a category given by the request stays
- * `skipped`, since it was never in doubt.
+ * What a job's dead-lettering fails besides the job itself; each job kind declares its own
+ * (src/jobs/registry.ts).
+ */
+export type DeadLetterFailure = {
+  /** The ticket's states that turn from `pending` to `failed` with the job. */
+  ticketStates: readonly ("categorization" | "notification")[];
+  /** The ticket's pending jobs of these kinds, which were waiting for this one and fail with it. */
+  waitingJobs: readonly (typeof JOB_KINDS)[number][];
+  /** Whether the job was a Slack post, whose failure leaves a `notification_failed` event. */
+  post: boolean;
+};
+
+/**
+ * A job that exhausted its retries, failed with what `fails` names: for a categorization the
+ * notification waiting for it, so neither state stays `pending` (a category given by the request
+ * stays `skipped`, since it was never in doubt).
  */
 export const recordDeadLetter = async (
   db: Db,
-  input: { ticketId: string; jobId: string; kind: (typeof jobs.$inferSelect)["kind"]; attempts: number; error: string },
+  input: { ticketId: string; jobId: string; attempts: number; error: string; fails: DeadLetterFailure },
   now: string,
 ): Promise<void> => {
+  const { ticketStates, waitingJobs, post } = input.fails;
   const failIfPending = (column: typeof tickets.categorization | typeof tickets.notification) =>
     sql`case when ${column} = 'pending' then 'failed' else ${column} end`;
-  // route and event jobs leave the ticket's own states alone: those belong to its first pipeline run.
-  const changes =
-    input.kind === "categorize"
-      ? { categorization: failIfPending(tickets.categorization), notification: failIfPending(tickets.notification) }
-      : input.kind === "notify"
-        ? { notification: failIfPending(tickets.notification) }
-        : undefined;
+  const changes = {
+    ...(ticketStates.includes("categorization") ? { categorization: failIfPending(tickets.categorization) } : {}),
+    ...(ticketStates.includes("notification") ? { notification: failIfPending(tickets.notification) } : {}),
+  };
   const fail = { status: "failed" as const, lastError: input.error, updatedAt: now };
-  const posting = input.kind === "notify" || input.kind === "event";
   // Statement order matters: each is guarded by the dead job still being pending, so it goes last.
-  await db.batch([
-    insertEvent(
+  await namedBatch(db, {
+    failedPostEvent: insertEvent(
       db,
       input.ticketId,
       {
@@ -299,24 +310,24 @@ export const recordDeadLetter = async (
           'error', coalesce((select j.last_error from jobs as j where j.id = ${input.jobId}), ${input.error.slice(0, 300)}))`,
         now,
       },
-      posting ? pending(input.jobId) : sql`0`,
+      post ? pending(input.jobId) : sql`0`,
     ),
-    db
+    ticket: db
       .update(tickets)
       .set({ ...changes, updatedAt: nextUpdatedAt(now) })
-      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId), changes ? undefined : sql`0`)),
-    db
+      .where(and(eq(tickets.id, input.ticketId), pending(input.jobId), ticketStates.length > 0 ? undefined : sql`0`)),
+    waitingJobs: db
       .update(jobs)
       .set(fail)
       .where(
         and(
           eq(jobs.ticketId, input.ticketId),
-          eq(jobs.kind, "notify"),
+          waitingJobs.length > 0 ? inArray(jobs.kind, [...waitingJobs]) : sql`0`,
           eq(jobs.status, "pending"),
-          input.kind === "categorize" ? pending(input.jobId) : sql`0`,
+          pending(input.jobId),
         ),
       ),
-    db
+    job: db
       .update(jobs)
       .set({
         ...fail,
@@ -324,5 +335,5 @@ export const recordDeadLetter = async (
         attempts: sql`max(${jobs.attempts}, ${input.attempts})`,
       })
       .where(and(eq(jobs.id, input.jobId), eq(jobs.status, "pending"))),
-  ]);
+  });
 };

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, or, sql, type SQL } from "drizzle-orm";
+import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
 import { jobs, tickets, type JOB_KINDS } from "./schema";
@@ -27,9 +28,9 @@ const chosenJobs = (db: Db, where: SQL, limit: number) =>
     .limit(limit);
 
 /**
- * Two statements for one batch: the tickets' own states back to `pending` where their
- * categorization or first notification is re-driven (first, while the jobs still read `failed`),
- * then the jobs themselves: pending, attempts from zero (a fresh set of retries and AI attempts),
+ * Two named statements for one batch: `ticketStates`, the tickets' own states back to `pending`
+ * where their categorization or first notification is re-driven (first, while the jobs still read
+ * `failed`), then `retried`, the jobs themselves: pending, attempts from zero (a fresh set of retries and AI attempts),
  * enqueued now (so the sweeper re-sends any whose queue send is lost), unleased. The last error
  * stays, so the ticket keeps saying why until a post goes out.
  */
@@ -37,8 +38,8 @@ const redrive = (db: Db, where: SQL, limit: number, now: string) => {
   const chosen = chosenJobs(db, where, limit);
   const reDriven = (kind: (typeof JOB_KINDS)[number]) =>
     sql`${qualified(tickets.id)} in (select c.ticket_id from ${chosen} as c where c.kind = ${kind})`;
-  return [
-    db
+  return {
+    ticketStates: db
       .update(tickets)
       .set({
         categorization: sql`case when ${reDriven("categorize")} then 'pending' else ${tickets.categorization} end`,
@@ -46,12 +47,12 @@ const redrive = (db: Db, where: SQL, limit: number, now: string) => {
         updatedAt: nextUpdatedAt(now),
       })
       .where(or(reDriven("categorize"), reDriven("notify"))),
-    db
+    retried: db
       .update(jobs)
       .set({ status: "pending", attempts: 0, enqueuedAt: now, leasedUntil: null, updatedAt: now })
       .where(inArray(jobs.id, db.select({ id: sql`c.id` }).from(sql`${chosen} as c`)))
       .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
-  ] as const;
+  };
 };
 
 export type RetryNotificationOutcome =
@@ -77,15 +78,15 @@ export const retryNotification = async (db: Db, keyHash: string, ticketId: strin
       ),
     ),
   )!;
-  const [auth, , retried, found] = await db.batch([
-    keyOrganization(db, keyHash),
+  const { auth, retried, found } = await namedBatch(db, {
+    auth: keyOrganization(db, keyHash),
     // A ticket holds one categorize and one notify job and an event job per post: the bound only guards.
     ...redrive(db, where, REDRIVE_BATCH, now),
-    db
+    found: db
       .select({ id: tickets.id })
       .from(tickets)
       .where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
-  ]);
+  });
   if (auth.length === 0) return { kind: "unauthorized" };
   if (found.length === 0) return { kind: "not_found" };
   if (retried.length === 0) return { kind: "nothing_failed" };
@@ -108,6 +109,6 @@ export const redriveFailedJobs = async (
     // A failed job's updated_at is when it failed.
     filter.since ? gte(jobs.updatedAt, filter.since) : undefined,
   )!;
-  const [, retried] = await db.batch([...redrive(db, where, REDRIVE_BATCH, now)]);
+  const { retried } = await namedBatch(db, redrive(db, where, REDRIVE_BATCH, now));
   return retried;
 };

@@ -1,4 +1,4 @@
-import { loadJobContext, type JobContext } from "../db/job-context";
+import { loadCategorizeContext, type CategorizeContext } from "../db/job-context";
 import { recordCategorization } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { chooseCategory, type CategoryChoice } from "./choose-category";
@@ -14,7 +14,7 @@ import { routeTicket } from "./routing";
  * resolves the ticket and rules out Slack; routing sets the assignee and decides whether there
  * is a webhook to notify at all.
  */
-export const planTicket = (ctx: JobContext, choice: CategoryChoice) => {
+export const planTicket = (ctx: CategorizeContext, choice: CategoryChoice) => {
   const category = choice.category?.toLowerCase();
   // A category chosen by hand never auto-resolves: a person decided this ticket needs handling.
   const autoResolve = choice.source !== "manual" && ctx.categories.some((c) => c.nameLower === category && c.active && c.autoResolve);
@@ -50,7 +50,7 @@ export const runCategorize = async (
   // Twice at most: a manual category set while the classifier ran voids the first outcome, and the
   // second plan starts from that manual category (no classifier call, nothing left to race with).
   for (let round = 0; round < 2; round++) {
-    const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
+    const ctx = await loadCategorizeContext(deps.db, message.ticketId, message.jobId);
     const job = ctx?.categorizeJob;
     if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
     // A sweeper re-send starts a fresh message at attempt 1; the outbox row remembers earlier ones.

@@ -3,7 +3,7 @@ import { AiAnswerError, AiUnavailableError, isUnavailable } from "../ai/binding"
 import { similarExamples } from "../ai/examples";
 import { classifyLearned } from "../ai/learned-classifier";
 import { ticketTerms } from "../ai/terms";
-import type { JobContext } from "../db/job-context";
+import type { CategorizeContext } from "../db/job-context";
 import type { CATEGORY_SOURCES } from "../db/schema";
 import { backoffSeconds } from "./backoff";
 import type { PipelineDeps } from "./deps";
@@ -26,7 +26,7 @@ export type CategoryChoice = {
 type Decision = ({ kind: "chosen" } & CategoryChoice) | { kind: "retry"; delaySeconds: number; error: string };
 
 /** Categories a classifier may pick: active, open to AI, and meant for tickets. */
-export const aiCandidates = (ctx: JobContext) =>
+export const aiCandidates = (ctx: Pick<CategorizeContext, "categories">) =>
   ctx.categories.filter((c) => c.active && c.aiEnabled && (c.appliesTo === "ticket" || c.appliesTo === "any"));
 
 // A category is only credited to a classifier that actually found one.
@@ -44,7 +44,7 @@ const chosen = (category: string | null, source: "ai" | "fallback", confidence: 
  * classifier decides (src/ai/learned-classifier.ts); the AI's prompt carries the organization's
  * labelled tickets most like this one.
  */
-export const chooseCategory = async (deps: PipelineDeps, ctx: JobContext, attempt: number, useAi: boolean): Promise<Decision> => {
+export const chooseCategory = async (deps: PipelineDeps, ctx: CategorizeContext, attempt: number, useAi: boolean): Promise<Decision> => {
   const { ticket } = ctx;
   if (ticket.categorization === "skipped" && ticket.category) {
     return { kind: "chosen", category: ticket.category, source: "request", confidence: null };

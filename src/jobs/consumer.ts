@@ -2,28 +2,14 @@ import { recordRetry } from "../db/job-outcomes";
 import type { Env } from "../env";
 import { isoAfter, nowIso } from "../lib/time";
 import { backoffSeconds } from "./backoff";
-import { runCategorize } from "./categorize";
 import { isDeadLetterQueue, runDeadLetter } from "./dead-letter";
 import { pipelineDeps, type PipelineDeps } from "./deps";
 import { jobMessageSchema, type JobMessage } from "./messages";
-import { runEventNotify } from "./event-notify";
-import { runNotify } from "./notify";
-import { runRoute } from "./route";
 import type { JobOutcome } from "./outcome";
+import { JOB_HANDLERS } from "./registry";
 
-const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> => {
-  if (deadLetter) return runDeadLetter(deps, job, attempt);
-  switch (job.kind) {
-    case "categorize":
-      return runCategorize(deps, job, attempt);
-    case "notify":
-      return runNotify(deps, job, attempt);
-    case "route":
-      return runRoute(deps, job, attempt);
-    case "event":
-      return runEventNotify(deps, job, attempt);
-  }
-};
+const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> =>
+  deadLetter ? runDeadLetter(deps, job, attempt) : JOB_HANDLERS[job.kind].run(deps, job, attempt);
 
 /**
  * Sends a rate-limited job again as a fresh message (so it spends none of the queue's retries),

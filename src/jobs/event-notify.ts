@@ -1,4 +1,4 @@
-import { loadJobContext } from "../db/job-context";
+import { loadEventContext, type EventContext, type JobRow, type TicketEventRow } from "../db/job-context";
 import { recordEventNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { eventMessage, type EventNotice } from "../slack/event-message";
@@ -11,10 +11,8 @@ import { ACK, type JobOutcome } from "./outcome";
 /** How long an event job waits for the ticket's earlier posts (categorization's AI retries take up to about a minute). */
 const WAIT_FOR_EARLIER_POSTS_SECONDS = 30;
 
-type Event = NonNullable<NonNullable<Awaited<ReturnType<typeof loadJobContext>>>["event"]>;
-
 /** What the message says about the event; undefined for an event that posts nothing. */
-const noticeOf = (event: Event, reply: string | null): EventNotice | undefined => {
+const noticeOf = (event: TicketEventRow, reply: string | null): EventNotice | undefined => {
   const data = event.data as { from?: string; to?: string; count?: number; reopenedFrom?: string | null };
   if (event.type === "message_added") return { kind: "reply", count: data.count ?? 1, reply, reopenedFrom: data.reopenedFrom ?? null };
   if (event.type === "status_changed") {
@@ -25,7 +23,7 @@ const noticeOf = (event: Event, reply: string | null): EventNotice | undefined =
 };
 
 /** Posts of this ticket that must reach Slack before this one: its first notification, and event posts written earlier. */
-const earlierPostPending = (ctx: NonNullable<Awaited<ReturnType<typeof loadJobContext>>>, job: NonNullable<typeof ctx.job>) =>
+const earlierPostPending = (ctx: EventContext, job: JobRow) =>
   ctx.jobs.some(
     (j) =>
       j.status === "pending" &&
@@ -44,7 +42,7 @@ const earlierPostPending = (ctx: NonNullable<Awaited<ReturnType<typeof loadJobCo
  * its events as they happened.
  */
 export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
-  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
+  const ctx = await loadEventContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.job;
   if (!ctx || !job || job.kind !== "event" || job.status !== "pending") return ACK;
   const attempts = Math.max(attempt, job.attempts + 1);

@@ -1,4 +1,4 @@
-import { loadJobContext } from "../db/job-context";
+import { loadNotifyContext } from "../db/job-context";
 import { recordNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { ticketMessage } from "../slack/message";
@@ -18,7 +18,7 @@ import { ACK, type JobOutcome } from "./outcome";
  * lose the notification for good on the same crash.
  */
 export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
-  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
+  const ctx = await loadNotifyContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.notifyJob;
   if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
   const attempts = Math.max(attempt, job.attempts + 1);

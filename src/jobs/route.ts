@@ -1,4 +1,4 @@
-import { loadJobContext } from "../db/job-context";
+import { loadRouteContext } from "../db/job-context";
 import { recordRouting } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import type { PipelineDeps } from "./deps";
@@ -13,7 +13,7 @@ import { routeTicket } from "./routing";
  * go to the matched rule's webhook (else the organization's). A redelivery of a finished job acks.
  */
 export const runRoute = async (deps: PipelineDeps, message: JobMessage, attempt: number): Promise<JobOutcome> => {
-  const ctx = await loadJobContext(deps.db, message.ticketId, message.jobId);
+  const ctx = await loadRouteContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.job;
   if (!ctx || !job || job.kind !== "route" || job.status !== "pending") return ACK;
   const route = routeTicket(ctx, ctx.ticket.category);

@@ -1,7 +1,5 @@
-import type { JobContext } from "../db/job-context";
+import type { RoutingContext, RoutingRuleRow } from "../db/job-context";
 import type { RuleCondition } from "../db/schema";
-
-type Rule = JobContext["rules"][number];
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -11,9 +9,9 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * the priority. Category names compare case-insensitively, as they are unique that way.
  */
 export const firstMatchingRule = (
-  rules: readonly Rule[],
+  rules: readonly RoutingRuleRow[],
   ticket: { category: string | null; customerCategories: readonly string[]; deviceCategories: readonly string[]; priority: string },
-): Rule | undefined =>
+): RoutingRuleRow | undefined =>
   rules.find(({ when }) => {
     if (when.ticketCategory !== undefined && !(ticket.category && same(when.ticketCategory, ticket.category))) return false;
     if (when.customerCategory !== undefined && !ticket.customerCategories.some((c) => same(c, when.customerCategory!))) return false;
@@ -23,7 +21,7 @@ export const firstMatchingRule = (
   });
 
 /** Where a ticket goes: the matched rule's assignee, and its webhook or else the organization's. */
-export const routeTicket = (ctx: JobContext, category: string | null) => {
+export const routeTicket = (ctx: RoutingContext, category: string | null) => {
   const rule = firstMatchingRule(ctx.rules, {
     category,
     customerCategories: ctx.ticket.customerCategories,

@@ -1,7 +1,9 @@
 import { createDb } from "../db/client";
-import { claimStaleJobs } from "../db/outbox-sweep";
+import { claimStaleJobs, type SweepRule } from "../db/outbox-sweep";
+import { JOB_KINDS } from "../db/schema";
 import type { Env } from "../env";
 import { enqueueJobs } from "./enqueue";
+import { JOB_HANDLERS } from "./registry";
 
 /** A pending job not handed to the queue for this long is presumed lost. */
 export const STALE_AFTER_MS = 10 * 60 * 1000;
@@ -15,6 +17,12 @@ export const STALE_AFTER_MS = 10 * 60 * 1000;
  * of the 10,000 a paid invocation may make (https://developers.cloudflare.com/workers/platform/limits/).
  */
 export const SWEEP = { claimPerRound: 2_000, purgePerRound: 10_000, maxRounds: 30, sendBatch: 100 } as const;
+
+/** The job kinds by when the sweeper presumes their message lost, as each kind declares. */
+const SWEPT_KINDS: Record<SweepRule, readonly (typeof JOB_KINDS)[number][]> = {
+  "on-write": JOB_KINDS.filter((kind) => JOB_HANDLERS[kind].sweep === "on-write"),
+  "after-categorization": JOB_KINDS.filter((kind) => JOB_HANDLERS[kind].sweep === "after-categorization"),
+};
 
 const chunks = <T>(list: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
@@ -34,7 +42,13 @@ export const sweepOutbox = async (env: Env, scheduledTime: number) => {
   let unsent = 0;
   let rounds = 0;
   for (; rounds < SWEEP.maxRounds; rounds++) {
-    const round = await claimStaleJobs(db, now, staleBefore, SWEEP.claimPerRound, SWEEP.purgePerRound);
+    const round = await claimStaleJobs(db, {
+      now,
+      staleBefore,
+      limit: SWEEP.claimPerRound,
+      purgeLimit: SWEEP.purgePerRound,
+      kinds: SWEPT_KINDS,
+    });
     for (const batch of chunks(round.claimed, SWEEP.sendBatch)) {
       // A send that fails leaves its jobs stamped; they are presumed lost again after STALE_AFTER_MS.
       if (!(await enqueueJobs(env.JOBS, batch))) unsent += batch.length;

@@ -4,7 +4,8 @@ import { answer, fakeAi } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, DEAD_LETTER_QUEUE, runQueue } from "../support/queue";
 import { interceptSlack, slackOk } from "../support/slack";
-import { getTicket } from "../support/tickets";
+import { eventsOf, updateTicket } from "../support/lifecycle";
+import { getTicket, rows } from "../support/tickets";
 
 const ORG_WEBHOOK = "http://slack.test/services/org";
 // The queue's max_retries is 5: a dead-lettered message has been delivered 6 times.
@@ -81,6 +82,26 @@ describe("dead-letter queue", () => {
       categorySource: "request",
       processing: { categorization: "skipped", notification: "failed" },
     });
+  });
+
+  it("fails a dead-lettered route job alone: the ticket's states, its notification and its events stay as they were", async () => {
+    const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
+    const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
+    await runQueue([message], { env: { AI: fakeAi(answer("Billing")).binding } });
+    interceptSlack(slackOk());
+    await runQueue(sends.take());
+    vi.mocked(globalThis.fetch).mockRestore();
+    await updateTicket(org.apiKey, { ticketId: id, category: "Technical" });
+    const [route] = sends.take();
+    const before = { ticket: await processingOf(org.apiKey, id), events: await eventsOf(org.apiKey, id) };
+
+    const result = await runQueue([route!], { queue: DEAD_LETTER_QUEUE, attempts: EXHAUSTED });
+
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(route).toMatchObject({ kind: "route" });
+    expect(await rows("select status, attempts from jobs where id = ?", route!.jobId)).toEqual([{ status: "failed", attempts: EXHAUSTED }]);
+    expect((await jobsOf(id)).notify.status).toBe("done");
+    expect({ ticket: await processingOf(org.apiKey, id), events: await eventsOf(org.apiKey, id) }).toEqual(before);
   });
 
   it("changes nothing when a finished job reaches it again", async () => {

@@ -8,9 +8,11 @@ const QUERY_METHODS = new Set<PropertyKey>(["all", "raw", "run", "first"]);
 /**
  * Wraps a D1 binding so every network round trip is counted: each `batch()` is one, and so
  * is each statement executed on its own. Statements are unwrapped before reaching the real batch.
+ * `queries` holds the SQL of every statement prepared through it, in order.
  */
 export const countingD1 = (db: D1Database) => {
   const counts = { roundTrips: 0, statements: 0 };
+  const queries: string[] = [];
   const originals = new WeakMap<object, D1PreparedStatement>();
   const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
     const proxy = new Proxy(stmt, {
@@ -37,7 +39,12 @@ export const countingD1 = (db: D1Database) => {
         if (prop === "withSession" && "withSession" in target) {
           return (constraint?: string) => wrapDb(target.withSession(constraint));
         }
-        if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+        if (prop === "prepare") {
+          return (query: string) => {
+            queries.push(query);
+            return wrapStatement(target.prepare(query));
+          };
+        }
         if (prop === "batch") {
           return (stmts: D1PreparedStatement[]) => {
             counts.roundTrips++;
@@ -56,7 +63,7 @@ export const countingD1 = (db: D1Database) => {
       },
     });
   const binding = wrapDb(db);
-  return { binding, counts };
+  return { binding, counts, queries };
 };
 
 /**

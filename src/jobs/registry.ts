@@ -1,0 +1,78 @@
+import {
+  loadCategorizeContext,
+  loadEventContext,
+  loadNotifyContext,
+  loadRouteContext,
+  type BaseJobContext,
+  type JobContextLoader,
+} from "../db/job-context";
+import type { DeadLetterFailure } from "../db/job-outcomes";
+import type { SweepRule } from "../db/outbox-sweep";
+import type { JOB_KINDS } from "../db/schema";
+import { runCategorize } from "./categorize";
+import type { PipelineDeps } from "./deps";
+import { runEventNotify } from "./event-notify";
+import type { JobMessage } from "./messages";
+import { runNotify } from "./notify";
+import type { JobOutcome } from "./outcome";
+import { runRoute } from "./route";
+
+export type JobKind = (typeof JOB_KINDS)[number];
+
+type RunJob = (deps: PipelineDeps, message: JobMessage, attempts: number) => Promise<JobOutcome>;
+
+/** Everything the pipeline needs to know about one job kind. */
+export type JobHandler = {
+  /** Reads what the job decides from, in one D1 round trip (its `run` starts with it). */
+  load: JobContextLoader<BaseJobContext>;
+  /** One delivery of the job's queue message. */
+  run: RunJob;
+  /** A job that exhausted its retries (src/jobs/dead-letter.ts). */
+  deadLetter: {
+    /** One last run before the job is marked failed; null for none. */
+    lastTry: RunJob | null;
+    /** What fails with the job. */
+    fails: DeadLetterFailure;
+  };
+  /** When the sweeper presumes its queue message lost (src/jobs/sweeper.ts). */
+  sweep: SweepRule;
+};
+
+/**
+ * The job kinds (JOB_KINDS, the outbox's `kind`) and how each is run, dead-lettered and swept.
+ * The consumer, the dead-letter handler and the sweeper are driven from here, so a new kind is
+ * one entry, and a kind missing here, or an entry missing a part, does not compile.
+ */
+export const JOB_HANDLERS = {
+  categorize: {
+    load: loadCategorizeContext,
+    run: runCategorize,
+    deadLetter: {
+      // The built-in classifier only (no AI, no retry), so a ticket still gets a category when only the AI path was failing.
+      lastTry: (deps, message, attempts) => runCategorize(deps, message, attempts, { useAi: false }),
+      // The first notification was waiting for the category: it fails too, so neither state stays pending.
+      fails: { ticketStates: ["categorization", "notification"], waitingJobs: ["notify"], post: false },
+    },
+    sweep: "on-write",
+  },
+  notify: {
+    load: loadNotifyContext,
+    run: runNotify,
+    deadLetter: { lastTry: null, fails: { ticketStates: ["notification"], waitingJobs: [], post: true } },
+    // Sent by the categorize job when it is done, not by the write that stored it.
+    sweep: "after-categorization",
+  },
+  route: {
+    load: loadRouteContext,
+    run: runRoute,
+    // Route and event jobs leave the ticket's own states alone: those belong to its first pipeline run.
+    deadLetter: { lastTry: null, fails: { ticketStates: [], waitingJobs: [], post: false } },
+    sweep: "on-write",
+  },
+  event: {
+    load: loadEventContext,
+    run: runEventNotify,
+    deadLetter: { lastTry: null, fails: { ticketStates: [], waitingJobs: [], post: true } },
+    sweep: "on-write",
+  },
+} satisfies Record<JobKind, JobHandler>;

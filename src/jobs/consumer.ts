@@ -5,7 +5,7 @@ import { backoffSeconds } from "./backoff";
 import { isDeadLetterQueue, runDeadLetter } from "./dead-letter";
 import { pipelineDeps, type PipelineDeps } from "./deps";
 import { jobMessageSchema, type JobMessage } from "./messages";
-import type { JobOutcome } from "./outcome";
+import { internalFailure, type JobOutcome } from "./outcome";
 import { JOB_HANDLERS } from "./registry";
 
 const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> =>
@@ -44,7 +44,7 @@ const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, dead
     outcome = await runJob(deps, job, message.attempts, deadLetter);
   } catch (err) {
     // D1 or a bug: retried like any transient failure; the queue dead-letters it eventually.
-    outcome = { kind: "retry", delaySeconds: backoffSeconds(message.attempts), error: String(err).slice(0, 300) };
+    outcome = internalFailure(job.jobId, err, { delaySeconds: backoffSeconds(message.attempts) });
   }
   if (outcome.kind === "ack") {
     message.ack();

@@ -5,7 +5,7 @@ import { postWebhook } from "../slack/webhook";
 import { backoffSeconds, clampDelay } from "./backoff";
 import type { PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
-import type { JobOutcome } from "./outcome";
+import { internalFailure, type JobOutcome } from "./outcome";
 
 /**
  * Rate limits are not failures. A 429 (or a webhook this invocation must wait on for more than
@@ -73,7 +73,7 @@ export const deliver = async (
     try {
       return await finish(outcome, error);
     } catch (err) {
-      return { kind: "retry", attempts, delaySeconds: backoffSeconds(attempts), error: String(err).slice(0, 300), lease };
+      return internalFailure(message.jobId, err, { attempts, delaySeconds: backoffSeconds(attempts), lease });
     }
   };
   const result = await postWebhook(url, body);

@@ -16,3 +16,21 @@ export type JobOutcome =
   | { kind: "reschedule"; delaySeconds: number; error: string | null; rateLimited: number; attempts: number; lease?: string };
 
 export const ACK: JobOutcome = { kind: "ack" };
+
+/** What a job that threw records as its last error. */
+export const INTERNAL_JOB_ERROR = "internal error; retrying";
+
+/**
+ * A job that threw (D1 lost mid-job, a bug): retried like any transient failure. The job's
+ * `last_error` is shown to users (getTicket's `processing.notificationError`), so it says what
+ * happened in plain words; the runtime's message, which may carry SQL or a stack trace, goes to the
+ * log only, under the job's id.
+ */
+export const internalFailure = (
+  jobId: string,
+  err: unknown,
+  retry: { delaySeconds: number; attempts?: number; lease?: string },
+): JobOutcome => {
+  console.error(JSON.stringify({ msg: "job failed; retrying", jobId, error: String(err).slice(0, 500) }));
+  return { kind: "retry", error: INTERNAL_JOB_ERROR, ...retry };
+};

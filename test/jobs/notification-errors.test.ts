@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { INTERNAL_JOB_ERROR } from "../../src/jobs/outcome";
+import { crashingD1 } from "../reliability/crashing-d1";
 import { answer, fakeAi } from "../support/fake-ai";
 import { eventsOf } from "../support/lifecycle";
 import { orgWithCategories, ticketAndMessage } from "../support/pipeline";
@@ -65,5 +68,16 @@ describe("a failing Slack webhook says why on the ticket", () => {
     expect((await processingOf(org.apiKey, id)).notificationError).toBe("HTTP 503: unavailable");
     await runQueue([notify], { attempts: 2 });
     expect(await processingOf(org.apiKey, id)).toMatchObject({ notification: "sent", notificationError: null });
+  });
+});
+
+describe("a notify job that throws says so in plain words", () => {
+  it("D1 lost mid-job: the ticket shows the plain phrase, never the runtime's message", async () => {
+    const { org, id, notify } = await categorized();
+    const result = await runQueue([notify], { env: { DB: crashingD1(env.DB, [notify.jobId], [1]) } });
+    expect(result.retryMessages).toHaveLength(1);
+    const processing = await processingOf(org.apiKey, id);
+    expect(processing).toEqual({ categorization: "done", notification: "pending", notificationError: INTERNAL_JOB_ERROR });
+    expect(JSON.stringify(processing)).not.toContain("simulated crash");
   });
 });

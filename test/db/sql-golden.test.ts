@@ -15,10 +15,14 @@ const fileOf = (name: string, variant: Record<string, unknown>) =>
   `${[name, ...Object.entries(variant).flatMap(([option, value]) => (value === true ? [option] : value === false ? [] : [String(value)]))].join(".")}.sql`;
 
 const goldens = batches.flatMap(({ name, operation, variants, plan }) =>
-  variants.map((variant) => ({
-    file: fileOf(name, variant),
-    text: goldenSql(`${operation}, variant ${JSON.stringify(variant)}`, plan(variant as never)),
-  })),
+  variants.map((variant) => {
+    const statements = plan(variant as never);
+    return {
+      file: fileOf(name, variant),
+      statements: Object.keys(statements).length,
+      text: goldenSql(`${operation}, variant ${JSON.stringify(variant)}`, statements),
+    };
+  }),
 );
 
 // The golden files as they were when this run started (Vite reads them in at transform time).
@@ -29,6 +33,12 @@ const onDisk = Object.keys(import.meta.glob("../sql/*.sql", { query: "?raw", imp
 describe("the SQL of every write batch variant matches its golden file in test/sql/ (npm run sql:golden rewrites them)", () => {
   it.each(goldens)("$file", async ({ file, text }) => {
     await expect(text).toMatchFileSnapshot(`../sql/${file}`);
+  });
+
+  // D1 counts each statement of a batch as a query: at most 50 per Worker invocation on Workers Free
+  // (https://developers.cloudflare.com/d1/platform/limits/), and a create or addMessages is one invocation.
+  it("keeps every variant under D1's 50 queries per invocation (Workers Free)", () => {
+    expect(goldens.filter((g) => g.statements >= 50).map((g) => g.file)).toEqual([]);
   });
 
   it("has a golden file for each variant and none for a variant that is gone (delete those by hand)", () => {

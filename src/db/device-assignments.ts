@@ -298,6 +298,6 @@ export const unassignDevices = async (
     customerId: customer.id,
     unassigned,
     skipped: input.identifiers.filter((i) => !unassigned.includes(i)),
-    remaining: JSON.parse(customer.devices) as string[],
+    remaining: customer.devices,
   };
 };

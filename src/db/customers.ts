@@ -1,5 +1,6 @@
 import { and, eq, ne, not, exists, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import * as z from "zod";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
 import { inTableOrder } from "./insert-select";
@@ -18,17 +19,20 @@ export const emailPrefix = (email: string) => email.slice(0, Math.max(0, email.i
  */
 export const MAX_LISTED_DEVICES = 5_000;
 
+const identifierList = z.array(z.string());
+
 /**
  * Identifiers of the devices assigned to the customer of the enclosing query's row, oldest
  * assignment first, as a JSON array. Written with its own aliases and a qualified outer column:
  * Drizzle renders columns unqualified in single-table queries, where `created_at` or `id` would
- * be ambiguous, or bind to the wrong table, inside this subquery.
+ * be ambiguous, or bind to the wrong table, inside this subquery. D1 returns the array as JSON
+ * text; Drizzle parses it into the row (`mapWith`), so no reader casts it.
  */
 export const assignedIdentifiers = () =>
-  sql<string>`(select json_group_array(identifier) from (select d.identifier as identifier
+  sql`(select json_group_array(identifier) from (select d.identifier as identifier
     from ${deviceAssignments} as a join ${devices} as d on d.id = a.device_id
     where a.customer_id = ${sql.identifier("customers")}.${sql.identifier("id")}
-    order by a.created_at, d.identifier limit ${MAX_LISTED_DEVICES}))`;
+    order by a.created_at, d.identifier limit ${MAX_LISTED_DEVICES}))`.mapWith((json: string) => identifierList.parse(JSON.parse(json)));
 
 /** How many devices the customer of the enclosing query's row has, listed or not. */
 const assignedCount = () =>
@@ -66,7 +70,7 @@ const toCustomerView = (row: CustomerRow) => ({
   // `phone?: string` would reject.
   ...(row.phone === null ? {} : { phone: row.phone }),
   ...(row.address === null ? {} : { address: row.address }),
-  devices: JSON.parse(row.devices) as string[],
+  devices: row.devices,
   deviceCount: row.deviceCount,
   orders: [] as string[],
   metadata: row.metadata,

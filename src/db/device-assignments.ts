@@ -1,6 +1,7 @@
 import { and, eq, exists, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
+import { namedBatch } from "./batch";
 import { assignedIdentifiers, emailPrefix } from "./customers";
 import { inTableOrder } from "./insert-select";
 import { apiKeys, customers, deviceAssignments, devices } from "./schema";
@@ -149,15 +150,19 @@ export const assignDeviceToOwners = async (
 ): Promise<AssignToOwnersOutcome> => {
   const device = newDevices([input.identifier])[0]!;
   const owners = newCustomers(input.emails);
-  const [auth, , , , found, people] = await db.batch([
-    keyOrganization(db, keyHash),
+  const {
+    auth,
+    devices: found,
+    customers: people,
+  } = await namedBatch(db, {
+    auth: keyOrganization(db, keyHash),
     // Without auto-create the list is empty and the statement inserts nothing: one batch shape for both.
-    insertDevices(db, keyHash, input.create ? [device] : [], input.create?.type ?? "", now),
-    insertCustomers(db, keyHash, owners, now, deviceExists(db, input.identifier)),
-    linkPairs(db, keyHash, [input.identifier], input.emails, now),
-    devicesNamed(db, keyHash, [input.identifier]),
-    customersNamed(db, keyHash, input.emails),
-  ]);
+    insertDevice: insertDevices(db, keyHash, input.create ? [device] : [], input.create?.type ?? "", now),
+    insertCustomers: insertCustomers(db, keyHash, owners, now, deviceExists(db, input.identifier)),
+    link: linkPairs(db, keyHash, [input.identifier], input.emails, now),
+    devices: devicesNamed(db, keyHash, [input.identifier]),
+    customers: customersNamed(db, keyHash, input.emails),
+  });
   if (auth.length === 0) return { kind: "unauthorized" };
   const stored = found[0];
   if (!stored) return { kind: "device_not_found" };
@@ -196,14 +201,19 @@ export const assignDevicesToOwner = async (
 ): Promise<AssignToOwnerOutcome> => {
   const owner = newCustomers([input.email])[0]!;
   const wanted = newDevices(input.identifiers);
-  const [auth, , , linked, found, people] = await db.batch([
-    keyOrganization(db, keyHash),
-    insertCustomers(db, keyHash, [owner], now),
-    insertDevices(db, keyHash, input.create ? wanted : [], input.create?.type ?? "", now),
-    linkPairs(db, keyHash, input.identifiers, [input.email], now),
-    devicesNamed(db, keyHash, input.identifiers),
-    customersNamed(db, keyHash, [input.email]),
-  ]);
+  const {
+    auth,
+    link: linked,
+    devices: found,
+    customers: people,
+  } = await namedBatch(db, {
+    auth: keyOrganization(db, keyHash),
+    insertCustomer: insertCustomers(db, keyHash, [owner], now),
+    insertDevices: insertDevices(db, keyHash, input.create ? wanted : [], input.create?.type ?? "", now),
+    link: linkPairs(db, keyHash, input.identifiers, [input.email], now),
+    devices: devicesNamed(db, keyHash, input.identifiers),
+    customers: customersNamed(db, keyHash, [input.email]),
+  });
   if (auth.length === 0) return { kind: "unauthorized" };
   const customer = people[0]!;
   const generated = new Map(wanted.map((d) => [d.identifier, d.id]));
@@ -288,6 +298,6 @@ export const unassignDevices = async (
     customerId: customer.id,
     unassigned,
     skipped: input.identifiers.filter((i) => !unassigned.includes(i)),
-    remaining: JSON.parse(customer.devices) as string[],
+    remaining: customer.devices,
   };
 };

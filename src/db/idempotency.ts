@@ -1,6 +1,7 @@
 import { and, eq, exists, gt, not, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { drizzle } from "drizzle-orm/d1";
+import * as z from "zod";
 import { inTableOrder } from "./insert-select";
 import { activeKey } from "./auth";
 import { apiKeys, idempotencyKeys, tickets } from "./schema";
@@ -96,3 +97,18 @@ export const keyedWriteReport = <E extends Record<string, SQL.Aliased>>(db: Db, 
     .leftJoin(idempotencyKeys, liveRecord(apiKeys.organizationId, sql.placeholder("idemKey"), sql.placeholder("now")))
     .where(activeKey(sql.placeholder("keyHash")))
     .limit(1);
+
+/** The row type a select statement returns, as Drizzle types it. */
+export type ReportOf<S extends { _: { result: unknown[] } }> = S["_"]["result"][number];
+
+/**
+ * `keyedWriteReport`'s row without `extra`. A pre-rendered plan gets D1's raw rows, so a write
+ * parses its report with this (extended by its `extra`), typed as `z.ZodType<ReportOf<…>>` to match the select.
+ */
+export const keyedWriteReportRow = z.object({
+  organizationId: z.string(),
+  ticketId: z.string().nullable(),
+  idemTicketId: z.string().nullable(),
+  idemRequestHash: z.string().nullable(),
+  idemResponse: z.string().nullable(),
+});

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import * as z from "zod";
 import type { Db } from "./client";
 import { namedBatch } from "./batch";
 import {
@@ -18,6 +19,9 @@ import type { LabelledExample } from "../ai/examples";
 import type { LearnedStats } from "../ai/learned-classifier";
 import { isLabel } from "./category-learning";
 import { ticketColumns } from "./ticket-queries";
+
+/** The device's categories, a JSON array of names in its row: parsed, not cast. */
+const deviceCategoryNames = z.array(z.string());
 
 /** Messages a classifier reads; the Slack notice needs only the first customer message. */
 const FIRST_MESSAGES = 3;
@@ -196,7 +200,7 @@ const baseContext = (rows: { jobs: JobRow[]; ticket: Rows<typeof pipelineTicket>
   if (!ticket) return undefined;
   return {
     // Raw JSON from the left join (null without a device): the column's JSON mode does not reach an aliased expression.
-    ticket: { ...ticket, deviceCategories: ticket.deviceCategories ? (JSON.parse(ticket.deviceCategories) as string[]) : [] },
+    ticket: { ...ticket, deviceCategories: ticket.deviceCategories ? deviceCategoryNames.parse(JSON.parse(ticket.deviceCategories)) : [] },
     job: rows.jobs.find((j) => j.id === jobId),
     jobs: rows.jobs,
     categorizeJob: rows.jobs.find((j) => j.kind === "categorize"),

@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import * as z from "zod";
 import { activeKey } from "./auth";
-import { idempotencyValues, keyedWriteReport, keyIsFree, recordKey } from "./idempotency";
+import { idempotencyValues, keyedWriteReport, keyedWriteReportRow, keyIsFree, recordKey, type ReportOf } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
-import { renderedOnce, renderer, runPlan } from "./plans";
+import { renderedOnce, renderer, renderPlan, runPlan, variantsOf, type VariantOf } from "./plans";
 import { apiKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
@@ -30,16 +31,19 @@ type Values = {
 
 const p = (name: keyof Values) => sql.placeholder(name);
 
+/** What varies between calls, and so between the SQL texts of the batch (test/sql/add-messages*.sql). */
+const VARIANT_OPTIONS = { idempotent: [false, true] } as const;
+type Variant = VariantOf<typeof VARIANT_OPTIONS>;
+
 const db = renderer;
 
 const messageCount = sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`;
 
 /**
- * The statements of one addMessages, in order. Every write is guarded by: the key is live, the
- * ticket is its organization's, the key's Idempotency-Key is free, and the messages fit under the
- * cap. Events go first so they can read the ticket as it was (which status a reply reopened).
+ * What every write of one addMessages is guarded by: the key is live, the ticket is its
+ * organization's, the key's Idempotency-Key is free, and the messages fit under the cap.
  */
-const buildStatements = (idempotent: boolean) => {
+const conditionsFor = ({ idempotent }: Variant) => {
   const inKeyOrganization = inArray(
     tickets.organizationId,
     db
@@ -53,110 +57,135 @@ const buildStatements = (idempotent: boolean) => {
     idempotent ? keyIsFree(db, tickets.organizationId, p("idemKey"), p("now")) : undefined,
     sql`${messageCount} + ${p("count")} <= ${MAX_TICKET_MESSAGES}`,
   )!;
+  // A customer's reply reopens a ticket that was resolved or waiting for them.
   const reopens = and(guard, sql`${p("hasCustomer")} = 1`, inArray(tickets.status, ["resolved", "waiting_for_customer"]))!;
-  const actor = apiActor(p("keyHash"));
+  return { guard, reopens, actor: apiActor(p("keyHash")) };
+};
+type Conditions = ReturnType<typeof conditionsFor>;
 
-  const statements: { toSQL(): { sql: string; params: unknown[] } }[] = [
-    insertEvent(
-      db,
-      p("ticketId"),
-      {
-        id: p("eventId"),
-        type: "message_added",
-        actor,
-        data: sql`json_object('count', ${p("count")}, 'fromPosition', ${messageCount},
-          'reopenedFrom', case when ${reopens} then ${tickets.status} end)`,
-        now: p("now"),
-      },
-      guard,
-    ),
-    // A customer's reply reopens a ticket that was resolved or waiting for them.
-    insertEvent(
-      db,
-      p("ticketId"),
-      {
-        id: p("reopenEventId"),
-        type: "status_changed",
-        actor,
-        data: sql`json_object('from', ${tickets.status}, 'to', 'open', 'reason', 'customer_reply')`,
-        now: p("now"),
-      },
-      reopens,
-    ),
-    db
-      .update(tickets)
-      .set({
-        status: sql`case when ${reopens} then 'open' else ${tickets.status} end`,
-        updatedAt: nextUpdatedAt(p("now")),
-      })
-      .where(guard),
-    // After the existing messages, in order; the positions are read and written in one transaction.
-    db.insert(ticketMessages).select(
-      db
-        .select(
-          inTableOrder(ticketMessages, {
-            ticketId: tickets.id,
-            position:
-              sql<number>`(select coalesce(max(m.position), -1) + 1 from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)}) + j.key`.as(
-                "position",
-              ),
-            role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
-            content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
-          }),
-        )
-        .from(tickets)
-        .crossJoin(sql`json_each(${p("messages")}) as j`)
-        // The event row exists exactly when the guard held before the update touched the ticket.
-        .where(and(eq(tickets.id, p("ticketId")), sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`)),
-    ),
-    // The reply reaches Slack whatever became of the ticket's first notification.
-    db
-      .insert(jobs)
-      .select(
-        db
-          .select(outboxRow({ id: p("jobId"), kind: "event", enqueuedAt: p("now"), eventId: ticketEvents.id, now: p("now") }))
-          .from(ticketEvents)
-          .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-          .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`)),
-      )
-      .returning({ id: jobs.id, ticketId: jobs.ticketId }),
-  ];
-  if (idempotent) {
-    statements.push(
-      recordKey(db, {
-        ticketId: p("ticketId"),
-        // Recorded only if this request added the messages: its event exists exactly when the guard held.
-        done: sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")} and e.ticket_id = ${qualified(tickets.id)})`,
-        key: p("idemKey"),
-        requestHash: p("idemHash"),
-        response: sql`json_object('messageCount', ${messageCount})`,
-        now: p("now"),
-        expiresAt: p("expiresAt"),
-      }),
-    );
-  }
-  // The report, with the ticket's message count and whether this request added messages.
-  statements.push(
-    keyedWriteReport(db, {
-      messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`.as("messageCount"),
-      added: sql<number>`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`.as("added"),
-    }),
+/** Written first, so it can read the ticket as it was (which status a reply reopened). */
+const insertMessageAddedEvent = (c: Conditions) =>
+  insertEvent(
+    db,
+    p("ticketId"),
+    {
+      id: p("eventId"),
+      type: "message_added",
+      actor: c.actor,
+      data: sql`json_object('count', ${p("count")}, 'fromPosition', ${messageCount},
+          'reopenedFrom', case when ${c.reopens} then ${tickets.status} end)`,
+      now: p("now"),
+    },
+    c.guard,
   );
-  return statements.map((s) => s.toSQL());
+
+const insertReopenedEvent = (c: Conditions) =>
+  insertEvent(
+    db,
+    p("ticketId"),
+    {
+      id: p("reopenEventId"),
+      type: "status_changed",
+      actor: c.actor,
+      data: sql`json_object('from', ${tickets.status}, 'to', 'open', 'reason', 'customer_reply')`,
+      now: p("now"),
+    },
+    c.reopens,
+  );
+
+const updateTicket = (c: Conditions) =>
+  db
+    .update(tickets)
+    .set({
+      status: sql`case when ${c.reopens} then 'open' else ${tickets.status} end`,
+      updatedAt: nextUpdatedAt(p("now")),
+    })
+    .where(c.guard);
+
+/** After the existing messages, in order; the positions are read and written in one transaction. */
+const insertMessages = () =>
+  db.insert(ticketMessages).select(
+    db
+      .select(
+        inTableOrder(ticketMessages, {
+          ticketId: tickets.id,
+          position:
+            sql<number>`(select coalesce(max(m.position), -1) + 1 from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)}) + j.key`.as(
+              "position",
+            ),
+          role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
+          content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
+        }),
+      )
+      .from(tickets)
+      .crossJoin(sql`json_each(${p("messages")}) as j`)
+      // The event row exists exactly when the guard held before the update touched the ticket.
+      .where(and(eq(tickets.id, p("ticketId")), sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`)),
+  );
+
+/** The reply reaches Slack whatever became of the ticket's first notification. */
+const insertEventJob = () =>
+  db
+    .insert(jobs)
+    .select(
+      db
+        .select(outboxRow({ id: p("jobId"), kind: "event", enqueuedAt: p("now"), eventId: ticketEvents.id, now: p("now") }))
+        .from(ticketEvents)
+        .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+        .where(and(eq(ticketEvents.id, p("eventId")), sql`${p("hasCustomer")} = 1`)),
+    )
+    .returning({ id: jobs.id, ticketId: jobs.ticketId });
+
+/** The job `insertEventJob` returns, as D1 returns it: with the table's column names. */
+const eventJobRow = z.object({ id: z.string(), ticket_id: z.string() });
+
+const recordIdempotencyKey = () =>
+  recordKey(db, {
+    ticketId: p("ticketId"),
+    // Recorded only if this request added the messages: its event exists exactly when the guard held.
+    done: sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")} and e.ticket_id = ${qualified(tickets.id)})`,
+    key: p("idemKey"),
+    requestHash: p("idemHash"),
+    response: sql`json_object('messageCount', ${messageCount})`,
+    now: p("now"),
+    expiresAt: p("expiresAt"),
+  });
+
+/** The report, with the ticket's message count and whether this request added messages. */
+const report = () =>
+  keyedWriteReport(db, {
+    messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`.as("messageCount"),
+    added: sql<number>`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`.as("added"),
+  });
+
+/** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
+const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>>> = keyedWriteReportRow.extend({
+  messageCount: z.number(),
+  added: z.number(),
+});
+
+/** What a replay answers beyond the ticket id, as `recordIdempotencyKey` stored it. */
+const replayResponse = z.object({ messageCount: z.number().optional() });
+
+/** The statements of one addMessages, by name, in batch order: events first, then the change. */
+const buildStatements = (v: Variant) => {
+  const c = conditionsFor(v);
+  return renderPlan({
+    messageAddedEvent: insertMessageAddedEvent(c),
+    reopenedEvent: insertReopenedEvent(c),
+    ticket: updateTicket(c),
+    messages: insertMessages(),
+    eventJob: insertEventJob(),
+    idempotencyKey: v.idempotent ? recordIdempotencyKey() : undefined,
+    report: report(),
+  });
 };
 
-// Rendered once per isolate and variant, like createTicket's.
-const planFor = renderedOnce(buildStatements, String);
+/** Every variant of the batch, for the golden SQL files (test/sql/). */
+export const ADD_MESSAGES_VARIANTS = variantsOf(VARIANT_OPTIONS);
 
-type Report = {
-  organizationId: string;
-  ticketId: string | null;
-  messageCount: number;
-  added: number;
-  idemTicketId: string | null;
-  idemRequestHash: string | null;
-  idemResponse: string | null;
-};
+/** Rendered once per isolate and variant, like createTicket's. */
+export const addMessagesPlan = renderedOnce(buildStatements, (v: Variant) => String(v.idempotent));
 
 export type AddMessagesOutcome =
   | { kind: "unauthorized" }
@@ -192,18 +221,17 @@ export const addMessagesBatch = async (
     now,
     ...idempotencyValues(input.idempotency, now),
   };
-  const plan = planFor(input.idempotency !== undefined);
-  const results = await runPlan(d1, plan, values);
-  const report = results.at(-1)?.results[0] as Report | undefined;
-  // Raw D1 rows carry the table's column names (the plan bypasses Drizzle's result mapping).
-  const queued = ((results[4]?.results ?? []) as { id: string; ticket_id: string }[]).map(
-    (r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id }),
-  );
+  const results = await runPlan(d1, addMessagesPlan({ idempotent: input.idempotency !== undefined }), values);
+  const report = reportRow.optional().parse(results.report.results[0]);
+  const queued = eventJobRow
+    .array()
+    .parse(results.eventJob.results)
+    .map((r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id }));
 
   if (!report) return { kind: "unauthorized" };
   if (report.added) return { kind: "added", messageCount: report.messageCount, jobs: queued };
   if (input.idempotency && report.idemTicketId) {
-    const response = report.idemResponse ? (JSON.parse(report.idemResponse) as { messageCount?: number }) : {};
+    const response = report.idemResponse ? replayResponse.parse(JSON.parse(report.idemResponse)) : {};
     return {
       kind: "replay",
       sameRequest: report.idemRequestHash === input.idempotency.requestHash,

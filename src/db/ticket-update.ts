@@ -1,6 +1,7 @@
 import { and, eq, ne, or, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
+import { namedBatch } from "./batch";
 import { activeTicketCategory, dropEmptyCounts, learn, unlearn } from "./category-learning";
 import { outboxRow } from "./outbox";
 import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } from "./schema";
@@ -78,20 +79,20 @@ export const updateTicket = async (
   // One statement per field, always (a field not in the request guards itself out with `0`), so the
   // batch has one shape and its results keep their types.
   const onlyIf = (requested: boolean, changed: SQL) => (requested ? and(guard, changed) : sql`0`);
-  const events = [
-    insertEvent(
+  const events = {
+    statusEvent: insertEvent(
       db,
       ticketId,
       { id: ids.status, type: "status_changed", actor, data: fromTo(sql`${tickets.status}`, change.status ?? null), now },
       onlyIf(change.status !== undefined, ne(tickets.status, change.status ?? "open")),
     ),
-    insertEvent(
+    priorityEvent: insertEvent(
       db,
       ticketId,
       { id: ids.priority, type: "priority_changed", actor, data: fromTo(sql`${tickets.priority}`, change.priority ?? null), now },
       onlyIf(change.priority !== undefined, ne(tickets.priority, change.priority ?? "medium")),
     ),
-    insertEvent(
+    assigneeEvent: insertEvent(
       db,
       ticketId,
       {
@@ -103,7 +104,7 @@ export const updateTicket = async (
       },
       onlyIf(change.assignee !== undefined, sql`${tickets.assignee} is not ${change.assignee ?? null}`),
     ),
-    insertEvent(
+    categoryEvent: insertEvent(
       db,
       ticketId,
       {
@@ -115,17 +116,21 @@ export const updateTicket = async (
       },
       onlyIf(change.category !== undefined, sql`${tickets.category} is not ${newCategory}`),
     ),
-  ] as const;
+  };
 
   // A category set by hand is a label: the classifier's counts move from the ticket's old label
   // (if it had one) to the new one, before the update (they read the old category) and under the
   // same guard, so a 409 or an unknown category moves nothing.
   const relabel = onlyIf(change.category !== undefined, sql`1`);
-  const learning = [
-    ...unlearn(db, ticketId, relabel),
-    ...learn(db, ticketId, activeTicketCategory(categoryLower ?? ""), onlyIf(categoryLower !== undefined, sql`1`)),
-    ...dropEmptyCounts(db, ticketId, relabel),
-  ] as const;
+  const [unlearnTerms, unlearnLabels] = unlearn(db, ticketId, relabel);
+  const [learnTerms, learnLabels] = learn(
+    db,
+    ticketId,
+    activeTicketCategory(categoryLower ?? ""),
+    onlyIf(categoryLower !== undefined, sql`1`),
+  );
+  const [dropEmptyTerms, dropEmptyLabels] = dropEmptyCounts(db, ticketId, relabel);
+  const learning = { unlearnTerms, unlearnLabels, learnTerms, learnLabels, dropEmptyTerms, dropEmptyLabels };
 
   const update = db
     .update(tickets)
@@ -141,10 +146,10 @@ export const updateTicket = async (
     .where(guard)
     .returning({ id: tickets.id });
 
-  const followUps = [
+  const followUps = {
     // A status change reaches Slack whatever became of the ticket's first notification.
-    jobForEvent(db, ids.eventJob, "event", ids.status, now, sql`1`),
-    jobForEvent(
+    eventJob: jobForEvent(db, ids.eventJob, "event", ids.status, now, sql`1`),
+    routeJob: jobForEvent(
       db,
       ids.routeJob,
       "route",
@@ -152,16 +157,25 @@ export const updateTicket = async (
       now,
       and(or(isNull(tickets.assigneeSource), ne(tickets.assigneeSource, "manual")), ne(tickets.categorization, "pending"))!,
     ),
-  ] as const;
+  };
 
-  const [auth, , , , , , , , , , , updated, eventJob, routeJob, rows, messages] = await db.batch([
-    keyOrganization(db, keyHash),
+  const [ticket, ticketMessages] = ticketStatements(db, keyHash, ticketId);
+  const {
+    auth,
+    update: updated,
+    eventJob,
+    routeJob,
+    ticket: rows,
+    messages,
+  } = await namedBatch(db, {
+    auth: keyOrganization(db, keyHash),
     ...events,
     ...learning,
     update,
     ...followUps,
-    ...ticketStatements(db, keyHash, ticketId),
-  ]);
+    ticket,
+    messages: ticketMessages,
+  });
   if (auth.length === 0) return { kind: "unauthorized" };
   const row = rows[0];
   if (!row) return { kind: "not_found" };

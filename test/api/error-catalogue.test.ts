@@ -77,12 +77,10 @@ type Example = { where: string; status: number; example: { code: ErrorCode; erro
 
 /** Every error example of the published document, with where it is and the status it answers. */
 const errorExamples = (): Example[] =>
-  // biome-ignore lint/suspicious/noExplicitAny: the document's JSON is walked by path.
   Object.entries(published.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
     Object.entries(item).flatMap(([method, op]) =>
       Object.entries(op.responses ?? {})
         .filter(([status]) => Number(status) >= 400)
-        // biome-ignore lint/suspicious/noExplicitAny: as above.
         .map(([status, response]: [string, any]) => ({
           where: `${method.toUpperCase()} ${path} ${status}`,
           status: Number(status),
@@ -200,7 +198,6 @@ describe("every error body carries its catalogue code, with the catalogue's stat
 });
 
 /** The error example the published document shows for an operation's status. */
-// biome-ignore lint/suspicious/noExplicitAny: the document's JSON is read by path.
 const documented = (path: string, status: number): any =>
   (published.paths as any)[path].post.responses[status].content["application/json"].example;
 

@@ -29,7 +29,6 @@ export const documentedOperations = (prefix: string): Operation[] =>
 
 /** The error body the published document shows for `op` at `status`. */
 const documentedError = (op: Operation, status: number): unknown =>
-  // biome-ignore lint/suspicious/noExplicitAny: the document's JSON is read by path.
   (published.paths as any)[op.path][op.method.toLowerCase()].responses[status]?.content["application/json"].example;
 
 /** An organization holding one of each thing an operation can name: a ticket, its customer, an assigned device. */

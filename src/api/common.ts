@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { ERROR_CODES } from "../http/errors";
-import { RATE_LIMITS } from "../http/limits";
+import { type ApiError, ERROR_CODES, type ErrorBody, errorBody, errors } from "../http/errors";
+import { MAX_BODY_SIZE, RATE_LIMITS } from "../http/limits";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 
@@ -57,7 +57,7 @@ const ERROR_DESCRIPTIONS = {
   401: "Missing, unknown or revoked credentials",
   404: "Not found in this organization",
   409: "Conflict",
-  413: "Request body over 1 MiB",
+  413: `Request body over ${MAX_BODY_SIZE}`,
   415: "Content-Type is not JSON",
   422: "Idempotency-Key reused with a different body",
   429: `Rate limit exceeded (${perKey.limit} requests per ${perKey.period} s per API key, or ${perIp.limit} failed authentications per ${perIp.period} s per client IP); see retry-after`,
@@ -66,50 +66,51 @@ const ERROR_DESCRIPTIONS = {
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-// What a caller actually receives, one example per status.
-const ERROR_EXAMPLES: Record<ErrorStatus, z.infer<typeof errorSchema>> = {
-  400: {
-    success: false,
-    error: 'Invalid priority "critical": expected one of low, medium, high, urgent',
-    code: "validation_failed",
-    issues: [{ path: "priority", message: 'Invalid priority "critical": expected one of low, medium, high, urgent' }],
-  },
-  401: { success: false, error: "Invalid or revoked API key", code: "invalid_api_key" },
-  404: { success: false, error: "Customer not found", code: "customer_not_found" },
-  409: {
-    success: false,
-    error: "Another customer of this organization already has this email",
-    code: "customer_email_taken",
-    issues: [{ path: "email", message: "email already in use" }],
-  },
-  413: { success: false, error: "Request body exceeds the 1 MiB limit", code: "payload_too_large" },
-  415: { success: false, error: "Content-Type must be application/json", code: "unsupported_media_type" },
-  422: {
-    success: false,
-    error: "Idempotency-Key was already used with a different request body",
-    code: "idempotency_mismatch",
-    issues: [{ path: "Idempotency-Key", message: "reuse a key only to retry the identical request" }],
-  },
-  429: { success: false, error: "Rate limit exceeded for this API key; retry after 10 seconds", code: "rate_limited" },
-  500: { success: false, error: "Internal server error", code: "internal_error" },
-};
+/**
+ * The example a status shows unless the route names its own error: rendered by the catalogue's
+ * factories, so an example is what a caller actually receives. 404 and 409 have no default: which
+ * resource is missing, or which conflict, depends on the operation, so each route names the error
+ * its handler raises.
+ */
+const DEFAULT_ERRORS = {
+  400: () => errors.invalidField("priority", `Invalid priority "critical": expected one of low, medium, high, urgent`),
+  401: errors.invalidApiKey,
+  413: errors.payloadTooLarge,
+  415: errors.unsupportedMediaType,
+  422: errors.idempotencyMismatch,
+  429: () => errors.rateLimited(perKey.period),
+  500: errors.internal,
+} satisfies Partial<Record<ErrorStatus, () => ApiError>>;
+
+type DefaultStatus = keyof typeof DEFAULT_ERRORS;
+/** Per status, the error a route answers with where it is not the default (always for 404 and 409). */
+type NamedErrors = Partial<Record<ErrorStatus, ApiError>>;
 
 const RETRY_AFTER = { "retry-after": { description: "Seconds to wait before retrying", schema: { type: "integer" as const } } };
 
 type ErrorResponse = {
   description: string;
   headers?: typeof RETRY_AFTER;
-  content: { "application/json": { schema: typeof errorSchema; example: z.infer<typeof errorSchema> } };
+  content: { "application/json": { schema: typeof errorSchema; example: ErrorBody } };
 };
 
-/** OpenAPI response entries for error statuses, all in the contract's error shape. */
-export const errorResponses = <S extends ErrorStatus>(...statuses: S[]) => {
-  const out = {} as Record<S, ErrorResponse>;
-  for (const s of statuses) {
+/**
+ * OpenAPI response entries for error statuses, all in the contract's error shape: a status shows
+ * its default example; `{ 404: errors.ticketNotFound() }` names the error the route answers instead.
+ * `errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500)`.
+ */
+export const errorResponses = (...entries: (DefaultStatus | NamedErrors)[]) => {
+  const named: [ErrorStatus, ApiError][] = entries.flatMap((entry) =>
+    typeof entry === "number"
+      ? [[entry, DEFAULT_ERRORS[entry]()] as [ErrorStatus, ApiError]]
+      : (Object.entries(entry) as [string, ApiError][]).map(([s, err]) => [Number(s) as ErrorStatus, err] as [ErrorStatus, ApiError]),
+  );
+  const out: Record<number, ErrorResponse> = {};
+  for (const [s, err] of named.sort(([a], [b]) => a - b)) {
     out[s] = {
       description: ERROR_DESCRIPTIONS[s],
       ...(s === 429 ? { headers: RETRY_AFTER } : {}),
-      content: { "application/json": { schema: errorSchema, example: ERROR_EXAMPLES[s] } },
+      content: { "application/json": { schema: errorSchema, example: errorBody(err) } },
     };
   }
   return out;

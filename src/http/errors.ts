@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { MAX_BODY_SIZE } from "./limits";
 
 export type Issue = { path: string; message: string };
 
@@ -27,7 +28,7 @@ export const ERROR_CATALOGUE = {
   ticket_changed: { status: 409, meaning: "The ticket changed since `expectedUpdatedAt`" },
   customer_email_taken: { status: 409, meaning: "Another customer of this organization has this email" },
   nothing_to_retry: { status: 409, meaning: "None of this ticket's notifications failed" },
-  payload_too_large: { status: 413, meaning: "The request body is over 1 MiB" },
+  payload_too_large: { status: 413, meaning: `The request body is over ${MAX_BODY_SIZE}` },
   unsupported_media_type: { status: 415, meaning: "The request body is not JSON" },
   idempotency_mismatch: { status: 422, meaning: "The `Idempotency-Key` was already used with a different request" },
   rate_limited: { status: 429, meaning: "This API key is over its rate limit; see `retry-after`" },
@@ -160,7 +161,7 @@ export const errors = {
     ),
   nothingToRetry: () => new ApiError("nothing_to_retry", "Nothing to retry: none of this ticket's Slack posts failed"),
 
-  payloadTooLarge: () => new ApiError("payload_too_large", "Request body exceeds the 1 MiB limit"),
+  payloadTooLarge: () => new ApiError("payload_too_large", `Request body exceeds the ${MAX_BODY_SIZE} limit`),
   unsupportedMediaType: () => new ApiError("unsupported_media_type", "Content-Type must be application/json"),
   idempotencyMismatch: () =>
     new ApiError("idempotency_mismatch", "Idempotency-Key was already used with a different request body", [

@@ -17,3 +17,8 @@ export const requiredLimiter = (binding: RateLimit | undefined, name: keyof type
   if (!binding) throw new Error(`The ${name} binding is missing: deploy with wrangler.toml's [[ratelimits]] ${name}`);
   return binding;
 };
+
+/** Request bodies over this are a 413 (src/http/body-limit.ts); here so the error catalogue can say it without an import cycle. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The limit as the messages and the documentation say it. */
+export const MAX_BODY_SIZE = `${MAX_BODY_BYTES / 1024 / 1024} MiB`;

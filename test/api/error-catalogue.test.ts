@@ -1,8 +1,9 @@
 /// <reference types="vite/client" />
 // Vite (under vitest) reads files as text: `?raw` imports and import.meta.glob.
 import { describe, expect, it } from "vitest";
+import published from "../../docs/openapi.json";
 import readme from "../../README.md?raw";
-import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from "../../src/http/errors";
+import { type ApiError, ERROR_CATALOGUE, ERROR_CODES, type ErrorCode, errors } from "../../src/http/errors";
 import { createOrg } from "../support/orgs";
 import { call } from "../support/http";
 
@@ -36,6 +37,81 @@ describe("the error catalogue", () => {
     const doc: any = (await call("GET", "/openapi.json")).json;
     expect(doc.components.schemas.Error.properties.code.enum).toEqual(ERROR_CODES);
     expect(doc.components.schemas.Error.required).toEqual(expect.arrayContaining(["success", "error", "code"]));
+  });
+});
+
+/** Stands for a factory's argument in its message: the message of `rateLimited(ARG)` is a pattern. */
+const ARG = "\u0001arg\u0001";
+const NUM = 987_654_321;
+/** Arguments for the factories that take some (the rest take none). */
+const ARGS: Partial<Record<keyof typeof errors, unknown[]>> = {
+  unknownCategories: ["ticket", [{ path: ARG, name: ARG }]],
+  tooManyMessages: [NUM, NUM],
+  deviceNotAssigned: [{}],
+  noRoute: [ARG, ARG],
+  methodNotAllowed: [ARG, [ARG]],
+  ticketChanged: [ARG],
+  customerExists: [ARG],
+  customerEmailTaken: [ARG],
+  rateLimited: [NUM],
+};
+/** Factories whose message is their caller's (a validator's issue, Hono's text): checked by rule below. */
+const PASSTHROUGH = new Set<string>(["validationFailed", "invalidField", "badRequest"]);
+
+/** Per code, the messages its factories can produce, as patterns. */
+const messagePatterns = (): Map<ErrorCode, RegExp[]> => {
+  const patterns = new Map<ErrorCode, RegExp[]>();
+  for (const [name, factory] of Object.entries(errors)) {
+    if (PASSTHROUGH.has(name)) continue;
+    const err = (factory as (...args: unknown[]) => ApiError)(...(ARGS[name as keyof typeof errors] ?? []));
+    const source = err.message
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replaceAll(ARG, ".+")
+      .replaceAll(String(NUM), "\\d+");
+    patterns.set(err.code, [...(patterns.get(err.code) ?? []), new RegExp(`^${source}$`)]);
+  }
+  return patterns;
+};
+
+type Example = { where: string; status: number; example: { code: ErrorCode; error: string; issues?: { message: string }[] } };
+
+/** Every error example of the published document, with where it is and the status it answers. */
+const errorExamples = (): Example[] =>
+  Object.entries(published.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+    Object.entries(item).flatMap(([method, op]) =>
+      Object.entries(op.responses ?? {})
+        .filter(([status]) => Number(status) >= 400)
+        .map(([status, response]: [string, any]) => ({
+          where: `${method.toUpperCase()} ${path} ${status}`,
+          status: Number(status),
+          example: response.content?.["application/json"]?.example,
+        }))
+        // A response without an example (the docs route's) shows no body to check.
+        .filter(({ example }) => example !== undefined),
+    ),
+  );
+
+describe("the OpenAPI document's error examples", () => {
+  it("each carry a catalogue code whose status is the response's", () => {
+    const examples = errorExamples();
+    expect(examples.length).toBeGreaterThan(50);
+    const wrong = examples
+      .filter(({ status, example }) => ERROR_CATALOGUE[example?.code]?.status !== status)
+      .map(({ where, example }) => `${where}: ${example?.code}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it("each show the message the catalogue's factory for that code produces", () => {
+    const patterns = messagePatterns();
+    const wrong = errorExamples()
+      .filter(({ example }) =>
+        example.code === "validation_failed"
+          ? // The validators' summary: "Validation failed", or the one offending field's own message.
+            example.error !== "Validation failed" && example.error !== example.issues?.[0]?.message
+          : !(patterns.get(example.code) ?? []).some((pattern) => pattern.test(example.error)),
+      )
+      .map(({ where, example }) => `${where}: ${example.code} "${example.error}"`);
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -118,5 +194,30 @@ describe("every error body carries its catalogue code, with the catalogue's stat
     const res = await request(org.apiKey);
     expect(res.json).toMatchObject({ success: false, error: expect.any(String), code });
     expect(res.status).toBe(ERROR_CATALOGUE[code].status);
+  });
+});
+
+/** The error example the published document shows for an operation's status. */
+const documented = (path: string, status: number): any =>
+  (published.paths as any)[path].post.responses[status].content["application/json"].example;
+
+describe("a documented 409 is the conflict its operation answers", () => {
+  const createTicket = async (key: string) =>
+    (await call("POST", `${A}/ticket/createTicket`, { key, body: { title: "t", customerEmail: "a@example.com" } })).json.ticketId;
+
+  it("updateTicket's: a stale expectedUpdatedAt", async () => {
+    const { apiKey: key } = await createOrg();
+    const body = { ticketId: await createTicket(key), status: "resolved", expectedUpdatedAt: "2000-01-01T00:00:00.000Z" };
+    const res = await call("POST", `${A}/ticket/updateTicket`, { key, body });
+    expect(res.status).toBe(409);
+    const { code, error } = documented(`${A}/ticket/updateTicket`, 409);
+    expect(res.json).toMatchObject({ code, error });
+  });
+
+  it("retryNotification's: a ticket none of whose notifications failed", async () => {
+    const { apiKey: key } = await createOrg();
+    const res = await call("POST", `${A}/ticket/retryNotification`, { key, body: { ticketId: await createTicket(key) } });
+    expect(res.status).toBe(409);
+    expect(res.json).toEqual(documented(`${A}/ticket/retryNotification`, 409));
   });
 });

@@ -27,6 +27,10 @@ export const documentedOperations = (prefix: string): Operation[] =>
       })),
     );
 
+/** The error body the published document shows for `op` at `status`. */
+const documentedError = (op: Operation, status: number): unknown =>
+  (published.paths as any)[op.path][op.method.toLowerCase()].responses[status]?.content["application/json"].example;
+
 /** An organization holding one of each thing an operation can name: a ticket, its customer, an assigned device. */
 export type RouteFixture = { org: TestOrg; ticketId: string; customerId: string; customerEmail: string; deviceIdentifier: string };
 
@@ -130,6 +134,17 @@ export const runCommonRouteTests = (operations: Operation[], requests: Partial<R
       expect(res.status, res.text).toBe(answer.status);
       if ("code" in answer) expect(res.json.code).toBe(answer.code);
       else expect(answer.unseen(res.json)).toEqual([]);
+    });
+
+    it("answers a 404 with the body its document shows", async () => {
+      const f = await createRouteFixture();
+      const intruder = await createOrg();
+      const { request, answer } = entryFor(op, requests).foreign(f);
+      // An operation whose foreign ids are no 404 (a list, a skip) documents none to compare.
+      if (answer.status !== 404) return expect(documentedError(op, 404)).toBeUndefined();
+      const res = await send(op, request, intruder.apiKey);
+      expect(res.status, res.text).toBe(404);
+      expect(res.json).toEqual(documentedError(op, 404));
     });
 
     it("costs one D1 round trip on success, authentication included", async () => {

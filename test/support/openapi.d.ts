@@ -1522,8 +1522,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Ticket not found",
+                     *       "code": "ticket_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1755,8 +1755,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Ticket not found",
+                     *       "code": "ticket_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1771,12 +1771,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Another customer of this organization already has this email",
-                     *       "code": "customer_email_taken",
+                     *       "error": "The ticket changed since expectedUpdatedAt; read it again and retry",
+                     *       "code": "ticket_changed",
                      *       "issues": [
                      *         {
-                     *           "path": "email",
-                     *           "message": "email already in use"
+                     *           "path": "expectedUpdatedAt",
+                     *           "message": "the ticket's updatedAt is now 2026-01-15T09:30:00.000Z"
                      *         }
                      *       ]
                      *     }
@@ -1928,8 +1928,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Ticket not found",
+                     *       "code": "ticket_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2102,8 +2102,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Ticket not found",
+                     *       "code": "ticket_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2219,8 +2219,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Ticket not found",
+                     *       "code": "ticket_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2235,14 +2235,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Another customer of this organization already has this email",
-                     *       "code": "customer_email_taken",
-                     *       "issues": [
-                     *         {
-                     *           "path": "email",
-                     *           "message": "email already in use"
-                     *         }
-                     *       ]
+                     *       "error": "Nothing to retry: none of this ticket's Slack posts failed",
+                     *       "code": "nothing_to_retry"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2390,7 +2384,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
+                     *       "error": "Customer not found or does not belong to this organization",
                      *       "code": "customer_not_found"
                      *     }
                      */
@@ -3087,8 +3081,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Device not found with the provided identifier. Set autoCreateDevice to true to create it automatically.",
+                     *       "code": "device_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3368,7 +3362,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
+                     *       "error": "Customer not found for this organization",
                      *       "code": "customer_not_found"
                      *     }
                      */
@@ -3517,7 +3511,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
+                     *       "error": "Customer not found for this organization",
                      *       "code": "customer_not_found"
                      *     }
                      */
@@ -3730,22 +3724,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found in this organization */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description Request body over 1 MiB */
             413: {
                 headers: {
@@ -3863,8 +3841,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Organization not found",
+                     *       "code": "organization_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3959,8 +3937,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Organization not found",
+                     *       "code": "organization_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4087,8 +4065,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Organization not found",
+                     *       "code": "organization_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4210,8 +4188,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "API key not found",
+                     *       "code": "api_key_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4319,8 +4297,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Organization not found",
+                     *       "code": "organization_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4447,8 +4425,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Organization not found",
+                     *       "code": "organization_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4575,8 +4553,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "Customer not found",
-                     *       "code": "customer_not_found"
+                     *       "error": "Organization not found",
+                     *       "code": "organization_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -1,3 +1,4 @@
+import { errors } from "../../http/errors";
 import { d1Session } from "../../http/d1-session";
 import * as z from "zod";
 import { createRoute } from "../route";
@@ -32,7 +33,7 @@ export const createOrganizationRoute = createRoute({
   security,
   summary: "Create an organization and its first API key",
   request: { body: jsonBody(createOrganizationBody) },
-  responses: { 201: jsonContent(createdOrganizationSchema, "Created"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+  responses: { 201: jsonContent(createdOrganizationSchema, "Created"), ...errorResponses(400, 401, 413, 415, 500) },
 });
 
 export const listOrganizationsRoute = createRoute({
@@ -56,7 +57,10 @@ export const getOrganizationRoute = createRoute({
   security,
   summary: "An organization with its categories, routing rules and key ids",
   request: { params: orgIdParam },
-  responses: { 200: jsonContent(organizationSchema, "The organization"), ...errorResponses(400, 401, 404, 500) },
+  responses: {
+    200: jsonContent(organizationSchema, "The organization"),
+    ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 500),
+  },
 });
 
 export const updateOrganizationRoute = createRoute({
@@ -68,7 +72,10 @@ export const updateOrganizationRoute = createRoute({
   security,
   summary: "Rename an organization or set/clear its Slack webhook",
   request: { params: orgIdParam, body: jsonBody(updateOrganizationBody) },
-  responses: { 200: jsonContent(organizationSchema, "Updated"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+  responses: {
+    200: jsonContent(organizationSchema, "Updated"),
+    ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+  },
 });
 
 export const createApiKeyRoute = createRoute({
@@ -81,7 +88,10 @@ export const createApiKeyRoute = createRoute({
   summary: "Add an API key (rotation without downtime)",
   // Optional: a request without a body still creates an unlabelled key.
   request: { params: orgIdParam, body: { ...jsonBody(createApiKeyBody), required: false } },
-  responses: { 201: jsonContent(createdKeySchema, "Created; the key is shown once"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+  responses: {
+    201: jsonContent(createdKeySchema, "Created; the key is shown once"),
+    ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+  },
 });
 
 export const revokeApiKeyRoute = createRoute({
@@ -93,7 +103,7 @@ export const revokeApiKeyRoute = createRoute({
   security,
   summary: "Revoke an API key; it stops working at once",
   request: { params: keyIdParam },
-  responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, 404, 500) },
+  responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, { 404: errors.apiKeyNotFound() }, 500) },
 });
 
 export const putCategoriesRoute = createRoute({
@@ -107,7 +117,7 @@ export const putCategoriesRoute = createRoute({
   request: { params: orgIdParam, body: jsonBody(categoriesBody) },
   responses: {
     200: jsonContent(z.object({ success: z.literal(true), categories: z.array(categorySchema) }), "Replaced"),
-    ...errorResponses(400, 401, 404, 413, 415, 500),
+    ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
   },
 });
 
@@ -125,7 +135,7 @@ export const putRoutingRulesRoute = createRoute({
   request: { params: orgIdParam, body: jsonBody(routingRulesBody) },
   responses: {
     200: jsonContent(routingRulesResponse, "Replaced; `warnings` names every rule an earlier, broader rule shadows"),
-    ...errorResponses(400, 401, 404, 413, 415, 500),
+    ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
   },
 });
 
@@ -141,5 +151,8 @@ export const retryJobsRoute = createRoute({
     "Hands failed jobs (categorizations, Slack posts, routing) back to the queue in bounded batches, each ticket's in their " +
     "order, and sets the tickets' `processing` states back to `pending` with them. `more` says whether failed jobs are left.",
   request: { params: orgIdParam, body: jsonBody(retryJobsBody) },
-  responses: { 200: jsonContent(retryJobsResponse, "Re-driven"), ...errorResponses(400, 401, 404, 413, 415, 500) },
+  responses: {
+    200: jsonContent(retryJobsResponse, "Re-driven"),
+    ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+  },
 });

@@ -39,7 +39,7 @@ export const createOrUpdateCustomerRoute = createRoute({
   },
   responses: {
     200: { ...jsonContent(savedCustomerResponse, "Created or updated"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 413, 415, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.customerToUpdateNotFound() }, 413, 415, 429, 500),
     409: {
       description: "Another customer of this organization has this email; `telemetronCustomerId` names it",
       content: {
@@ -64,7 +64,7 @@ export const queryCustomerRoute = createRoute({
   request: { body: jsonBody(queryCustomerBody), headers },
   responses: {
     200: { ...jsonContent(customerResponse, "The customer"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 413, 415, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 429, 500),
   },
 });
 
@@ -80,6 +80,6 @@ export const getCustomerRoute = createRoute({
   request: { params: customerIdParam, headers },
   responses: {
     200: { ...jsonContent(customerResponse, "The customer"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 429, 500),
   },
 });

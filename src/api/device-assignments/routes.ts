@@ -51,7 +51,7 @@ export const assignDeviceToOwnersRoute = createRoute({
   },
   responses: {
     200: { ...jsonContent(assignDeviceToOwnersResponse, "Assigned"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 413, 415, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.assignmentDeviceNotFound() }, 413, 415, 429, 500),
   },
 });
 
@@ -88,7 +88,7 @@ export const unassignDeviceFromOwnerRoute = createRoute({
   request: { body: jsonBody(unassignDeviceFromOwnerBody), headers },
   responses: {
     200: { ...jsonContent(unassignDeviceFromOwnerResponse, "Unassigned"), headers: bookmarkResponseHeader },
-    ...errorResponses(401, 404, 413, 415, 429, 500),
+    ...errorResponses(401, { 404: errors.assignmentCustomerNotFound() }, 413, 415, 429, 500),
     400: {
       description: "Invalid fields, or the device is not assigned to the customer (then with Telemetron's extra keys)",
       content: {
@@ -119,6 +119,6 @@ export const unassignDevicesFromOwnerRoute = createRoute({
   request: { body: jsonBody(unassignDevicesFromOwnerBody), headers },
   responses: {
     200: { ...jsonContent(unassignDevicesFromOwnerResponse, "Unassigned"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 413, 415, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.assignmentCustomerNotFound() }, 413, 415, 429, 500),
   },
 });

@@ -1,3 +1,4 @@
+import { errors } from "../../http/errors";
 import * as z from "zod";
 import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
@@ -39,7 +40,15 @@ export const updateTicketRoute = createRoute({
   },
   responses: {
     200: { ...jsonContent(updateTicketResponse, "The ticket as it now is"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 409, 413, 415, 429, 500),
+    ...errorResponses(
+      400,
+      401,
+      { 404: errors.ticketNotFound(), 409: errors.ticketChanged("2026-01-15T09:30:00.000Z") },
+      413,
+      415,
+      429,
+      500,
+    ),
   },
 });
 
@@ -57,7 +66,7 @@ export const addMessagesRoute = createRoute({
   request: { body: jsonBody(addMessagesBody), headers: z.object({ ...idempotencyHeader, ...bookmarkHeader }) },
   responses: {
     200: { ...jsonContent(addMessagesResponse, "Appended (or an idempotent replay)"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 413, 415, 422, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 413, 415, 422, 429, 500),
   },
 });
 
@@ -72,7 +81,7 @@ export const ticketEventsRoute = createRoute({
   request: { params: ticketEventsParams, query: ticketEventsQuery, headers: z.object(bookmarkHeader) },
   responses: {
     200: { ...jsonContent(ticketEventsResponse, "A page of events"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500),
   },
 });
 
@@ -96,6 +105,6 @@ export const retryNotificationRoute = createRoute({
   },
   responses: {
     200: { ...jsonContent(retryNotificationResponse, "Handed back to the queue"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 409, 413, 415, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.ticketNotFound(), 409: errors.nothingToRetry() }, 413, 415, 429, 500),
   },
 });

@@ -1,3 +1,4 @@
+import { errors } from "../../http/errors";
 import * as z from "zod";
 import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
@@ -30,7 +31,7 @@ export const createTicketRoute = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401, 404, 413, 415, 422, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 422, 429, 500),
   },
 });
 
@@ -45,7 +46,7 @@ export const getTicketRoute = createRoute({
   request: { params: ticketIdParam, headers: z.object(bookmarkHeader) },
   responses: {
     200: { ...jsonContent(getTicketResponse, "The ticket"), headers: bookmarkResponseHeader },
-    ...errorResponses(400, 401, 404, 429, 500),
+    ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500),
   },
 });
 

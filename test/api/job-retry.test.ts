@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, fakeAi } from "../support/fake-ai";
+import { RETRY_ROUNDS } from "../../src/api/admin";
+import { REDRIVE_BATCH } from "../../src/db/job-retry";
 import { admin, call } from "../support/http";
 import { updateTicket } from "../support/lifecycle";
 import { createOrg, type TestOrg } from "../support/orgs";
@@ -120,6 +122,23 @@ describe("operator retry of an organization's failed jobs", () => {
     const batches = vi.mocked(env.JOBS.sendBatch).mock.calls.map(([messages]) => [...messages].length);
     expect(Math.max(...batches)).toBeLessThanOrEqual(100);
     expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'pending'", id)).toEqual([{ n: 251 }]);
+  });
+
+  it("re-drives at most its rounds' bound per call, says more, and the next call takes the rest", async () => {
+    const { org, id } = await failedTicket();
+    const bound = RETRY_ROUNDS * REDRIVE_BATCH;
+    // The failed first notification plus enough failed event posts to pass the bound by 50.
+    const statements = Array.from({ length: bound + 49 }, (_, i) =>
+      env.DB.prepare(
+        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+         values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
+      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+    );
+    await env.DB.batch(statements);
+    expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: bound, more: true });
+    expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'failed'", id)).toEqual([{ n: 50 }]);
+    expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: 50, more: false });
+    expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'pending'", id)).toEqual([{ n: bound + 50 }]);
   });
 
   it("answers 404 for an unknown organization", async () => {

@@ -39,7 +39,7 @@ describe("retryNotification", () => {
     const { org, id } = await failedTicket();
     const res = await retry(org.apiKey, id);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ success: true, ticketId: id, retried: 1 });
+    expect(res.json).toEqual({ success: true, ticketId: id, retried: 1, more: false });
     expect(await notificationOf(org.apiKey, id)).toBe("pending");
     const posts = interceptSlack(slackOk());
     await runQueue(sends.take());
@@ -60,6 +60,20 @@ describe("retryNotification", () => {
     await runQueue([notify!]);
     await runQueue(sends.take());
     expect(posts.map((p) => p.body.text)).toEqual([`New medium ticket ${id}`, `Ticket ${id}: open → in_progress`]);
+  });
+
+  it("re-drives at most one batch of a ticket's failed posts per call, says more, and the next call takes the rest", async () => {
+    const { org, id } = await failedTicket();
+    // The failed first notification plus failed event posts to pass one batch by 50.
+    const statements = Array.from({ length: REDRIVE_BATCH + 49 }, (_, i) =>
+      env.DB.prepare(
+        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+         values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
+      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+    );
+    await env.DB.batch(statements);
+    expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: REDRIVE_BATCH, more: true });
+    expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: 50, more: false });
   });
 
   it("answers 409 when nothing failed", async () => {

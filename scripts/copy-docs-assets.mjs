@@ -5,7 +5,7 @@
 // `npm run dev` watches this directory and would reload (losing queued retries) on every rewrite.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const source = createRequire(import.meta.url)("swagger-ui-dist").getAbsoluteFSPath();
@@ -17,11 +17,12 @@ export const ASSETS = [
   [root("docs/openapi.json"), root("public/openapi.json")],
 ];
 
-/** Copies every asset whose target is missing or differs; returns the targets it wrote. */
-export const copyDocsAssets = async () => {
-  await mkdir(root("public/docs"), { recursive: true });
+/** Copies every asset whose target is missing or differs; returns the targets it wrote. `assets` is
+ * a parameter so test/scripts/copy-docs-assets.test.mjs can copy into a temporary directory. */
+export const copyDocsAssets = async (assets = ASSETS) => {
   const written = [];
-  for (const [from, to] of ASSETS) {
+  for (const [from, to] of assets) {
+    await mkdir(dirname(to), { recursive: true });
     const contents = await readFile(from);
     const current = await readFile(to).catch(() => null);
     if (current?.equals(contents)) continue;

@@ -59,7 +59,7 @@ export type RetryNotificationOutcome =
   | { kind: "unauthorized" }
   | { kind: "not_found" }
   | { kind: "nothing_failed" }
-  | { kind: "retried"; jobs: JobMessage[] };
+  | { kind: "retried"; jobs: JobMessage[]; more: boolean };
 
 /**
  * retryNotification as one D1 batch: key check; the ticket's failed Slack posts (its first
@@ -80,7 +80,9 @@ export const retryNotification = async (db: Db, keyHash: string, ticketId: strin
   )!;
   const { auth, retried, found } = await namedBatch(db, {
     auth: keyOrganization(db, keyHash),
-    // A ticket holds one categorize and one notify job and an event job per post: the bound only guards.
+    // A ticket holds one categorize and one notify job and an event job per post, and its posts are not
+    // few enough to fit one batch (MAX_TICKET_MESSAGES replies alone, status changes unbounded): `more`
+    // tells the caller to call again.
     ...redrive(db, where, REDRIVE_BATCH, now),
     found: db
       .select({ id: tickets.id })
@@ -90,7 +92,7 @@ export const retryNotification = async (db: Db, keyHash: string, ticketId: strin
   if (auth.length === 0) return { kind: "unauthorized" };
   if (found.length === 0) return { kind: "not_found" };
   if (retried.length === 0) return { kind: "nothing_failed" };
-  return { kind: "retried", jobs: retried };
+  return { kind: "retried", jobs: retried, more: retried.length === REDRIVE_BATCH };
 };
 
 /**

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, fakeAi } from "../support/fake-ai";
+import { RETRY_ROUNDS } from "../../src/api/admin";
+import { REDRIVE_BATCH } from "../../src/db/job-retry";
 import { admin, call } from "../support/http";
 import { updateTicket } from "../support/lifecycle";
 import { createOrg, type TestOrg } from "../support/orgs";
@@ -37,7 +39,7 @@ describe("retryNotification", () => {
     const { org, id } = await failedTicket();
     const res = await retry(org.apiKey, id);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ success: true, ticketId: id, retried: 1 });
+    expect(res.json).toEqual({ success: true, ticketId: id, retried: 1, more: false });
     expect(await notificationOf(org.apiKey, id)).toBe("pending");
     const posts = interceptSlack(slackOk());
     await runQueue(sends.take());
@@ -58,6 +60,20 @@ describe("retryNotification", () => {
     await runQueue([notify!]);
     await runQueue(sends.take());
     expect(posts.map((p) => p.body.text)).toEqual([`New medium ticket ${id}`, `Ticket ${id}: open → in_progress`]);
+  });
+
+  it("re-drives at most one batch of a ticket's failed posts per call, says more, and the next call takes the rest", async () => {
+    const { org, id } = await failedTicket();
+    // The failed first notification plus failed event posts to pass one batch by 50.
+    const statements = Array.from({ length: REDRIVE_BATCH + 49 }, (_, i) =>
+      env.DB.prepare(
+        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+         values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
+      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+    );
+    await env.DB.batch(statements);
+    expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: REDRIVE_BATCH, more: true });
+    expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: 50, more: false });
   });
 
   it("answers 409 when nothing failed", async () => {
@@ -120,6 +136,23 @@ describe("operator retry of an organization's failed jobs", () => {
     const batches = vi.mocked(env.JOBS.sendBatch).mock.calls.map(([messages]) => [...messages].length);
     expect(Math.max(...batches)).toBeLessThanOrEqual(100);
     expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'pending'", id)).toEqual([{ n: 251 }]);
+  });
+
+  it("re-drives at most its rounds' bound per call, says more, and the next call takes the rest", async () => {
+    const { org, id } = await failedTicket();
+    const bound = RETRY_ROUNDS * REDRIVE_BATCH;
+    // The failed first notification plus enough failed event posts to pass the bound by 50.
+    const statements = Array.from({ length: bound + 49 }, (_, i) =>
+      env.DB.prepare(
+        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+         values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
+      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+    );
+    await env.DB.batch(statements);
+    expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: bound, more: true });
+    expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'failed'", id)).toEqual([{ n: 50 }]);
+    expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: 50, more: false });
+    expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'pending'", id)).toEqual([{ n: bound + 50 }]);
   });
 
   it("answers 404 for an unknown organization", async () => {

@@ -995,6 +995,8 @@ export interface components {
             ticketId: string;
             /** @description How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one. */
             retried: number;
+            /** @description true when this call stopped at its bound and failed posts may remain: call again for the rest. */
+            more: boolean;
         };
         RoutingRulesRequest: {
             /** @description Conditions combined with AND; at least one. */

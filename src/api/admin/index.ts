@@ -118,7 +118,7 @@ adminApi.openapi(putRoutingRulesRoute, async (c) => {
 });
 
 /** Rounds of retryJobs per call: a bounded request (two subrequests a round); `more` says when to call again. */
-const RETRY_ROUNDS = 20;
+export const RETRY_ROUNDS = 20;
 
 adminApi.openapi(retryJobsRoute, async (c) => {
   const { orgId } = c.req.valid("param");

@@ -88,6 +88,6 @@ ticketLifecycleApi.openapi(retryNotificationRoute, async (c) => {
     case "retried":
       // Committed as pending outbox rows; sent after the response (the sweeper recovers a lost send).
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
-      return c.json({ success: true as const, ticketId, retried: outcome.jobs.length }, 200);
+      return c.json({ success: true as const, ticketId, retried: outcome.jobs.length, more: outcome.more }, 200);
   }
 });

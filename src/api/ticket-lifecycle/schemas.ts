@@ -100,5 +100,8 @@ export const retryNotificationResponse = z
       description:
         "How many failed jobs were handed back to the queue: Slack posts, and a failed categorization that failed the first one.",
     }),
+    more: z.boolean().meta({
+      description: "true when this call stopped at its bound and failed posts may remain: call again for the rest.",
+    }),
   })
   .meta({ id: "RetryNotificationResponse" });

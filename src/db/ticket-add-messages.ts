@@ -137,7 +137,7 @@ const insertEventJob = () =>
     .returning({ id: jobs.id, ticketId: jobs.ticketId });
 
 /** The job `insertEventJob` returns, as D1 returns it: with the table's column names. */
-const eventJobRow = z.object({ id: z.string(), ticket_id: z.string() });
+const eventJobRows = z.array(z.object({ id: z.string(), ticket_id: z.string() }));
 
 const recordIdempotencyKey = () =>
   recordKey(db, {
@@ -159,10 +159,9 @@ const report = () =>
   });
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
-const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>>> = keyedWriteReportRow.extend({
-  messageCount: z.number(),
-  added: z.number(),
-});
+const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>> | undefined> = keyedWriteReportRow
+  .extend({ messageCount: z.number(), added: z.number() })
+  .optional();
 
 /** What a replay answers beyond the ticket id, as `recordIdempotencyKey` stored it. */
 const replayResponse = z.object({ messageCount: z.number().optional() });
@@ -222,9 +221,8 @@ export const addMessagesBatch = async (
     ...idempotencyValues(input.idempotency, now),
   };
   const results = await runPlan(d1, addMessagesPlan({ idempotent: input.idempotency !== undefined }), values);
-  const report = reportRow.optional().parse(results.report.results[0]);
-  const queued = eventJobRow
-    .array()
+  const report = reportRow.parse(results.report.results[0]);
+  const queued = eventJobRows
     .parse(results.eventJob.results)
     .map((r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id }));
 

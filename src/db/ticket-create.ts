@@ -217,7 +217,7 @@ const recordIdempotencyKey = () =>
 const report = () => keyedWriteReport(db, {});
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
-const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>>> = keyedWriteReportRow;
+const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>> | undefined> = keyedWriteReportRow.optional();
 
 /**
  * The statements of one create, by name, in batch order. Each reads the key's organization itself,
@@ -313,7 +313,7 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
       return created(stored.organizationId);
     }
   }
-  const row = reportRow.optional().parse(results.report.results[0]);
+  const row = reportRow.parse(results.report.results[0]);
 
   if (!row) return { kind: "unauthorized" };
   if (row.ticketId) return created(row.organizationId);

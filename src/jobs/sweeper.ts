@@ -10,7 +10,7 @@ export const STALE_AFTER_MS = 10 * 60 * 1000;
 
 /**
  * Sized to keep up with the single-writer ceiling in ARCHITECTURE.md (about 1,000 creates/s) with
- * the cron running every minute: up to 60,000 lost sends and 200,000 expired idempotency records a
+ * the cron running every minute: up to claimPerRound × maxRounds lost sends and purgePerRound × maxRounds expired idempotency records a
  * minute. Each round is one D1 batch (claim + purge, a short write transaction, so the single
  * writer is never held long) and at most 20 sendBatch calls (100 messages each, the Queues limit:
  * https://developers.cloudflare.com/queues/platform/limits/); a full run is about 630 subrequests

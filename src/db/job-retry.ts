@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, or, sql, type SQL } from "drizzle-orm";
 import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
+import { kindLiterals, POST_PREREQUISITES, postRankSql, SLACK_POST_KINDS } from "./job-kinds";
 import { jobs, tickets, type JOB_KINDS } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import type { JobMessage } from "../jobs/messages";
@@ -13,10 +14,10 @@ import type { JobMessage } from "../jobs/messages";
  */
 export const REDRIVE_BATCH = 100;
 
-// A ticket's jobs in the order their posts must reach Slack: categorization, the first
-// notification, then its events as they happened. A re-drive cut at REDRIVE_BATCH therefore never
+// A ticket's jobs in the order their posts must reach Slack (each kind's `postRank`):
+// categorization, the first notification, then its events as they happened. A re-drive cut at REDRIVE_BATCH therefore never
 // makes a later post pending before an earlier one (event jobs wait for earlier pending posts).
-const postOrder = sql`case ${jobs.kind} when 'categorize' then 0 when 'notify' then 1 else 2 end`;
+const postOrder = postRankSql();
 
 /** The failed jobs `where` selects, in post order, at most `limit`. */
 const chosenJobs = (db: Db, where: SQL, limit: number) =>
@@ -71,10 +72,12 @@ export const retryNotification = async (db: Db, keyHash: string, ticketId: strin
     eq(jobs.ticketId, ticketId),
     inKeyOrg(db, jobs.organizationId, keyHash),
     or(
-      inArray(jobs.kind, ["notify", "event"]),
-      and(
-        eq(jobs.kind, "categorize"),
-        sql`exists (select 1 from jobs as n where n.ticket_id = ${ticketId} and n.kind = 'notify' and n.status = 'failed')`,
+      inArray(jobs.kind, SLACK_POST_KINDS),
+      ...POST_PREREQUISITES.map(({ kind, posts }) =>
+        and(
+          eq(jobs.kind, kind),
+          sql`exists (select 1 from jobs as n where n.ticket_id = ${ticketId} and n.kind in (${kindLiterals(posts)}) and n.status = 'failed')`,
+        ),
       ),
     ),
   )!;

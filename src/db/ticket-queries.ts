@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
 import { emailPrefix } from "./customers";
+import { kindLiterals, SLACK_POST_KINDS } from "./job-kinds";
 import { customers, devices, ticketMessages, tickets } from "./schema";
 import { qualified } from "./sql";
 
@@ -24,7 +25,9 @@ export const ticketColumns = {
   // A post that goes out clears its error, so this is null once Slack took them all. Served by the
   // jobs' (ticket_id, kind, event_id) index.
   notificationError: sql<string | null>`(select j.last_error from jobs as j where j.ticket_id = ${qualified(tickets.id)}
-    and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1)`.as("notification_error"),
+    and j.kind in (${kindLiterals(SLACK_POST_KINDS)}) and j.last_error is not null order by j.updated_at desc limit 1)`.as(
+    "notification_error",
+  ),
   createdAt: tickets.createdAt,
   updatedAt: tickets.updatedAt,
   customerId: sql<string>`${customers.id}`.as("customer_id"),

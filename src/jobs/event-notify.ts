@@ -1,4 +1,5 @@
 import { loadEventContext, type EventContext, type JobRow, type TicketEventRow } from "../db/job-context";
+import { postsBefore } from "../db/job-kinds";
 import { recordEventNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { eventMessage, type EventNotice } from "../slack/event-message";
@@ -22,15 +23,8 @@ const noticeOf = (event: TicketEventRow, reply: string | null): EventNotice | un
   return undefined;
 };
 
-/** Posts of this ticket that must reach Slack before this one: its first notification, and event posts written earlier. */
-const earlierPostPending = (ctx: EventContext, job: JobRow) =>
-  ctx.jobs.some(
-    (j) =>
-      j.status === "pending" &&
-      (j.kind === "categorize" ||
-        j.kind === "notify" ||
-        (j.kind === "event" && (j.createdAt < job.createdAt || (j.createdAt === job.createdAt && j.id < job.id)))),
-  );
+/** Posts of this ticket that must reach Slack before this one (its first notification, and event posts written earlier), and what they wait for. */
+const earlierPostPending = (ctx: EventContext, job: JobRow) => ctx.jobs.some((j) => j.status === "pending" && postsBefore(j, job));
 
 /**
  * The event job: posts one ticket event (a customer reply, a status change) to the webhook that

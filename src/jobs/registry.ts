@@ -6,9 +6,9 @@ import {
   type BaseJobContext,
   type JobContextLoader,
 } from "../db/job-context";
+import { JOB_KIND_TRAITS, type JobKind } from "../db/job-kinds";
 import type { DeadLetterFailure } from "../db/job-outcomes";
 import type { SweepRule } from "../db/outbox-sweep";
-import type { JOB_KINDS } from "../db/schema";
 import { runCategorize } from "./categorize";
 import type { PipelineDeps } from "./deps";
 import { runEventNotify } from "./event-notify";
@@ -17,7 +17,7 @@ import { runNotify } from "./notify";
 import type { JobOutcome } from "./outcome";
 import { runRoute } from "./route";
 
-export type JobKind = (typeof JOB_KINDS)[number];
+export type { JobKind };
 
 type RunJob = (deps: PipelineDeps, message: JobMessage, attempts: number) => Promise<JobOutcome>;
 
@@ -39,7 +39,18 @@ export type JobHandler = {
 };
 
 /**
- * The job kinds (JOB_KINDS, the outbox's `kind`) and how each is run, dead-lettered and swept.
+ * What fails with a dead-lettered job of `kind`: the ticket's `ticketStates`, and what the kind's
+ * traits say: the jobs waiting for it, and for a Slack post a `notification_failed` event.
+ */
+const failing = (kind: JobKind, ticketStates: DeadLetterFailure["ticketStates"]): DeadLetterFailure => ({
+  ticketStates,
+  waitingJobs: JOB_KIND_TRAITS[kind].waitedOnBy,
+  post: JOB_KIND_TRAITS[kind].slackPost,
+});
+
+/**
+ * The job kinds (JOB_KINDS, the outbox's `kind`) and how each is run, dead-lettered and swept;
+ * whether and in what order each posts to Slack is its traits (JOB_KIND_TRAITS, src/db/job-kinds.ts).
  * The consumer, the dead-letter handler and the sweeper are driven from here, so a new kind is
  * one entry, and a kind missing here, or an entry missing a part, does not compile.
  */
@@ -51,14 +62,14 @@ export const JOB_HANDLERS = {
       // The built-in classifier only (no AI, no retry), so a ticket still gets a category when only the AI path was failing.
       lastTry: (deps, message, attempts) => runCategorize(deps, message, attempts, { useAi: false }),
       // The first notification was waiting for the category: it fails too, so neither state stays pending.
-      fails: { ticketStates: ["categorization", "notification"], waitingJobs: ["notify"], post: false },
+      fails: failing("categorize", ["categorization", "notification"]),
     },
     sweep: "on-write",
   },
   notify: {
     load: loadNotifyContext,
     run: runNotify,
-    deadLetter: { lastTry: null, fails: { ticketStates: ["notification"], waitingJobs: [], post: true } },
+    deadLetter: { lastTry: null, fails: failing("notify", ["notification"]) },
     // Sent by the categorize job when it is done, not by the write that stored it.
     sweep: "after-categorization",
   },
@@ -66,13 +77,13 @@ export const JOB_HANDLERS = {
     load: loadRouteContext,
     run: runRoute,
     // Route and event jobs leave the ticket's own states alone: those belong to its first pipeline run.
-    deadLetter: { lastTry: null, fails: { ticketStates: [], waitingJobs: [], post: false } },
+    deadLetter: { lastTry: null, fails: failing("route", []) },
     sweep: "on-write",
   },
   event: {
     load: loadEventContext,
     run: runEventNotify,
-    deadLetter: { lastTry: null, fails: { ticketStates: [], waitingJobs: [], post: true } },
+    deadLetter: { lastTry: null, fails: failing("event", []) },
     sweep: "on-write",
   },
 } satisfies Record<JobKind, JobHandler>;

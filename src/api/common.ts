@@ -43,6 +43,12 @@ z.config({
   },
 });
 
+/** A keyset-paged list's query: page size and the opaque cursor of the previous page. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
+});
+
 export const errorSchema = z
   .object({
     success: z.literal(false),

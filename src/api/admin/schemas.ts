@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { APPLIES_TO, JOB_KINDS, PRIORITIES } from "../../db/schema";
-import { instant } from "../common";
+import { instant, pageQuery } from "../common";
 
 const webhookUrl = z.url().max(2048).meta({ example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 
@@ -145,18 +145,11 @@ export const createdKeySchema = z
   .object({ id: z.string(), apiKey: z.string().meta({ description: "Shown once; store it now." }), label: z.string().nullable() })
   .meta({ id: "CreatedApiKey" });
 
-export const listOrganizationsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
-});
+export const listOrganizationsQuery = pageQuery;
 
-export const listedOrganizationSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    slackWebhookUrl: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+export const listedOrganizationSchema = organizationSchema
+  .pick({ id: true, name: true, slackWebhookUrl: true, createdAt: true, updatedAt: true })
+  .extend({
     keyCount: z.number().int().meta({ description: "Live (not revoked) API keys." }),
     revokedKeyCount: z.number().int().meta({ description: "Revoked API keys." }),
   })

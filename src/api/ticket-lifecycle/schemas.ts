@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { EVENT_TYPES, PRIORITIES, TICKET_STATUSES } from "../../db/schema";
-import { instant } from "../common";
+import { instant, pageQuery } from "../common";
 import { LIMITS, messageSchema, ticketSchema } from "../tickets/schemas";
 
 const ticketId = z.string().min(1).max(64).meta({ example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" });
@@ -63,10 +63,7 @@ export const addMessagesResponse = z
 
 export const ticketEventsParams = z.object({ ticketId: ticketId });
 
-export const ticketEventsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
-});
+export const ticketEventsQuery = pageQuery;
 
 export const eventSchema = z
   .object({

@@ -8,7 +8,7 @@ import {
   PRIORITIES,
   TICKET_STATUSES,
 } from "../../db/schema";
-import { instant } from "../common";
+import { instant, pageQuery } from "../common";
 
 /** Documented input bounds; together they stay under the 1 MiB body limit's spirit. */
 export const LIMITS = {
@@ -128,9 +128,7 @@ export const ticketIdParam = z.object({
   ticketId: z.string().min(1).max(64),
 });
 
-export const listTicketsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
+export const listTicketsQuery = pageQuery.extend({
   status: z.enum(TICKET_STATUSES).optional(),
   category: z.string().max(LIMITS.category).optional(),
   priority: z.enum(PRIORITIES).optional(),

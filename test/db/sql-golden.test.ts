@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ADD_MESSAGES_VARIANTS, addMessagesPlan } from "../../src/db/ticket-add-messages";
 import { CREATE_TICKET_VARIANTS, createTicketPlan } from "../../src/db/ticket-create";
 import type { Plan } from "../../src/db/plans";
-import { goldenSql } from "../support/sql-golden";
+import { goldenBatchSql, goldenSql } from "../support/sql-golden";
+import { WRITE_BATCHES } from "../support/write-batches";
 
 /** Every pre-rendered write batch, with all the variants it renders. */
 const batches: { name: string; operation: string; variants: Record<string, unknown>[]; plan: (variant: never) => Plan }[] = [
@@ -14,16 +15,24 @@ const batches: { name: string; operation: string; variants: Record<string, unkno
 const fileOf = (name: string, variant: Record<string, unknown>) =>
   `${[name, ...Object.entries(variant).flatMap(([option, value]) => (value === true ? [option] : value === false ? [] : [String(value)]))].join(".")}.sql`;
 
-const goldens = batches.flatMap(({ name, operation, variants, plan }) =>
-  variants.map((variant) => {
-    const statements = plan(variant as never);
-    return {
-      file: fileOf(name, variant),
-      statements: Object.keys(statements).length,
-      text: goldenSql(`${operation}, variant ${JSON.stringify(variant)}`, statements),
-    };
-  }),
-);
+const goldens = [
+  ...batches.flatMap(({ name, operation, variants, plan }) =>
+    variants.map((variant) => {
+      const statements = plan(variant as never);
+      return {
+        file: fileOf(name, variant),
+        statements: Object.keys(statements).length,
+        text: goldenSql(`${operation}, variant ${JSON.stringify(variant)}`, statements),
+      };
+    }),
+  ),
+  // The batches built per request: one file each, every variant in it under its label.
+  ...WRITE_BATCHES.map(({ file, operation, variants }) => ({
+    file: `${file}.sql`,
+    statements: Math.max(...variants.map((variant) => Object.keys(variant.statements).length)),
+    text: goldenBatchSql(operation, variants),
+  })),
+];
 
 // The golden files as they were when this run started (Vite reads them in at transform time).
 const onDisk = Object.keys(import.meta.glob("../sql/*.sql", { query: "?raw", import: "default" })).map((path) =>

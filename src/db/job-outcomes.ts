@@ -286,13 +286,17 @@ export const recordEventNotificationBatch = (db: Db, input: EventNotificationOut
  * its holder releases it to retry (`recordRetry`), or at `until` should the holder die meanwhile.
  */
 export const claimJob = async (db: Db, jobId: string, now: string, until: string): Promise<boolean> => {
-  const claimed = await db
+  const claimed = await claimJobStatement(db, jobId, now, until);
+  return claimed.length > 0;
+};
+
+/** claimJob's one statement: the lease, only on a pending job no live lease holds. */
+export const claimJobStatement = (db: Db, jobId: string, now: string, until: string) =>
+  db
     .update(jobs)
     .set({ leasedUntil: until })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending"), or(isNull(jobs.leasedUntil), lte(jobs.leasedUntil, now))))
     .returning({ id: jobs.id });
-  return claimed.length > 0;
-};
 
 /**
  * A delivery that will be retried: its attempt count and error for operators (an `error` of null,

@@ -39,6 +39,12 @@ const onDisk = Object.keys(import.meta.glob("../sql/*.sql", { query: "?raw", imp
   path.slice("../sql/".length),
 );
 
+// The source of src/db and of the catalogue of batches built per request, as text.
+const dbSources = import.meta.glob("../../src/db/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const catalogue = Object.values(
+  import.meta.glob("../support/write-batches.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>,
+)[0]!;
+
 describe("the SQL of every write batch variant matches its golden file in test/sql/ (npm run sql:golden rewrites them)", () => {
   it.each(goldens)("$file", async ({ file, text }) => {
     await expect(text).toMatchFileSnapshot(`../sql/${file}`);
@@ -48,6 +54,16 @@ describe("the SQL of every write batch variant matches its golden file in test/s
   // (https://developers.cloudflare.com/d1/platform/limits/), and a create or addMessages is one invocation.
   it("keeps every variant under D1's 50 queries per invocation (Workers Free)", () => {
     expect(goldens.filter((g) => g.statements >= 50).map((g) => g.file)).toEqual([]);
+  });
+
+  // A builder is a plain function returning the named statements (`export const fooBatch = (db, …) =>`);
+  // the async runners of the pre-rendered plans (createTicketBatch, addMessagesBatch) are covered above.
+  it("renders every batch builder of src/db (each exported `…Batch = (`) in test/support/write-batches.ts", () => {
+    const builders = Object.values(dbSources).flatMap((source) =>
+      [...source.matchAll(/^export const (\w+Batch) = \(/gm)].map((m) => m[1]!),
+    );
+    expect(builders.length).toBeGreaterThan(0);
+    expect(builders.filter((name) => !new RegExp(`\\b${name}\\(`).test(catalogue))).toEqual([]);
   });
 
   it("has a golden file for each variant and none for a variant that is gone (delete those by hand)", () => {

@@ -21,10 +21,23 @@ import {
   recordEventNotificationBatch,
   recordNotificationBatch,
   recordRoutingBatch,
+  claimJobStatement,
+  recordRetry,
 } from "../../src/db/job-outcomes";
+import { claimStaleJobsBatch } from "../../src/db/outbox-sweep";
+import {
+  createOrganizationBatch,
+  insertApiKey,
+  replaceCategoriesBatch,
+  replaceRoutingRulesBatch,
+  revokeApiKeyStatement,
+  UPDATE_ORGANIZATION_VARIANTS,
+  updateOrganization,
+} from "../../src/db/organizations";
 import { renderer } from "../../src/db/plans";
 import { JOB_KINDS } from "../../src/db/schema";
 import { JOB_HANDLERS } from "../../src/jobs/registry";
+import { SWEEP, SWEPT_KINDS } from "../../src/jobs/sweeper";
 import { type TicketChange, UPDATE_TICKET_VARIANTS, updateTicketBatch } from "../../src/db/ticket-update";
 import { requestValue as v } from "./sql-golden";
 
@@ -40,6 +53,35 @@ const db = renderer;
 const label = (variant: Record<string, unknown>) => JSON.stringify(variant);
 const now = v("now");
 const keyHash = v("keyHash");
+const orgId = v("organizationId");
+
+/** One statement that is a write of its own, as a batch of one. */
+const single = (name: string, statement: Renderable) => ({ [name]: statement });
+
+const category = (n: number) => ({
+  id: v(`categoryId${n}`),
+  organizationId: orgId,
+  name: v(`name${n}`),
+  nameLower: v(`nameLower${n}`),
+  description: v(`description${n}`),
+  appliesTo: "any" as const,
+  aiEnabled: true,
+  autoResolve: false,
+  active: true,
+  position: n - 1,
+  createdAt: now,
+  updatedAt: now,
+});
+
+const rule = (n: number) => ({
+  id: v(`ruleId${n}`),
+  organizationId: orgId,
+  position: n - 1,
+  when: { ticketCategory: v(`category${n}`) },
+  assignTo: v(`assignTo${n}`),
+  slackWebhookUrl: v(`slackWebhookUrl${n}`),
+  createdAt: now,
+});
 
 /** A field's request value for a variant: absent, a value, or `null` (cleared). */
 const pick = <T>(state: "absent" | "given" | "cleared", given: T) => (state === "absent" ? undefined : state === "given" ? given : null);
@@ -305,6 +347,118 @@ export const WRITE_BATCHES: WriteBatch[] = [
         { ticketId: v("ticketId"), jobId: v("jobId"), attempts: 5, error: v("error"), fails: JOB_HANDLERS[kind].deadLetter.fails },
         now,
         { event: v("eventId") },
+      ),
+    })),
+  },
+  {
+    file: "claim-job",
+    operation: "claimJob (a notify or event job's lease)",
+    variants: [{ label: "lease", statements: single("claimed", claimJobStatement(db, v("jobId"), now, v("until"))) }],
+  },
+  {
+    file: "record-retry",
+    operation: "recordRetry (a delivery that will be retried)",
+    variants: [
+      ...[false, true].flatMap((error) =>
+        [false, true].map((lease) => ({
+          label: label({ error, lease }),
+          statements: single(
+            "retry",
+            recordRetry(db, v("jobId"), 2, error ? v("error") : null, v("redeliverAt"), now, lease ? v("lease") : undefined),
+          ),
+        })),
+      ),
+    ],
+  },
+  {
+    file: "claim-stale-jobs",
+    operation: "claimStaleJobs (one round of the outbox sweeper)",
+    variants: [
+      {
+        label: "SWEEP's limits, SWEPT_KINDS from JOB_HANDLERS",
+        statements: claimStaleJobsBatch(db, {
+          now,
+          staleBefore: v("staleBefore"),
+          limit: SWEEP.claimPerRound,
+          purgeLimit: SWEEP.purgePerRound,
+          kinds: SWEPT_KINDS,
+        }),
+      },
+    ],
+  },
+  {
+    file: "create-organization",
+    operation: "createOrganization",
+    variants: [
+      {
+        label: "with its first key",
+        statements: createOrganizationBatch(
+          db,
+          { id: orgId, name: v("name"), slackWebhookUrl: v("slackWebhookUrl") },
+          { id: v("keyId"), organizationId: orgId, keyHash, prefix: v("prefix"), label: null, createdAt: now },
+          now,
+        ),
+      },
+    ],
+  },
+  {
+    file: "update-organization",
+    operation: "updateOrganization",
+    variants: UPDATE_ORGANIZATION_VARIANTS.map((variant) => ({
+      label: label(variant),
+      statements: single(
+        "organization",
+        updateOrganization(
+          db,
+          orgId,
+          {
+            ...(variant.name ? { name: v("name") } : {}),
+            ...(variant.slackWebhookUrl === "absent" ? {} : { slackWebhookUrl: pick(variant.slackWebhookUrl, v("slackWebhookUrl")) }),
+          },
+          now,
+        ),
+      ),
+    })),
+  },
+  {
+    file: "add-api-key",
+    operation: "addApiKey",
+    variants: [
+      {
+        label: "labelled key",
+        statements: single(
+          "apiKey",
+          insertApiKey(db, { id: v("keyId"), organizationId: orgId, keyHash, prefix: v("prefix"), label: v("label"), createdAt: now }),
+        ),
+      },
+    ],
+  },
+  {
+    file: "revoke-api-key",
+    operation: "revokeApiKey",
+    variants: [{ label: "live key", statements: single("revoked", revokeApiKeyStatement(db, orgId, v("keyId"), now)) }],
+  },
+  {
+    file: "replace-categories",
+    operation: "replaceCategories",
+    variants: [0, 2].map((count) => ({
+      label: `${count} categories`,
+      statements: replaceCategoriesBatch(
+        db,
+        orgId,
+        Array.from({ length: count }, (_, i) => category(i + 1)),
+      ),
+    })),
+  },
+  {
+    file: "replace-routing-rules",
+    operation: "replaceRoutingRules (no rules: its delete alone, one statement)",
+    variants: [0, 2].map((count) => ({
+      label: `${count} rules`,
+      statements: replaceRoutingRulesBatch(
+        db,
+        orgId,
+        Array.from({ length: count }, (_, i) => rule(i + 1)),
       ),
     })),
   },

@@ -51,7 +51,7 @@ describe("the SQL of every write batch variant matches its golden file in test/s
   });
 
   // D1 counts each statement of a batch as a query: at most 50 per Worker invocation on Workers Free
-  // (https://developers.cloudflare.com/d1/platform/limits/), and a create or addMessages is one invocation.
+  // (https://developers.cloudflare.com/d1/platform/limits/), and each write batch runs in one invocation.
   it("keeps every variant under D1's 50 queries per invocation (Workers Free)", () => {
     expect(goldens.filter((g) => g.statements >= 50).map((g) => g.file)).toEqual([]);
   });

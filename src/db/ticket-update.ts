@@ -45,6 +45,25 @@ const jobForEvent = (db: Db, id: string, kind: "route" | "event", eventId: strin
     .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId });
 
 /**
+ * The ticket's new values under the update's guard: a manual assignee (`null` clears it, so
+ * routing assigns again) and a manual category with no classifier confidence.
+ */
+const applyChange = (db: Db, change: TicketChange, newCategory: SQL, guard: SQL | undefined, now: string) =>
+  db
+    .update(tickets)
+    .set({
+      status: change.status,
+      priority: change.priority,
+      ...(change.assignee !== undefined
+        ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) }
+        : {}),
+      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const, categoryConfidence: null } : {}),
+      updatedAt: nextUpdatedAt(now),
+    })
+    .where(guard)
+    .returning({ id: tickets.id });
+
+/**
  * updateTicket as one D1 batch: key check; one event per field that really changes (written first,
  * so each can say what the value was); the update; the jobs the change calls for; the ticket as it
  * now is. Every statement carries the same guard: the ticket is the key's organization's, it has not
@@ -186,19 +205,7 @@ export const updateTicketBatch = (
   const [dropEmptyTerms, dropEmptyLabels] = dropEmptyCounts(db, ticketId, relabel);
   const learning = { unlearnTerms, unlearnLabels, learnTerms, learnLabels, dropEmptyTerms, dropEmptyLabels };
 
-  const update = db
-    .update(tickets)
-    .set({
-      status: change.status,
-      priority: change.priority,
-      ...(change.assignee !== undefined
-        ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) }
-        : {}),
-      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const, categoryConfidence: null } : {}),
-      updatedAt: nextUpdatedAt(now),
-    })
-    .where(guard)
-    .returning({ id: tickets.id });
+  const update = applyChange(db, change, newCategory, guard, now);
 
   const followUps = {
     // A status change reaches Slack whatever became of the ticket's first notification.

@@ -3,7 +3,9 @@ import { alias } from "drizzle-orm/sqlite-core";
 import * as z from "zod";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
+import { namedBatch } from "./batch";
 import { inTableOrder } from "./insert-select";
+import { variantsOf } from "./plans";
 import { allValid, canonicalNames, knownCategories, lowerUnique, unknownCategories } from "./entity-categories";
 import { apiKeys, customers, deviceAssignments, devices } from "./schema";
 import { newId } from "../lib/ids";
@@ -122,44 +124,60 @@ const holderOfEmail = (db: Db, keyHash: string, emailLower: string) =>
     .where(and(eq(customers.emailLower, emailLower), inKeyOrg(db, customers.organizationId, keyHash)))
     .limit(1);
 
+/** Inserts the customer (`id`) into the key's organization if every wanted category is valid; nothing on a taken email. */
+const insertCustomer = (db: Db, keyHash: string, input: CustomerWrite, id: string, wanted: string[], now: string) => {
+  const email = input.email.trim();
+  return db
+    .insert(customers)
+    .select(
+      db
+        .select(
+          inTableOrder(customers, {
+            id: sql<string>`${id}`.as("id"),
+            organizationId: apiKeys.organizationId,
+            email: sql<string>`${email}`.as("email"),
+            emailLower: sql<string>`${email.toLowerCase()}`.as("email_lower"),
+            name: sql<string>`${input.name ?? emailPrefix(email)}`.as("name"),
+            phone: sql<string | null>`${input.phone ?? null}`.as("phone"),
+            address: sql<string | null>`${input.address ?? null}`.as("address"),
+            metadata: sql<Record<string, unknown>>`${JSON.stringify(input.metadata ?? {})}`.as("metadata"),
+            categories: canonicalNames("customer", apiKeys.organizationId, wanted).as("categories"),
+            createdAt: sql<string>`${now}`.as("created_at"),
+            updatedAt: sql<string>`${now}`.as("updated_at"),
+          }),
+        )
+        .from(apiKeys)
+        .where(and(activeKey(keyHash), allValid("customer", apiKeys.organizationId, wanted))),
+    )
+    .onConflictDoNothing()
+    .returning({ id: customers.id });
+};
+
+/** createCustomer's batch, each statement under its name, in batch order. */
+export const createCustomerBatch = (db: Db, r: { keyHash: string; input: CustomerWrite; id: string; now: string }) => {
+  const wanted = lowerUnique(r.input.categories ?? []);
+  return {
+    auth: keyOrganization(db, r.keyHash),
+    knownCategories: knownCategories(db, r.keyHash, "customer", wanted),
+    inserted: insertCustomer(db, r.keyHash, r.input, r.id, wanted, r.now),
+    holder: holderOfEmail(db, r.keyHash, r.input.email.trim().toLowerCase()),
+  };
+};
+
+/** Whether createCustomer's request names categories, which changes its SQL. */
+export const CREATE_CUSTOMER_VARIANTS = variantsOf({ categories: [false, true] });
+
 /**
  * Creates a customer in one batch: key check, category check and a conditional insert, so a
  * revoked key, an unknown category or a taken email (unique per organization) writes nothing.
  */
 export const createCustomer = async (db: Db, keyHash: string, input: CustomerWrite, now: string): Promise<SaveOutcome> => {
-  const wanted = lowerUnique(input.categories ?? []);
-  const id = newId();
-  const email = input.email.trim();
-  const emailLower = email.toLowerCase();
-  const [auth, found, inserted, holder] = await db.batch([
-    keyOrganization(db, keyHash),
-    knownCategories(db, keyHash, "customer", wanted),
-    db
-      .insert(customers)
-      .select(
-        db
-          .select(
-            inTableOrder(customers, {
-              id: sql<string>`${id}`.as("id"),
-              organizationId: apiKeys.organizationId,
-              email: sql<string>`${email}`.as("email"),
-              emailLower: sql<string>`${emailLower}`.as("email_lower"),
-              name: sql<string>`${input.name ?? emailPrefix(email)}`.as("name"),
-              phone: sql<string | null>`${input.phone ?? null}`.as("phone"),
-              address: sql<string | null>`${input.address ?? null}`.as("address"),
-              metadata: sql<Record<string, unknown>>`${JSON.stringify(input.metadata ?? {})}`.as("metadata"),
-              categories: canonicalNames("customer", apiKeys.organizationId, wanted).as("categories"),
-              createdAt: sql<string>`${now}`.as("created_at"),
-              updatedAt: sql<string>`${now}`.as("updated_at"),
-            }),
-          )
-          .from(apiKeys)
-          .where(and(activeKey(keyHash), allValid("customer", apiKeys.organizationId, wanted))),
-      )
-      .onConflictDoNothing()
-      .returning({ id: customers.id }),
-    holderOfEmail(db, keyHash, emailLower),
-  ]);
+  const {
+    auth,
+    knownCategories: found,
+    inserted,
+    holder,
+  } = await namedBatch(db, createCustomerBatch(db, { keyHash, input, id: newId(), now }));
   if (auth.length === 0) return { kind: "unauthorized" };
   if (inserted[0]) return { kind: "saved", customerId: inserted[0].id };
   const unknown = unknownCategories(input.categories, found);
@@ -168,6 +186,76 @@ export const createCustomer = async (db: Db, keyHash: string, input: CustomerWri
 };
 
 const other = alias(customers, "other_customer");
+
+/** No other customer of the organization than the one updated has this email. */
+const emailFree = (db: Db, emailLower: string) =>
+  not(
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(other)
+        .where(and(eq(other.organizationId, customers.organizationId), eq(other.emailLower, emailLower), ne(other.id, customers.id))),
+    ),
+  );
+
+/** Updates the customer of the key's organization if its new email is free and every wanted category valid. */
+const updateCustomerRow = (
+  db: Db,
+  keyHash: string,
+  customerId: string,
+  input: CustomerWrite,
+  wanted: string[] | undefined,
+  now: string,
+) => {
+  const email = input.email.trim();
+  return db
+    .update(customers)
+    .set({
+      email,
+      emailLower: email.toLowerCase(),
+      name: input.name === null ? emailPrefix(email) : input.name,
+      phone: input.phone,
+      address: input.address,
+      metadata: input.metadata === null ? {} : input.metadata,
+      categories: wanted && canonicalNames("customer", customers.organizationId, wanted),
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(customers.id, customerId),
+        inKeyOrg(db, customers.organizationId, keyHash),
+        emailFree(db, email.toLowerCase()),
+        wanted && allValid("customer", customers.organizationId, wanted),
+      ),
+    )
+    .returning({ id: customers.id });
+};
+
+/** The customer of the key's organization, whatever the update did (404 vs 409). */
+const customerExists = (db: Db, keyHash: string, customerId: string) =>
+  db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.id, customerId), inKeyOrg(db, customers.organizationId, keyHash)));
+
+/** updateCustomer's batch, each statement under its name, in batch order. */
+export const updateCustomerBatch = (db: Db, r: { keyHash: string; customerId: string; input: CustomerWrite; now: string }) => {
+  const wanted = r.input.categories && lowerUnique(r.input.categories);
+  return {
+    auth: keyOrganization(db, r.keyHash),
+    knownCategories: knownCategories(db, r.keyHash, "customer", wanted ?? []),
+    updated: updateCustomerRow(db, r.keyHash, r.customerId, r.input, wanted, r.now),
+    existing: customerExists(db, r.keyHash, r.customerId),
+    holder: holderOfEmail(db, r.keyHash, r.input.email.trim().toLowerCase()),
+  };
+};
+
+/**
+ * What of updateCustomer's request changes its SQL: its optional fields (name, phone, address,
+ * metadata) absent, given or cleared with `null` (a test variant sets them all alike), and its
+ * categories absent or given.
+ */
+export const UPDATE_CUSTOMER_VARIANTS = variantsOf({ fields: ["absent", "given", "cleared"], categories: [false, true] } as const);
 
 /**
  * Updates a customer of the key's organization in one batch. Absent fields keep their value;
@@ -181,47 +269,13 @@ export const updateCustomer = async (
   input: CustomerWrite,
   now: string,
 ): Promise<SaveOutcome> => {
-  const wanted = input.categories && lowerUnique(input.categories);
-  const email = input.email.trim();
-  const emailLower = email.toLowerCase();
-  const emailFree = not(
-    exists(
-      db
-        .select({ one: sql`1` })
-        .from(other)
-        .where(and(eq(other.organizationId, customers.organizationId), eq(other.emailLower, emailLower), ne(other.id, customers.id))),
-    ),
-  );
-  const [auth, found, updated, existing, holder] = await db.batch([
-    keyOrganization(db, keyHash),
-    knownCategories(db, keyHash, "customer", wanted ?? []),
-    db
-      .update(customers)
-      .set({
-        email,
-        emailLower,
-        name: input.name === null ? emailPrefix(email) : input.name,
-        phone: input.phone,
-        address: input.address,
-        metadata: input.metadata === null ? {} : input.metadata,
-        categories: wanted && canonicalNames("customer", customers.organizationId, wanted),
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(customers.id, customerId),
-          inKeyOrg(db, customers.organizationId, keyHash),
-          emailFree,
-          wanted && allValid("customer", customers.organizationId, wanted),
-        ),
-      )
-      .returning({ id: customers.id }),
-    db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(and(eq(customers.id, customerId), inKeyOrg(db, customers.organizationId, keyHash))),
-    holderOfEmail(db, keyHash, emailLower),
-  ]);
+  const {
+    auth,
+    knownCategories: found,
+    updated,
+    existing,
+    holder,
+  } = await namedBatch(db, updateCustomerBatch(db, { keyHash, customerId, input, now }));
   if (auth.length === 0) return { kind: "unauthorized" };
   if (updated[0]) return { kind: "saved", customerId: updated[0].id };
   if (!existing[0]) return { kind: "not_found" };

@@ -4,6 +4,7 @@ import { activeKey, inKeyOrg, keyOrganization } from "./auth";
 import { namedBatch } from "./batch";
 import { assignedIdentifiers, emailPrefix } from "./customers";
 import { inTableOrder } from "./insert-select";
+import { variantsOf } from "./plans";
 import { apiKeys, customers, deviceAssignments, devices } from "./schema";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { newId } from "../lib/ids";
@@ -130,6 +131,34 @@ const deviceExists = (db: Db, identifier: string) =>
       .where(and(eq(devices.organizationId, apiKeys.organizationId), eq(devices.identifier, identifier))),
   );
 
+type AssignInput = { create?: { type: string } };
+
+/** assignDeviceToOwners' batch, each statement under its name, in batch order, with the rows it may create. */
+export const assignDeviceToOwnersBatch = (
+  db: Db,
+  r: {
+    keyHash: string;
+    input: AssignInput & { identifier: string; emails: readonly string[] };
+    device: NewDevice;
+    owners: NewCustomer[];
+    now: string;
+  },
+) => {
+  const { keyHash, input, device, owners, now } = r;
+  return {
+    auth: keyOrganization(db, keyHash),
+    // Without auto-create the list is empty and the statement inserts nothing: one batch shape for both.
+    insertDevice: insertDevices(db, keyHash, input.create ? [device] : [], input.create?.type ?? "", now),
+    insertCustomers: insertCustomers(db, keyHash, owners, now, deviceExists(db, input.identifier)),
+    link: linkPairs(db, keyHash, [input.identifier], input.emails, now),
+    devices: devicesNamed(db, keyHash, [input.identifier]),
+    customers: customersNamed(db, keyHash, input.emails),
+  };
+};
+
+/** Whether an assign call creates missing devices (`autoCreate`), which changes what its batch binds. */
+export const ASSIGN_VARIANTS = variantsOf({ create: [false, true] });
+
 export type AssignedCustomer = { email: string; customerId: string; wasCreated: boolean };
 
 export type AssignToOwnersOutcome =
@@ -154,15 +183,7 @@ export const assignDeviceToOwners = async (
     auth,
     devices: found,
     customers: people,
-  } = await namedBatch(db, {
-    auth: keyOrganization(db, keyHash),
-    // Without auto-create the list is empty and the statement inserts nothing: one batch shape for both.
-    insertDevice: insertDevices(db, keyHash, input.create ? [device] : [], input.create?.type ?? "", now),
-    insertCustomers: insertCustomers(db, keyHash, owners, now, deviceExists(db, input.identifier)),
-    link: linkPairs(db, keyHash, [input.identifier], input.emails, now),
-    devices: devicesNamed(db, keyHash, [input.identifier]),
-    customers: customersNamed(db, keyHash, input.emails),
-  });
+  } = await namedBatch(db, assignDeviceToOwnersBatch(db, { keyHash, input, device, owners, now }));
   if (auth.length === 0) return { kind: "unauthorized" };
   const stored = found[0];
   if (!stored) return { kind: "device_not_found" };
@@ -188,6 +209,28 @@ export type AssignToOwnerOutcome =
       skipped: string[];
     };
 
+/** assignDevicesToOwner's batch, each statement under its name, in batch order, with the rows it may create. */
+export const assignDevicesToOwnerBatch = (
+  db: Db,
+  r: {
+    keyHash: string;
+    input: AssignInput & { email: string; identifiers: readonly string[] };
+    owner: NewCustomer;
+    wanted: NewDevice[];
+    now: string;
+  },
+) => {
+  const { keyHash, input, owner, wanted, now } = r;
+  return {
+    auth: keyOrganization(db, keyHash),
+    insertCustomer: insertCustomers(db, keyHash, [owner], now),
+    insertDevices: insertDevices(db, keyHash, input.create ? wanted : [], input.create?.type ?? "", now),
+    link: linkPairs(db, keyHash, input.identifiers, [input.email], now),
+    devices: devicesNamed(db, keyHash, input.identifiers),
+    customers: customersNamed(db, keyHash, [input.email]),
+  };
+};
+
 /**
  * assignDevicesToOwner: several devices to one customer, created if missing. Devices are created
  * only with `create`; unknown ones are otherwise `skipped`. A device whose link already existed
@@ -206,14 +249,7 @@ export const assignDevicesToOwner = async (
     link: linked,
     devices: found,
     customers: people,
-  } = await namedBatch(db, {
-    auth: keyOrganization(db, keyHash),
-    insertCustomer: insertCustomers(db, keyHash, [owner], now),
-    insertDevices: insertDevices(db, keyHash, input.create ? wanted : [], input.create?.type ?? "", now),
-    link: linkPairs(db, keyHash, input.identifiers, [input.email], now),
-    devices: devicesNamed(db, keyHash, input.identifiers),
-    customers: customersNamed(db, keyHash, [input.email]),
-  });
+  } = await namedBatch(db, assignDevicesToOwnerBatch(db, { keyHash, input, owner, wanted, now }));
   if (auth.length === 0) return { kind: "unauthorized" };
   const customer = people[0]!;
   const generated = new Map(wanted.map((d) => [d.identifier, d.id]));
@@ -272,6 +308,14 @@ export type UnassignOutcome =
   | { kind: "customer_not_found" }
   | { kind: "unassigned"; customerId: string; unassigned: string[]; skipped: string[]; remaining: string[] };
 
+/** The unassign calls' batch, each statement under its name, in batch order. */
+export const unassignDevicesBatch = (db: Db, keyHash: string, input: { email: string; identifiers: readonly string[] }) => ({
+  auth: keyOrganization(db, keyHash),
+  removed: unlink(db, keyHash, input.email, input.identifiers),
+  devices: devicesNamed(db, keyHash, input.identifiers),
+  customers: customersNamed(db, keyHash, [input.email]),
+});
+
 /**
  * Both unassign calls: removes the customer's links to the listed devices; device and customer
  * records stay. Identifiers that were not linked to the customer (or name no device) are `skipped`.
@@ -281,12 +325,7 @@ export const unassignDevices = async (
   keyHash: string,
   input: { email: string; identifiers: readonly string[] },
 ): Promise<UnassignOutcome> => {
-  const [auth, removed, found, people] = await db.batch([
-    keyOrganization(db, keyHash),
-    unlink(db, keyHash, input.email, input.identifiers),
-    devicesNamed(db, keyHash, input.identifiers),
-    customersNamed(db, keyHash, [input.email]),
-  ]);
+  const { auth, removed, devices: found, customers: people } = await namedBatch(db, unassignDevicesBatch(db, keyHash, input));
   if (auth.length === 0) return { kind: "unauthorized" };
   const customer = people[0];
   if (!customer) return { kind: "customer_not_found" };

@@ -1,7 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
+import { namedBatch } from "./batch";
 import { inTableOrder } from "./insert-select";
+import { variantsOf } from "./plans";
 import { allValid, canonicalNames, knownCategories, lowerUnique, unknownCategories } from "./entity-categories";
 import { apiKeys, devices } from "./schema";
 import { newId } from "../lib/ids";
@@ -25,64 +27,93 @@ export type DeviceSaveOutcome =
 const savedColumns = { id: devices.id, identifier: devices.identifier, type: devices.type };
 
 /**
- * `POST /device` in one batch: key check, category check and the write. With a `type` it is an
- * upsert on the (organization, identifier) unique index, so concurrent first calls create one
- * device; without one it can only update. Absent fields keep their value; `properties` and
- * `categories`, when given, replace the stored ones. Whether the call created the device is read
- * from the returned id: only an inserted row carries the id generated here.
+ * With a `type`: an upsert of the device (`id`) on the (organization, identifier) unique index, so
+ * concurrent first calls create one device. Absent fields keep their value; `properties` and
+ * `categories`, when given, replace the stored ones.
+ */
+const upsertDevice = (
+  db: Db,
+  keyHash: string,
+  input: DeviceWrite & { type: string },
+  id: string,
+  wanted: string[] | undefined,
+  now: string,
+) => {
+  const properties = input.properties && JSON.stringify(input.properties);
+  return db
+    .insert(devices)
+    .select(
+      db
+        .select(
+          inTableOrder(devices, {
+            id: sql<string>`${id}`.as("id"),
+            organizationId: apiKeys.organizationId,
+            identifier: sql<string>`${input.identifier.trim()}`.as("identifier"),
+            type: sql<string>`${input.type}`.as("type"),
+            properties: sql<Record<string, unknown>>`${properties ?? "{}"}`.as("properties"),
+            categories: canonicalNames("device", apiKeys.organizationId, wanted ?? []).as("categories"),
+            createdAt: sql<string>`${now}`.as("created_at"),
+            updatedAt: sql<string>`${now}`.as("updated_at"),
+          }),
+        )
+        .from(apiKeys)
+        .where(and(activeKey(keyHash), wanted && allValid("device", apiKeys.organizationId, wanted))),
+    )
+    .onConflictDoUpdate({
+      target: [devices.organizationId, devices.identifier],
+      set: {
+        type: sql`excluded.type`,
+        ...(properties !== undefined ? { properties: sql`excluded.properties` } : {}),
+        ...(wanted !== undefined ? { categories: sql`excluded.categories` } : {}),
+        updatedAt: sql`excluded.updated_at`,
+      },
+    })
+    .returning(savedColumns);
+};
+
+/** Without a `type`: an update of the existing device only. */
+const updateDevice = (db: Db, keyHash: string, input: DeviceWrite, wanted: string[] | undefined, now: string) =>
+  db
+    .update(devices)
+    .set({
+      properties: input.properties,
+      categories: wanted && canonicalNames("device", devices.organizationId, wanted),
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(devices.identifier, input.identifier.trim()),
+        inKeyOrg(db, devices.organizationId, keyHash),
+        wanted && allValid("device", devices.organizationId, wanted),
+      ),
+    )
+    .returning(savedColumns);
+
+/** saveDevice's batch, each statement under its name, in batch order. */
+export const saveDeviceBatch = (db: Db, r: { keyHash: string; input: DeviceWrite; id: string; now: string }) => {
+  const { keyHash, input, id, now } = r;
+  const wanted = input.categories && lowerUnique(input.categories);
+  return {
+    auth: keyOrganization(db, keyHash),
+    knownCategories: knownCategories(db, keyHash, "device", wanted ?? []),
+    saved:
+      input.type !== undefined
+        ? upsertDevice(db, keyHash, { ...input, type: input.type }, id, wanted, now)
+        : updateDevice(db, keyHash, input, wanted, now),
+  };
+};
+
+/** What of saveDevice's request changes its SQL: whether it gives a type, properties, categories. */
+export const SAVE_DEVICE_VARIANTS = variantsOf({ type: [false, true], properties: [false, true], categories: [false, true] });
+
+/**
+ * `POST /device` in one batch: key check, category check and the write (`upsertDevice` with a
+ * type, else `updateDevice`). Whether the call created the device is read from the returned id:
+ * only an inserted row carries the id generated here.
  */
 export const saveDevice = async (db: Db, keyHash: string, input: DeviceWrite, now: string): Promise<DeviceSaveOutcome> => {
-  const wanted = input.categories && lowerUnique(input.categories);
   const id = newId();
-  const identifier = input.identifier.trim();
-  const properties = input.properties && JSON.stringify(input.properties);
-  const write =
-    input.type !== undefined
-      ? db
-          .insert(devices)
-          .select(
-            db
-              .select(
-                inTableOrder(devices, {
-                  id: sql<string>`${id}`.as("id"),
-                  organizationId: apiKeys.organizationId,
-                  identifier: sql<string>`${identifier}`.as("identifier"),
-                  type: sql<string>`${input.type}`.as("type"),
-                  properties: sql<Record<string, unknown>>`${properties ?? "{}"}`.as("properties"),
-                  categories: canonicalNames("device", apiKeys.organizationId, wanted ?? []).as("categories"),
-                  createdAt: sql<string>`${now}`.as("created_at"),
-                  updatedAt: sql<string>`${now}`.as("updated_at"),
-                }),
-              )
-              .from(apiKeys)
-              .where(and(activeKey(keyHash), wanted && allValid("device", apiKeys.organizationId, wanted))),
-          )
-          .onConflictDoUpdate({
-            target: [devices.organizationId, devices.identifier],
-            set: {
-              type: sql`excluded.type`,
-              ...(properties !== undefined ? { properties: sql`excluded.properties` } : {}),
-              ...(wanted !== undefined ? { categories: sql`excluded.categories` } : {}),
-              updatedAt: sql`excluded.updated_at`,
-            },
-          })
-          .returning(savedColumns)
-      : db
-          .update(devices)
-          .set({
-            properties: input.properties,
-            categories: wanted && canonicalNames("device", devices.organizationId, wanted),
-            updatedAt: now,
-          })
-          .where(
-            and(
-              eq(devices.identifier, identifier),
-              inKeyOrg(db, devices.organizationId, keyHash),
-              wanted && allValid("device", devices.organizationId, wanted),
-            ),
-          )
-          .returning(savedColumns);
-  const [auth, found, saved] = await db.batch([keyOrganization(db, keyHash), knownCategories(db, keyHash, "device", wanted ?? []), write]);
+  const { auth, knownCategories: found, saved } = await namedBatch(db, saveDeviceBatch(db, { keyHash, input, id, now }));
   if (auth.length === 0) return { kind: "unauthorized" };
   const row = saved[0];
   if (row) return { kind: "saved", deviceId: row.id, identifier: row.identifier, type: row.type, created: row.id === id };
@@ -90,6 +121,26 @@ export const saveDevice = async (db: Db, keyHash: string, input: DeviceWrite, no
   if (unknown.length) return { kind: "unknown_categories", names: unknown };
   return { kind: "type_required" };
 };
+
+/** Replaces the properties of every device of the key's organization the map (one bound JSON value) names. */
+const replaceProperties = (db: Db, keyHash: string, map: string, now: string) =>
+  db
+    .update(devices)
+    .set({
+      properties: sql`(select json(value) from json_each(${map}) where key = ${devices.identifier})`,
+      updatedAt: now,
+    })
+    .where(and(inKeyOrg(db, devices.organizationId, keyHash), sql`${devices.identifier} in (select key from json_each(${map}))`))
+    .returning({ id: devices.id, identifier: devices.identifier });
+
+/** replaceDeviceMetadata's batch (identifiers already trimmed), each statement under its name. */
+export const replaceDeviceMetadataBatch = (
+  db: Db,
+  r: { keyHash: string; trimmed: readonly (readonly [identifier: string, metadata: Record<string, unknown>])[]; now: string },
+) => ({
+  auth: keyOrganization(db, r.keyHash),
+  updated: replaceProperties(db, r.keyHash, JSON.stringify(Object.fromEntries(r.trimmed)), r.now),
+});
 
 export type BulkMetadataItem = { identifier: string; deviceId: string; status: "updated" | "not_found" };
 
@@ -107,18 +158,7 @@ export const replaceDeviceMetadata = async (
   now: string,
 ) => {
   const trimmed = entries.map(([identifier, metadata]) => [identifier.trim(), metadata] as const);
-  const map = JSON.stringify(Object.fromEntries(trimmed));
-  const [auth, updated] = await db.batch([
-    keyOrganization(db, keyHash),
-    db
-      .update(devices)
-      .set({
-        properties: sql`(select json(value) from json_each(${map}) where key = ${devices.identifier})`,
-        updatedAt: now,
-      })
-      .where(and(inKeyOrg(db, devices.organizationId, keyHash), sql`${devices.identifier} in (select key from json_each(${map}))`))
-      .returning({ id: devices.id, identifier: devices.identifier }),
-  ]);
+  const { auth, updated } = await namedBatch(db, replaceDeviceMetadataBatch(db, { keyHash, trimmed, now }));
   if (auth.length === 0) return undefined;
   const ids = new Map(updated.map((d) => [d.identifier, d.id]));
   const results: BulkMetadataItem[] = trimmed.map(([identifier]) => {

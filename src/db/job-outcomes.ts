@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { namedBatch } from "./batch";
 import type { Db } from "./client";
-import { jobs, tickets, type JOB_KINDS } from "./schema";
+import { variantsOf } from "./plans";
+import { CATEGORY_SOURCES, jobs, tickets, type JOB_KINDS } from "./schema";
 import { nextUpdatedAt } from "./sql";
 import { insertEvent, PIPELINE_ACTOR } from "./ticket-events";
 import { newId } from "../lib/ids";
@@ -38,12 +39,12 @@ const routedAssignee = (assignee: string | null) => ({
 });
 
 /** The `assigned` event for a routing result that changes the assignee (and is not overridden by a manual one). */
-const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string | null, now: string, when?: SQL) =>
+const assignedEvent = (db: Db, eventId: string, ticketId: string, jobId: string, assignee: string | null, now: string, when?: SQL) =>
   insertEvent(
     db,
     ticketId,
     {
-      id: newId(),
+      id: eventId,
       type: "assigned",
       actor: PIPELINE_ACTOR,
       data: sql`json_object('from', ${tickets.assignee}, 'to', ${assignee}, 'source', 'rule')`,
@@ -59,25 +60,50 @@ const assignedEvent = (db: Db, ticketId: string, jobId: string, assignee: string
   );
 
 /**
+ * What of a categorize job's outcome changes the SQL of its batch: the category's source (none, or
+ * one of CATEGORY_SOURCES), whether it auto-resolves the ticket, and whether a notification is sent.
+ */
+export const CATEGORIZATION_VARIANTS = variantsOf({
+  source: [null, ...CATEGORY_SOURCES],
+  autoResolved: [false, true],
+  notified: [false, true],
+});
+
+/** The outcomes whose SQL differs by what was posted (or not). */
+export const NOTIFICATION_OUTCOMES = ["sent", "skipped", "failed"] as const;
+
+type CategorizationOutcome = {
+  ticketId: string;
+  jobId: string;
+  attempts: number;
+  changes: TicketChanges;
+  notifyWebhook: string | null;
+  /** Where the ticket's later posts (replies, status changes) go: the route's webhook, even when the first post is skipped. */
+  routeWebhook: string | null;
+};
+
+/**
  * The categorize job's whole outcome in one batch: its events (categorized, auto-resolved, assigned
  * by a rule; written first, so they can read what changed), the ticket's category, status, assignee
  * and notification state, the notify job (closed when nothing will be sent, else given its webhook
  * and stamped as enqueued now), and the categorize job itself. A manual category or assignee set
  * meanwhile is kept (the SQL decides, at write time). False when another delivery finished the job first.
  */
-export const recordCategorization = async (
+export const recordCategorization = async (db: Db, input: CategorizationOutcome, now: string): Promise<boolean> => {
+  const { finished } = await namedBatch(
+    db,
+    recordCategorizationBatch(db, input, now, { categorized: newId(), autoResolved: newId(), assigned: newId() }),
+  );
+  return finished.length > 0;
+};
+
+/** recordCategorization's batch, each statement under its name, in batch order, with the ids of the events it may write. */
+export const recordCategorizationBatch = (
   db: Db,
-  input: {
-    ticketId: string;
-    jobId: string;
-    attempts: number;
-    changes: TicketChanges;
-    notifyWebhook: string | null;
-    /** Where the ticket's later posts (replies, status changes) go: the route's webhook, even when the first post is skipped. */
-    routeWebhook: string | null;
-  },
+  input: CategorizationOutcome,
   now: string,
-): Promise<boolean> => {
+  ids: { categorized: string; autoResolved: string; assigned: string },
+) => {
   const { category = null, categorySource = null, categoryConfidence = null, status, assignee = null, ...rest } = input.changes;
   // The plan routes by the category it was made from. Unless that already was a manual one, a manual
   // category set while the classifier ran voids the whole outcome (every statement is guarded, so the
@@ -90,12 +116,12 @@ export const recordCategorization = async (
   const notifyJob = and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), eq(jobs.status, "pending"), pendingAsPlanned);
   const classified =
     categorySource === "ai" || categorySource === "fallback" || (categorySource === null && rest.categorization === "done");
-  const { finished } = await namedBatch(db, {
+  return {
     categorizedEvent: insertEvent(
       db,
       input.ticketId,
       {
-        id: newId(),
+        id: ids.categorized,
         type: "categorized",
         actor: PIPELINE_ACTOR,
         data: sql`json_object('category', ${category}, 'source', ${categorySource}, 'confidence', ${categoryConfidence})`,
@@ -107,7 +133,7 @@ export const recordCategorization = async (
       db,
       input.ticketId,
       {
-        id: newId(),
+        id: ids.autoResolved,
         type: "auto_resolved",
         actor: PIPELINE_ACTOR,
         data: sql`json_object('category', ${category}, 'from', ${tickets.status})`,
@@ -115,7 +141,7 @@ export const recordCategorization = async (
       },
       and(pendingAsPlanned, status === "resolved" ? sql`not ${isManual(tickets.categorySource)}` : sql`0`),
     ),
-    assignedEvent: assignedEvent(db, input.ticketId, input.jobId, assignee, now, ticketAsPlanned),
+    assignedEvent: assignedEvent(db, ids.assigned, input.ticketId, input.jobId, assignee, now, ticketAsPlanned),
     ticket: db
       .update(tickets)
       .set({
@@ -132,21 +158,24 @@ export const recordCategorization = async (
       ? db.update(jobs).set({ webhookUrl: input.notifyWebhook, enqueuedAt: now, updatedAt: now }).where(notifyJob)
       : db.update(jobs).set({ status: "done", webhookUrl: input.routeWebhook, updatedAt: now }).where(notifyJob),
     finished: finishJob(db, input.jobId, "done", input.attempts, null, now, ticketAsPlanned),
-  });
-  return finished.length > 0;
+  };
 };
+
+type RoutingOutcome = { ticketId: string; jobId: string; attempts: number; assignee: string | null; webhookUrl: string | null };
 
 /**
  * The route job's outcome (routing re-run after a manual category): the assignee unless a person
  * set one, the webhook later events of this ticket go to, an `assigned` event, and the job.
  */
-export const recordRouting = async (
-  db: Db,
-  input: { ticketId: string; jobId: string; attempts: number; assignee: string | null; webhookUrl: string | null },
-  now: string,
-): Promise<boolean> => {
-  const { finished } = await namedBatch(db, {
-    assignedEvent: assignedEvent(db, input.ticketId, input.jobId, input.assignee, now),
+export const recordRouting = async (db: Db, input: RoutingOutcome, now: string): Promise<boolean> => {
+  const { finished } = await namedBatch(db, recordRoutingBatch(db, input, now, { assigned: newId() }));
+  return finished.length > 0;
+};
+
+/** recordRouting's batch, each statement under its name, in batch order, with the ids of the events it may write. */
+export const recordRoutingBatch = (db: Db, input: RoutingOutcome, now: string, ids: { assigned: string }) => {
+  return {
+    assignedEvent: assignedEvent(db, ids.assigned, input.ticketId, input.jobId, input.assignee, now),
     ticket: db
       .update(tickets)
       .set({ ...routedAssignee(input.assignee), updatedAt: nextUpdatedAt(now) })
@@ -164,8 +193,7 @@ export const recordRouting = async (
       .set({ webhookUrl: input.webhookUrl, updatedAt: now })
       .where(and(eq(jobs.ticketId, input.ticketId), eq(jobs.kind, "notify"), pending(input.jobId))),
     finished: finishJob(db, input.jobId, "done", input.attempts, null, now),
-  });
-  return finished.length > 0;
+  };
 };
 
 /**
@@ -174,9 +202,10 @@ export const recordRouting = async (
  */
 const notificationEvent = (
   db: Db,
+  eventId: string,
   ticketId: string,
   jobId: string,
-  outcome: "sent" | "skipped" | "failed",
+  outcome: (typeof NOTIFICATION_OUTCOMES)[number],
   detail: { eventId?: string; error?: string },
   now: string,
 ) =>
@@ -184,7 +213,7 @@ const notificationEvent = (
     db,
     ticketId,
     {
-      id: newId(),
+      id: eventId,
       type: outcome === "failed" ? "notification_failed" : "notification_sent",
       actor: PIPELINE_ACTOR,
       data: sql`json_object('eventId', ${detail.eventId ?? null}, 'error', ${detail.error?.slice(0, 300) ?? null})`,
@@ -193,34 +222,61 @@ const notificationEvent = (
     outcome === "skipped" ? sql`0` : pending(jobId),
   );
 
+type NotificationOutcome = {
+  ticketId: string;
+  jobId: string;
+  attempts: number;
+  notification: (typeof NOTIFICATION_OUTCOMES)[number];
+  error?: string;
+};
+
 /** The notify job's outcome, its event and the ticket's `notification` state, together. */
-export const recordNotification = async (
-  db: Db,
-  input: { ticketId: string; jobId: string; attempts: number; notification: "sent" | "skipped" | "failed"; error?: string },
-  now: string,
-): Promise<boolean> => {
-  const { finished } = await namedBatch(db, {
-    event: notificationEvent(db, input.ticketId, input.jobId, input.notification, { error: input.error }, now),
+export const recordNotification = async (db: Db, input: NotificationOutcome, now: string): Promise<boolean> => {
+  const { finished } = await namedBatch(db, recordNotificationBatch(db, input, now, { event: newId() }));
+  return finished.length > 0;
+};
+
+/** recordNotification's batch, each statement under its name, in batch order, with the ids of the events it may write. */
+export const recordNotificationBatch = (db: Db, input: NotificationOutcome, now: string, ids: { event: string }) => {
+  return {
+    event: notificationEvent(db, ids.event, input.ticketId, input.jobId, input.notification, { error: input.error }, now),
     ticket: db
       .update(tickets)
       .set({ notification: input.notification, updatedAt: nextUpdatedAt(now) })
       .where(and(eq(tickets.id, input.ticketId), pending(input.jobId))),
     finished: finishJob(db, input.jobId, input.notification === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
-  });
-  return finished.length > 0;
+  };
+};
+
+type EventNotificationOutcome = {
+  ticketId: string;
+  jobId: string;
+  eventId: string;
+  attempts: number;
+  outcome: (typeof NOTIFICATION_OUTCOMES)[number];
+  error?: string;
 };
 
 /** An event job's outcome: its notification event and the job (the ticket's `notification` is the first notification's). */
-export const recordEventNotification = async (
-  db: Db,
-  input: { ticketId: string; jobId: string; eventId: string; attempts: number; outcome: "sent" | "skipped" | "failed"; error?: string },
-  now: string,
-): Promise<boolean> => {
-  const { finished } = await namedBatch(db, {
-    event: notificationEvent(db, input.ticketId, input.jobId, input.outcome, { eventId: input.eventId, error: input.error }, now),
-    finished: finishJob(db, input.jobId, input.outcome === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
-  });
+export const recordEventNotification = async (db: Db, input: EventNotificationOutcome, now: string): Promise<boolean> => {
+  const { finished } = await namedBatch(db, recordEventNotificationBatch(db, input, now, { event: newId() }));
   return finished.length > 0;
+};
+
+/** recordEventNotification's batch, each statement under its name, in batch order, with the ids of the events it may write. */
+export const recordEventNotificationBatch = (db: Db, input: EventNotificationOutcome, now: string, ids: { event: string }) => {
+  return {
+    event: notificationEvent(
+      db,
+      ids.event,
+      input.ticketId,
+      input.jobId,
+      input.outcome,
+      { eventId: input.eventId, error: input.error },
+      now,
+    ),
+    finished: finishJob(db, input.jobId, input.outcome === "failed" ? "failed" : "done", input.attempts, input.error ?? null, now),
+  };
 };
 
 /**
@@ -230,13 +286,17 @@ export const recordEventNotification = async (
  * its holder releases it to retry (`recordRetry`), or at `until` should the holder die meanwhile.
  */
 export const claimJob = async (db: Db, jobId: string, now: string, until: string): Promise<boolean> => {
-  const claimed = await db
+  const claimed = await claimJobStatement(db, jobId, now, until);
+  return claimed.length > 0;
+};
+
+/** claimJob's one statement: the lease, only on a pending job no live lease holds. */
+export const claimJobStatement = (db: Db, jobId: string, now: string, until: string) =>
+  db
     .update(jobs)
     .set({ leasedUntil: until })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "pending"), or(isNull(jobs.leasedUntil), lte(jobs.leasedUntil, now))))
     .returning({ id: jobs.id });
-  return claimed.length > 0;
-};
 
 /**
  * A delivery that will be retried: its attempt count and error for operators (an `error` of null,
@@ -278,16 +338,19 @@ export type DeadLetterFailure = {
   post: boolean;
 };
 
+type DeadLetterOutcome = { ticketId: string; jobId: string; attempts: number; error: string; fails: DeadLetterFailure };
+
 /**
  * A job that exhausted its retries, failed with what `fails` names: for a categorization the
  * notification waiting for it, so neither state stays `pending` (a category given by the request
  * stays `skipped`, since it was never in doubt).
  */
-export const recordDeadLetter = async (
-  db: Db,
-  input: { ticketId: string; jobId: string; attempts: number; error: string; fails: DeadLetterFailure },
-  now: string,
-): Promise<void> => {
+export const recordDeadLetter = async (db: Db, input: DeadLetterOutcome, now: string): Promise<void> => {
+  await namedBatch(db, recordDeadLetterBatch(db, input, now, { event: newId() }));
+};
+
+/** recordDeadLetter's batch, each statement under its name, in batch order, with the ids of the events it may write. */
+export const recordDeadLetterBatch = (db: Db, input: DeadLetterOutcome, now: string, ids: { event: string }) => {
   const { ticketStates, waitingJobs, post } = input.fails;
   const failIfPending = (column: typeof tickets.categorization | typeof tickets.notification) =>
     sql`case when ${column} = 'pending' then 'failed' else ${column} end`;
@@ -297,12 +360,12 @@ export const recordDeadLetter = async (
   };
   const fail = { status: "failed" as const, lastError: input.error, updatedAt: now };
   // Statement order matters: each is guarded by the dead job still being pending, so it goes last.
-  await namedBatch(db, {
+  return {
     failedPostEvent: insertEvent(
       db,
       input.ticketId,
       {
-        id: newId(),
+        id: ids.event,
         type: "notification_failed",
         actor: PIPELINE_ACTOR,
         // The job's last real error (what the user can act on), else why it was dead-lettered.
@@ -335,5 +398,5 @@ export const recordDeadLetter = async (
         attempts: sql`max(${jobs.attempts}, ${input.attempts})`,
       })
       .where(and(eq(jobs.id, input.jobId), eq(jobs.status, "pending"))),
-  });
+  };
 };

@@ -3,6 +3,7 @@ import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { inKeyOrg, keyOrganization } from "./auth";
 import { kindLiterals, POST_PREREQUISITES, postRankSql, SLACK_POST_KINDS } from "./job-kinds";
+import { variantsOf } from "./plans";
 import { jobs, tickets, type JOB_KINDS } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import type { JobMessage } from "../jobs/messages";
@@ -68,7 +69,16 @@ export type RetryNotificationOutcome =
  * notification too; the ticket's existence in the key's organization (404 vs 409).
  */
 export const retryNotification = async (db: Db, keyHash: string, ticketId: string, now: string): Promise<RetryNotificationOutcome> => {
-  const where = and(
+  const { auth, retried, found } = await namedBatch(db, retryNotificationBatch(db, keyHash, ticketId, now));
+  if (auth.length === 0) return { kind: "unauthorized" };
+  if (found.length === 0) return { kind: "not_found" };
+  if (retried.length === 0) return { kind: "nothing_failed" };
+  return { kind: "retried", jobs: retried, more: retried.length === REDRIVE_BATCH };
+};
+
+/** The ticket's jobs retryNotification re-drives: its failed Slack posts, and what they wait for when that failed too. */
+const failedPostsOf = (db: Db, keyHash: string, ticketId: string) =>
+  and(
     eq(jobs.ticketId, ticketId),
     inKeyOrg(db, jobs.organizationId, keyHash),
     or(
@@ -81,22 +91,19 @@ export const retryNotification = async (db: Db, keyHash: string, ticketId: strin
       ),
     ),
   )!;
-  const { auth, retried, found } = await namedBatch(db, {
-    auth: keyOrganization(db, keyHash),
-    // A ticket holds one categorize and one notify job and an event job per post, and its posts are not
-    // few enough to fit one batch (MAX_TICKET_MESSAGES replies alone, status changes unbounded): `more`
-    // tells the caller to call again.
-    ...redrive(db, where, REDRIVE_BATCH, now),
-    found: db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
-  });
-  if (auth.length === 0) return { kind: "unauthorized" };
-  if (found.length === 0) return { kind: "not_found" };
-  if (retried.length === 0) return { kind: "nothing_failed" };
-  return { kind: "retried", jobs: retried, more: retried.length === REDRIVE_BATCH };
-};
+
+/** retryNotification's batch, each statement under its name, in batch order. */
+export const retryNotificationBatch = (db: Db, keyHash: string, ticketId: string, now: string) => ({
+  auth: keyOrganization(db, keyHash),
+  // A ticket holds one categorize and one notify job and an event job per post, and its posts are not
+  // few enough to fit one batch (MAX_TICKET_MESSAGES replies alone, status changes unbounded): `more`
+  // tells the caller to call again.
+  ...redrive(db, failedPostsOf(db, keyHash, ticketId), REDRIVE_BATCH, now),
+  found: db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.id, ticketId), inKeyOrg(db, tickets.organizationId, keyHash))),
+});
 
 /**
  * One round of the operator's re-drive: up to REDRIVE_BATCH of the organization's failed jobs
@@ -108,12 +115,25 @@ export const redriveFailedJobs = async (
   filter: { kind?: (typeof JOB_KINDS)[number]; since?: string },
   now: string,
 ): Promise<JobMessage[]> => {
+  const { retried } = await namedBatch(db, redriveFailedJobsBatch(db, orgId, filter, now));
+  return retried;
+};
+
+/** What of an operator's re-drive changes its SQL: whether it names a job kind, a time since. */
+export const REDRIVE_VARIANTS = variantsOf({ kind: [false, true], since: [false, true] });
+
+/** One re-drive round's batch, each statement under its name, in batch order. */
+export const redriveFailedJobsBatch = (
+  db: Db,
+  orgId: string,
+  filter: { kind?: (typeof JOB_KINDS)[number]; since?: string },
+  now: string,
+) => {
   const where = and(
     eq(jobs.organizationId, orgId),
     filter.kind ? eq(jobs.kind, filter.kind) : undefined,
     // A failed job's updated_at is when it failed.
     filter.since ? gte(jobs.updatedAt, filter.since) : undefined,
   )!;
-  const { retried } = await namedBatch(db, redrive(db, where, REDRIVE_BATCH, now));
-  return retried;
+  return redrive(db, where, REDRIVE_BATCH, now);
 };

@@ -3,6 +3,8 @@ import type { Db } from "./client";
 import { apiKeys, categories, categoryLabels, categoryTerms, organizations, routingRules, type RuleCondition } from "./schema";
 import { API_KEY_DISPLAY_LENGTH, generateApiKey, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
+import { namedBatch } from "./batch";
+import { variantsOf } from "./plans";
 import { qualified } from "./sql";
 import { type Cursor, encodeCursor } from "./ticket-queries";
 
@@ -20,15 +22,29 @@ export const mintApiKey = async (organizationId: string, now: string, label: str
   return { apiKey, row };
 };
 
+type ApiKeyRow = Awaited<ReturnType<typeof mintApiKey>>["row"];
+
+const insertOrganization = (db: Db, org: { id: string; name: string; slackWebhookUrl: string | null }, now: string) =>
+  db.insert(organizations).values({ ...org, createdAt: now, updatedAt: now });
+
+/** An API key row (its digest only, never the key). */
+export const insertApiKey = (db: Db, row: ApiKeyRow) => db.insert(apiKeys).values(row);
+
+/** createOrganization's batch: the organization and its first key, in one transaction. */
+export const createOrganizationBatch = (
+  db: Db,
+  org: { id: string; name: string; slackWebhookUrl: string | null },
+  key: ApiKeyRow,
+  now: string,
+) => ({
+  organization: insertOrganization(db, org, now),
+  apiKey: insertApiKey(db, key),
+});
+
 export const createOrganization = async (db: Db, input: { name: string; slackWebhookUrl?: string }, now: string) => {
   const id = newId();
   const { apiKey, row } = await mintApiKey(id, now);
-  await db.batch([
-    db
-      .insert(organizations)
-      .values({ id, name: input.name, slackWebhookUrl: input.slackWebhookUrl ?? null, createdAt: now, updatedAt: now }),
-    db.insert(apiKeys).values(row),
-  ]);
+  await namedBatch(db, createOrganizationBatch(db, { id, name: input.name, slackWebhookUrl: input.slackWebhookUrl ?? null }, row, now));
   return { id, name: input.name, apiKey };
 };
 
@@ -99,6 +115,7 @@ export const listOrganizations = async (db: Db, limit: number, after?: Cursor) =
 export const organizationExists = async (db: Db, orgId: string) =>
   (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get()) !== undefined;
 
+/** One statement, returned unsent (its caller awaits it), so test/sql/ renders this very builder. */
 export const updateOrganization = (db: Db, orgId: string, patch: { name?: string; slackWebhookUrl?: string | null }, now: string) =>
   db
     .update(organizations)
@@ -106,27 +123,36 @@ export const updateOrganization = (db: Db, orgId: string, patch: { name?: string
     .where(eq(organizations.id, orgId))
     .returning({ id: organizations.id });
 
+/** What of an organization update changes its SQL: which fields it sets (`null` clears the webhook). */
+export const UPDATE_ORGANIZATION_VARIANTS = variantsOf({ name: [false, true], slackWebhookUrl: ["absent", "given", "cleared"] } as const);
+
 export const addApiKey = async (db: Db, orgId: string, label: string | null, now: string) => {
   const { apiKey, row } = await mintApiKey(orgId, now, label);
-  await db.insert(apiKeys).values(row);
+  await insertApiKey(db, row);
   return { id: row.id, apiKey, label };
 };
 
-/** Revocation is immediate: every request checks `revoked_at` in its own batch, nothing caches keys. */
-export const revokeApiKey = async (db: Db, orgId: string, keyId: string, now: string) => {
-  const rows = await db
+/** Revokes the organization's live key `keyId` (a revoked one stays as it was). */
+export const revokeApiKeyStatement = (db: Db, orgId: string, keyId: string, now: string) =>
+  db
     .update(apiKeys)
     .set({ revokedAt: now })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
+
+/** Revocation is immediate: every request checks `revoked_at` in its own batch, nothing caches keys. */
+export const revokeApiKey = async (db: Db, orgId: string, keyId: string, now: string) => {
+  const rows = await revokeApiKeyStatement(db, orgId, keyId, now);
   return rows.length > 0;
 };
 
 type CategoryInput = Omit<typeof categories.$inferInsert, "id" | "organizationId" | "nameLower" | "position" | "createdAt" | "updatedAt">;
 
-/** Replaces the organization's categories in one transaction. */
-export const replaceCategories = async (db: Db, orgId: string, list: CategoryInput[], now: string) => {
-  const rows = list.map((c, position) => ({
+type CategoryRow = typeof categories.$inferInsert;
+
+/** The rows of an organization's category list, in its order. */
+const categoryRows = (orgId: string, list: CategoryInput[], now: string): CategoryRow[] =>
+  list.map((c, position) => ({
     ...c,
     id: newId(),
     organizationId: orgId,
@@ -135,20 +161,46 @@ export const replaceCategories = async (db: Db, orgId: string, list: CategoryInp
     createdAt: now,
     updatedAt: now,
   }));
-  const del = db.delete(categories).where(eq(categories.organizationId, orgId));
-  // What the classifier learned for a category this list drops goes with it (one JSON value bound,
-  // however many names); a category that stays, even renamed only in case, keeps its statistics.
+
+/** Statement names for a list's rows, one per row, in order (`category1`, `category2`…: words, so the batch keeps its order). */
+const each = <T, S>(prefix: string, rows: T[], statement: (row: T) => S) =>
+  Object.fromEntries(rows.map((row, i) => [`${prefix}${i + 1}`, statement(row)]));
+
+/**
+ * replaceCategories' batch: the organization's categories deleted, what the classifier learned for
+ * a category the list drops deleted with them (one JSON value bound, however many names; a category
+ * that stays, even renamed only in case, keeps its statistics), then one insert per category (one row
+ * per statement keeps each insert well under D1's 100 bound parameters).
+ */
+export const replaceCategoriesBatch = (db: Db, orgId: string, rows: CategoryRow[]) => {
   const kept = JSON.stringify(rows.map((r) => r.nameLower));
   const dropped = (table: typeof categoryTerms | typeof categoryLabels) =>
     db.delete(table).where(and(eq(table.organizationId, orgId), sql`${table.category} not in (select value from json_each(${kept}))`));
-  // One row per statement keeps each insert well under D1's 100 bound parameters.
-  await db.batch([del, dropped(categoryTerms), dropped(categoryLabels), ...rows.map((r) => db.insert(categories).values(r))]);
+  return {
+    deleteCategories: db.delete(categories).where(eq(categories.organizationId, orgId)),
+    dropTerms: dropped(categoryTerms),
+    dropLabels: dropped(categoryLabels),
+    ...each("category", rows, (r) => db.insert(categories).values(r)),
+  };
+};
+
+/** Replaces the organization's categories in one transaction. */
+export const replaceCategories = async (db: Db, orgId: string, list: CategoryInput[], now: string) => {
+  await namedBatch(db, replaceCategoriesBatch(db, orgId, categoryRows(orgId, list, now)));
 };
 
 export const categoryNames = async (db: Db, orgId: string) =>
   (await db.select({ nameLower: categories.nameLower }).from(categories).where(eq(categories.organizationId, orgId))).map(
     (c) => c.nameLower,
   );
+
+type RuleRow = typeof routingRules.$inferInsert;
+
+/** replaceRoutingRules' batch: the organization's rules deleted, then one insert per rule, in order. */
+export const replaceRoutingRulesBatch = (db: Db, orgId: string, rows: RuleRow[]) => ({
+  deleteRules: db.delete(routingRules).where(eq(routingRules.organizationId, orgId)),
+  ...each("rule", rows, (r) => db.insert(routingRules).values(r)),
+});
 
 export const replaceRoutingRules = async (
   db: Db,
@@ -165,7 +217,8 @@ export const replaceRoutingRules = async (
     slackWebhookUrl: r.slackWebhookUrl ?? null,
     createdAt: now,
   }));
-  const del = db.delete(routingRules).where(eq(routingRules.organizationId, orgId));
-  if (rows.length === 0) await del;
-  else await db.batch([del, ...rows.map((r) => db.insert(routingRules).values(r))]);
+  const batch = replaceRoutingRulesBatch(db, orgId, rows);
+  // No rules: the delete alone, one statement.
+  if (rows.length === 0) await batch.deleteRules;
+  else await namedBatch(db, batch);
 };

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { idempotencyKeys, jobs, type JOB_KINDS } from "./schema";
 
@@ -17,38 +18,51 @@ type JobKind = (typeof JOB_KINDS)[number];
  */
 export type SweepRule = "on-write" | "after-categorization";
 
-/**
- * One round trip for the sweeper: claims up to `limit` outbox jobs whose queue message looks
- * lost by their kind's `SweepRule`, stamps them enqueued now and returns them; and purges up to
- * `purgeLimit` expired idempotency records.
- */
-export const claimStaleJobs = async (
-  db: Db,
-  round: { now: string; staleBefore: string; limit: number; purgeLimit: number; kinds: Record<SweepRule, readonly JobKind[]> },
-) => {
-  const { now, staleBefore, limit, purgeLimit, kinds } = round;
-  const sentOnWrite = db
+type SweepRound = { now: string; staleBefore: string; limit: number; purgeLimit: number; kinds: Record<SweepRule, readonly JobKind[]> };
+
+/** Pending jobs sent with the write that stored them, not enqueued since `staleBefore`. */
+const lostOnWrite = (db: Db, kinds: readonly JobKind[], staleBefore: string) =>
+  db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.status, "pending"), inArray(jobs.kind, [...kinds["on-write"]]), isStale(staleBefore)));
-  const sentAfterCategorization = db
+    .where(and(eq(jobs.status, "pending"), inArray(jobs.kind, [...kinds]), isStale(staleBefore)));
+
+/** Pending jobs sent once their ticket's categorize job is done, not enqueued since `staleBefore`. */
+const lostAfterCategorization = (db: Db, kinds: readonly JobKind[], staleBefore: string) =>
+  db
     .select({ id: jobs.id })
     .from(jobs)
     .innerJoin(
       categorizeJob,
       and(eq(categorizeJob.ticketId, jobs.ticketId), eq(categorizeJob.kind, "categorize"), eq(categorizeJob.status, "done")),
     )
-    .where(and(eq(jobs.status, "pending"), inArray(jobs.kind, [...kinds["after-categorization"]]), isStale(staleBefore)));
-  const [claimed, purged] = await db.batch([
-    db
+    .where(and(eq(jobs.status, "pending"), inArray(jobs.kind, [...kinds]), isStale(staleBefore)));
+
+/** The sweeper's batch: `claimed`, up to `limit` lost jobs stamped enqueued now; `purged`, up to `purgeLimit` expired idempotency records. */
+export const claimStaleJobsBatch = (db: Db, round: SweepRound) => {
+  const { now, staleBefore, limit, purgeLimit, kinds } = round;
+  const lost = lostOnWrite(db, kinds["on-write"], staleBefore).unionAll(
+    lostAfterCategorization(db, kinds["after-categorization"], staleBefore),
+  );
+  return {
+    claimed: db
       .update(jobs)
       .set({ enqueuedAt: now, updatedAt: now })
-      .where(sql`${jobs.id} in (select id from ${sentOnWrite.unionAll(sentAfterCategorization)} limit ${limit})`)
+      .where(sql`${jobs.id} in (select id from ${lost} limit ${limit})`)
       .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
-    db
+    purged: db
       .delete(idempotencyKeys)
       .where(sql`rowid in (select rowid from ${idempotencyKeys} where ${idempotencyKeys.expiresAt} < ${now} limit ${purgeLimit})`)
       .returning({ key: idempotencyKeys.key }),
-  ]);
+  };
+};
+
+/**
+ * One round trip for the sweeper: claims up to `limit` outbox jobs whose queue message looks
+ * lost by their kind's `SweepRule`, stamps them enqueued now and returns them; and purges up to
+ * `purgeLimit` expired idempotency records.
+ */
+export const claimStaleJobs = async (db: Db, round: SweepRound) => {
+  const { claimed, purged } = await namedBatch(db, claimStaleJobsBatch(db, round));
   return { claimed, purged: purged.length };
 };

@@ -5,6 +5,7 @@ import { namedBatch } from "./batch";
 import { activeTicketCategory, dropEmptyCounts, learn, unlearn } from "./category-learning";
 import { outboxRow } from "./outbox";
 import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } from "./schema";
+import { variantsOf } from "./plans";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
 import { ticketStatements, toView, type TicketView } from "./ticket-queries";
@@ -44,6 +45,25 @@ const jobForEvent = (db: Db, id: string, kind: "route" | "event", eventId: strin
     .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId });
 
 /**
+ * The ticket's new values under the update's guard: a manual assignee (`null` clears it, so
+ * routing assigns again) and a manual category with no classifier confidence.
+ */
+const applyChange = (db: Db, change: TicketChange, newCategory: SQL, guard: SQL | undefined, now: string) =>
+  db
+    .update(tickets)
+    .set({
+      status: change.status,
+      priority: change.priority,
+      ...(change.assignee !== undefined
+        ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) }
+        : {}),
+      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const, categoryConfidence: null } : {}),
+      updatedAt: nextUpdatedAt(now),
+    })
+    .where(guard)
+    .returning({ id: tickets.id });
+
+/**
  * updateTicket as one D1 batch: key check; one event per field that really changes (written first,
  * so each can say what the value was); the update; the jobs the change calls for; the ticket as it
  * now is. Every statement carries the same guard: the ticket is the key's organization's, it has not
@@ -64,6 +84,60 @@ export const updateTicket = async (
   expectedUpdatedAt: string | undefined,
   now: string,
 ): Promise<UpdateOutcome> => {
+  const {
+    auth,
+    update: updated,
+    eventJob,
+    routeJob,
+    ticket: rows,
+    messages,
+  } = await namedBatch(db, updateTicketBatch(db, { keyHash, ticketId, change, expectedUpdatedAt, now, ids: updateIds() }));
+  if (auth.length === 0) return { kind: "unauthorized" };
+  const row = rows[0];
+  if (!row) return { kind: "not_found" };
+  if (updated.length === 0) {
+    if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) return { kind: "conflict", updatedAt: row.updatedAt };
+    return { kind: "unknown_category" };
+  }
+  return { kind: "updated", ticket: toView(row, messages), jobs: [...eventJob, ...routeJob] };
+};
+
+/** The ids an update may write: one event per field, and the two follow-up jobs. */
+const updateIds = () => ({
+  status: newId(),
+  priority: newId(),
+  assignee: newId(),
+  category: newId(),
+  eventJob: newId(),
+  routeJob: newId(),
+});
+
+/**
+ * What of a request changes the SQL of updateTicket's batch: each field absent or given (the
+ * assignee and the category also cleared with `null`), and whether it names the version it
+ * updates. Keyed by TicketChange's fields, so a new field cannot be left out of test/sql/.
+ */
+export const UPDATE_TICKET_VARIANTS = variantsOf({
+  status: ["absent", "given"],
+  priority: ["absent", "given"],
+  assignee: ["absent", "given", "cleared"],
+  category: ["absent", "given", "cleared"],
+  expectedUpdatedAt: ["absent", "given"],
+} as const satisfies Record<keyof TicketChange | "expectedUpdatedAt", readonly ("absent" | "given" | "cleared")[]>);
+
+/** updateTicket's batch, each statement under its name, in batch order. */
+export const updateTicketBatch = (
+  db: Db,
+  input: {
+    keyHash: string;
+    ticketId: string;
+    change: TicketChange;
+    expectedUpdatedAt: string | undefined;
+    now: string;
+    ids: ReturnType<typeof updateIds>;
+  },
+) => {
+  const { keyHash, ticketId, change, expectedUpdatedAt, now, ids } = input;
   const categoryLower = typeof change.category === "string" ? change.category.trim().toLowerCase() : undefined;
   const newCategory = categoryLower === undefined ? sql`null` : canonicalCategory(categoryLower);
   const guard = and(
@@ -73,7 +147,6 @@ export const updateTicket = async (
     categoryLower !== undefined ? sql`${newCategory} is not null` : undefined,
   );
   const actor = apiActor(keyHash);
-  const ids = { status: newId(), priority: newId(), assignee: newId(), category: newId(), eventJob: newId(), routeJob: newId() };
   const fromTo = (column: SQL, to: SQL | string | null, extra = sql``) => sql`json_object('from', ${column}, 'to', ${to}${extra})`;
 
   // One statement per field, always (a field not in the request guards itself out with `0`), so the
@@ -132,19 +205,7 @@ export const updateTicket = async (
   const [dropEmptyTerms, dropEmptyLabels] = dropEmptyCounts(db, ticketId, relabel);
   const learning = { unlearnTerms, unlearnLabels, learnTerms, learnLabels, dropEmptyTerms, dropEmptyLabels };
 
-  const update = db
-    .update(tickets)
-    .set({
-      status: change.status,
-      priority: change.priority,
-      ...(change.assignee !== undefined
-        ? { assignee: change.assignee, assigneeSource: change.assignee === null ? null : ("manual" as const) }
-        : {}),
-      ...(change.category !== undefined ? { category: newCategory, categorySource: "manual" as const, categoryConfidence: null } : {}),
-      updatedAt: nextUpdatedAt(now),
-    })
-    .where(guard)
-    .returning({ id: tickets.id });
+  const update = applyChange(db, change, newCategory, guard, now);
 
   const followUps = {
     // A status change reaches Slack whatever became of the ticket's first notification.
@@ -160,14 +221,7 @@ export const updateTicket = async (
   };
 
   const [ticket, ticketMessages] = ticketStatements(db, keyHash, ticketId);
-  const {
-    auth,
-    update: updated,
-    eventJob,
-    routeJob,
-    ticket: rows,
-    messages,
-  } = await namedBatch(db, {
+  return {
     auth: keyOrganization(db, keyHash),
     ...events,
     ...learning,
@@ -175,13 +229,5 @@ export const updateTicket = async (
     ...followUps,
     ticket,
     messages: ticketMessages,
-  });
-  if (auth.length === 0) return { kind: "unauthorized" };
-  const row = rows[0];
-  if (!row) return { kind: "not_found" };
-  if (updated.length === 0) {
-    if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) return { kind: "conflict", updatedAt: row.updatedAt };
-    return { kind: "unknown_category" };
-  }
-  return { kind: "updated", ticket: toView(row, messages), jobs: [...eventJob, ...routeJob] };
+  };
 };

@@ -19,7 +19,7 @@ export const STALE_AFTER_MS = 10 * 60 * 1000;
 export const SWEEP = { claimPerRound: 2_000, purgePerRound: 10_000, maxRounds: 30, sendBatch: 100 } as const;
 
 /** The job kinds by when the sweeper presumes their message lost, as each kind declares. */
-const SWEPT_KINDS: Record<SweepRule, readonly (typeof JOB_KINDS)[number][]> = {
+export const SWEPT_KINDS: Record<SweepRule, readonly (typeof JOB_KINDS)[number][]> = {
   "on-write": JOB_KINDS.filter((kind) => JOB_HANDLERS[kind].sweep === "on-write"),
   "after-categorization": JOB_KINDS.filter((kind) => JOB_HANDLERS[kind].sweep === "after-categorization"),
 };

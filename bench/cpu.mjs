@@ -2,6 +2,9 @@
 //   --rounds N          rounds per worker (default 3; the least is kept)
 //   --bundle PATH       measure this bundle instead of building one with wrangler deploy --dry-run
 //   --against PATH      also measure another bundle (e.g. one built from main) as "against", interleaved
+//   --loop N            instead of HTTP rounds: N creates in a loop inside one request per round, in
+//                       each bundle's isolate (bench/looping.mjs), minus the same loop with a null
+//                       worker: the worker's CPU without sockets and HTTP parsing, finer on a busy machine
 //   --profile FILE      then a V8 CPU profile of ours-replayed under the same load, written to FILE
 //                       (Chrome's .cpuprofile) and summarized; use an unminified bundle for names
 //                       (wrangler deploy --dry-run --minify=false --outdir DIR, then --bundle DIR/index.js)
@@ -12,7 +15,7 @@ import { buildDeployedBundle } from "./build.mjs";
 import { measureWorkerCpu } from "./cpu-pass.mjs";
 import { runLoad } from "./load.mjs";
 import { profileWhile, summarizeProfile } from "./profile.mjs";
-import { findWorkerdPid } from "./proc-cpu.mjs";
+import { cpuSeconds, findWorkerdPid } from "./proc-cpu.mjs";
 import { startRuntime } from "./runtime.mjs";
 import { API_KEY, seedDatabase } from "./seed.mjs";
 
@@ -22,15 +25,62 @@ const { values: args } = parseArgs({
     bundle: { type: "string" },
     against: { type: "string" },
     profile: { type: "string" },
+    loop: { type: "string" },
   },
 });
 const started = Date.now();
+
+/** --loop: CPU per create inside the isolate, per bundle, the least of `rounds`, minus the null loop's. */
+async function loopPass(ours, against, n, rounds) {
+  const loopedBundles = { "ours-looped": ours, ...(against ? { "against-looped": against } : {}) };
+  const runtime = await startRuntime({ bundlePath: ours, names: [], loopedBundles });
+  try {
+    const workerdPid = findWorkerdPid();
+    const names = Object.keys(loopedBundles);
+    const ids = {};
+    for (const name of names) ids[name] = await seedDatabase(await runtime.mf.getD1Database("DB", name));
+    const loop = async (name, count, asNull) => {
+      const bodies = Array.from({ length: 8 }, (_, i) => bodyFor(i, ids[name], "loop"));
+      const before = cpuSeconds(workerdPid);
+      const res = await fetch(`${runtime.urls[name]}${asNull ? "?null" : ""}`, {
+        method: "POST",
+        body: JSON.stringify({ n: count, bodies, apiKey: API_KEY }),
+      });
+      if (!res.ok) throw new Error(`${name}: ${await res.text()}`);
+      return (((cpuSeconds(workerdPid) ?? 0) - (before ?? 0)) * 1000) / count;
+    };
+    const least = Object.fromEntries([...names, "null"].map((k) => [k, Infinity]));
+    for (const name of names) await loop(name, Math.min(n, 2_000), false); // warm up (JIT, replay records)
+    for (let r = 0; r < rounds; r++) {
+      const nullMs = await loop(names[0], n, true);
+      least.null = Math.min(least.null, nullMs);
+      const line = [`null ${nullMs.toFixed(4)}`];
+      for (const name of names) {
+        const ms = await loop(name, n, false);
+        least[name] = Math.min(least[name], ms);
+        line.push(`${name} ${ms.toFixed(4)}`);
+      }
+      log(`loop round ${r + 1} (ms per create): ${line.join(", ")}`);
+    }
+    for (const name of names)
+      log(
+        `worker CPU per create in the loop, ${name}: ${(least[name] - least.null).toFixed(4)} ms (null loop ${least.null.toFixed(4)} ms)`,
+      );
+  } finally {
+    await runtime.mf.dispose();
+  }
+}
 const log = (msg) => console.log(`[bench:cpu ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
 const bundlePath = args.bundle ?? (log("building the bundle with wrangler deploy --dry-run"), (await buildDeployedBundle()).path);
 /** @type {Record<string, string>} */
 const replayedBundles = args.against ? { against: args.against } : {};
 const names = ["ours-replayed", "floor-replayed", ...Object.keys(replayedBundles), "null"];
+if (args.loop) {
+  await loopPass(bundlePath, args.against, Number(args.loop), Number(args.rounds));
+  process.exit(0);
+}
+
 const INSPECTOR_PORT = 9239;
 const runtime = await startRuntime({
   bundlePath,

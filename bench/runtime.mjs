@@ -51,13 +51,15 @@ export const WORKER_NAMES = ["ours", "floor", "ours-counted", "floor-counted", "
  * `replayedBundles`: more bundles, each started as its own replayed worker under the given name
  * (`npm run bench:cpu -- --against <bundle>` compares two builds in one workerd). `inspectorPort`:
  * DevTools' port for every worker, for a CPU profile (`npm run bench:cpu -- --profile <file>`).
- * @param {{ bundlePath: string; names?: string[]; replayedBundles?: Record<string, string>; inspectorPort?: number }} options
+ * `loopedBundles`: the same for bench/looping.mjs (`--loop`), each bundle run in a loop inside one request.
+ * @param {{ bundlePath: string; names?: string[]; replayedBundles?: Record<string, string>;
+ *   loopedBundles?: Record<string, string>; inspectorPort?: number }} options
  */
-export const startRuntime = async ({ bundlePath, names = WORKER_NAMES, replayedBundles = {}, inspectorPort }) => {
+export const startRuntime = async ({ bundlePath, names = WORKER_NAMES, replayedBundles = {}, loopedBundles = {}, inspectorPort }) => {
   useTmpfs();
   const bundle = await readFile(bundlePath, "utf8");
-  const [floor, counting, replaying, latency, nullWorker] = await Promise.all(
-    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./latency-entry.mjs", "./null-worker.mjs"].map(source),
+  const [floor, counting, replaying, latency, nullWorker, looping] = await Promise.all(
+    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./latency-entry.mjs", "./null-worker.mjs", "./looping.mjs"].map(source),
   );
   /** @type {(path: string, contents: string) => { type: "ESModule"; path: string; contents: string }} */
   const mod = (path, contents) => ({ type: "ESModule", path, contents });
@@ -75,6 +77,10 @@ export const startRuntime = async ({ bundlePath, names = WORKER_NAMES, replayedB
   };
   for (const [name, path] of Object.entries(replayedBundles)) {
     modules[name] = [mod("entry.js", replaying), mod("worker.js", await readFile(path, "utf8"))];
+    names = [...names, name];
+  }
+  for (const [name, path] of Object.entries(loopedBundles)) {
+    modules[name] = [mod("entry.js", looping), mod("replaying.js", replaying), mod("worker.js", await readFile(path, "utf8"))];
     names = [...names, name];
   }
   // Miniflare 5 still accepts the documented v4 option shape through its converter.

@@ -50,6 +50,8 @@ async function loopPass(ours, against, n, rounds) {
       return (((cpuSeconds(workerdPid) ?? 0) - (before ?? 0)) * 1000) / count;
     };
     const least = Object.fromEntries([...names, "null"].map((k) => [k, Infinity]));
+    /** @type {number[]} */
+    const paired = []; // ours minus against, round by round (adjacent in time, so drift cancels)
     for (const name of names) await loop(name, Math.min(n, 2_000), false); // warm up (JIT, replay records)
     for (let r = 0; r < rounds; r++) {
       const nullMs = await loop(names[0], n, true);
@@ -60,12 +62,17 @@ async function loopPass(ours, against, n, rounds) {
         least[name] = Math.min(least[name], ms);
         line.push(`${name} ${ms.toFixed(4)}`);
       }
+      if (names.length === 2) paired.push(Number(line[1].split(" ")[1]) - Number(line[2].split(" ")[1]));
       log(`loop round ${r + 1} (ms per create): ${line.join(", ")}`);
     }
     for (const name of names)
       log(
         `worker CPU per create in the loop, ${name}: ${(least[name] - least.null).toFixed(4)} ms (null loop ${least.null.toFixed(4)} ms)`,
       );
+    if (paired.length > 0) {
+      const sorted = [...paired].sort((a, b) => a - b);
+      log(`ours minus against, per round: median ${sorted[Math.floor(sorted.length / 2)].toFixed(4)} ms (${sorted.map((x) => x.toFixed(4)).join(" ")})`);
+    }
   } finally {
     await runtime.mf.dispose();
   }

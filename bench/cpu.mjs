@@ -71,7 +71,9 @@ async function loopPass(ours, against, n, rounds) {
       );
     if (paired.length > 0) {
       const sorted = [...paired].sort((a, b) => a - b);
-      log(`ours minus against, per round: median ${sorted[Math.floor(sorted.length / 2)].toFixed(4)} ms (${sorted.map((x) => x.toFixed(4)).join(" ")})`);
+      log(
+        `ours minus against, per round: median ${sorted[Math.floor(sorted.length / 2)].toFixed(4)} ms (${sorted.map((x) => x.toFixed(4)).join(" ")})`,
+      );
     }
   } finally {
     await runtime.mf.dispose();

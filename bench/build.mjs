@@ -33,6 +33,9 @@ const dryRun = async (outdir, extra = []) => {
   };
 };
 
+/** The bundle exactly as configured in wrangler.toml, built into `outdir`. */
+export const buildDeployedBundle = (outdir = `${OUT}bundle`) => dryRun(outdir);
+
 /** The bundle as configured in wrangler.toml, plus a minified one for comparison. */
 export const buildBundles = async () => ({
   deployed: await dryRun(`${OUT}bundle`),

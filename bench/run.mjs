@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { bodyFor } from "./bodies.mjs";
 import { buildBundles, measureStartup } from "./build.mjs";
+import { CPU_MS, measureWorkerCpu } from "./cpu-pass.mjs";
 import { measureStartupCopies } from "./startup-copies.mjs";
 import { runLoad, postJson } from "./load.mjs";
 import { cpuSeconds, findWorkerdPid } from "./proc-cpu.mjs";
@@ -15,7 +16,6 @@ const CONCURRENCY = 16;
 const ROUND_MS = 5_000;
 const ROUNDS = 3;
 const MAX_REQUESTS_PER_RUN = 40_000;
-const CPU_MS = 2_500;
 const started = Date.now();
 const log = (msg) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -137,25 +137,17 @@ for (const name of WORKERS) {
 const bytesPerTicket = ((await dbBytes("ours")) - seededBytes) / stored.ours;
 
 log("CPU pass: D1, queue and limiter answered from memory, minus a null worker's HTTP cost");
-const cpuRuns = { "ours-replayed": [], "floor-replayed": [], null: [] };
-// Three short rounds each; the least CPU per request is kept, since other load on the machine
-// can only add to it (cache misses, frequency), never take away.
-for (let r = 0; r < 3; r++) {
-  for (const name of Object.keys(cpuRuns)) {
-    const idsFor = ids[name] ?? [];
-    await load(timing.urls[name], idsFor, `cw${r}`, 4, 500);
-    const before = cpuSeconds(workerdPid);
-    const result = await load(timing.urls[name], idsFor, `c${r}`, 8, CPU_MS);
-    assertClean(name, result);
-    const after = cpuSeconds(workerdPid);
-    cpuRuns[name].push(before === null || after === null ? null : ((after - before) * 1000) / result.requests);
-  }
-}
+const cpuPass = await measureWorkerCpu({
+  urls: timing.urls,
+  ids,
+  workerdPid,
+  names: ["ours-replayed", "floor-replayed", "null"],
+  rounds: 3,
+  roundMs: CPU_MS,
+});
 await timing.mf.dispose();
-const least = (xs) => Math.min(...xs);
-const httpMs = workerdPid === null ? null : least(cpuRuns.null);
-const workerCpu = (name) => (httpMs === null ? null : Math.max(0, least(cpuRuns[`${name}-replayed`]) - httpMs));
-const cpu = { ours: workerCpu("ours"), floor: workerCpu("floor") };
+const { runs: cpuRuns, httpMs } = cpuPass;
+const cpu = { ours: cpuPass.workerMs["ours-replayed"], floor: cpuPass.workerMs["floor-replayed"] };
 log(`worker CPU per create: ours ${cpu.ours?.toFixed(3)} ms, floor ${cpu.floor?.toFixed(3)} ms (HTTP baseline ${httpMs?.toFixed(3)} ms)`);
 
 const summarize = (name) => {

@@ -46,12 +46,20 @@ const useTmpfs = () => {
 
 export const WORKER_NAMES = ["ours", "floor", "ours-counted", "floor-counted", "ours-replayed", "floor-replayed", "null"];
 
-/** `names`: the workers to start (default: those of `npm run bench`; bench/latency.mjs starts its own two). */
-export const startRuntime = async ({ bundlePath, names = WORKER_NAMES }) => {
+/**
+ * `names`: the workers to start (default: those of `npm run bench`; bench/latency.mjs starts its own two).
+ * `replayedBundles`: more bundles, each started as its own replayed worker under the given name
+ * (`npm run bench:cpu -- --against <bundle>` compares two builds in one workerd). `inspectorPort`:
+ * DevTools' port for every worker, for a CPU profile (`npm run bench:cpu -- --profile <file>`).
+ * `loopedBundles`: the same for bench/looping.mjs (`--loop`), each bundle run in a loop inside one request.
+ * @param {{ bundlePath: string; names?: string[]; replayedBundles?: Record<string, string>;
+ *   loopedBundles?: Record<string, string>; inspectorPort?: number }} options
+ */
+export const startRuntime = async ({ bundlePath, names = WORKER_NAMES, replayedBundles = {}, loopedBundles = {}, inspectorPort }) => {
   useTmpfs();
   const bundle = await readFile(bundlePath, "utf8");
-  const [floor, counting, replaying, latency, nullWorker] = await Promise.all(
-    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./latency-entry.mjs", "./null-worker.mjs"].map(source),
+  const [floor, counting, replaying, latency, nullWorker, looping] = await Promise.all(
+    ["./floor.mjs", "./counting.mjs", "./replaying.mjs", "./latency-entry.mjs", "./null-worker.mjs", "./looping.mjs"].map(source),
   );
   /** @type {(path: string, contents: string) => { type: "ESModule"; path: string; contents: string }} */
   const mod = (path, contents) => ({ type: "ESModule", path, contents });
@@ -67,6 +75,14 @@ export const startRuntime = async ({ bundlePath, names = WORKER_NAMES }) => {
     "floor-latency": [mod("entry.js", latency), mod("worker.js", floor)],
     null: [mod("worker.js", nullWorker)],
   };
+  for (const [name, path] of Object.entries(replayedBundles)) {
+    modules[name] = [mod("entry.js", replaying), mod("worker.js", await readFile(path, "utf8"))];
+    names = [...names, name];
+  }
+  for (const [name, path] of Object.entries(loopedBundles)) {
+    modules[name] = [mod("entry.js", looping), mod("replaying.js", replaying), mod("worker.js", await readFile(path, "utf8"))];
+    names = [...names, name];
+  }
   // Miniflare 5 still accepts the documented v4 option shape through its converter.
   const mf = new Miniflare(
     // @ts-expect-error -- Miniflare 5's types for the v4 shape lag what its converter accepts (a
@@ -76,7 +92,12 @@ export const startRuntime = async ({ bundlePath, names = WORKER_NAMES }) => {
       handleStructuredLogs: (log) => {
         if (log.level === "error" || log.level === "warn") console.error(`[workerd ${log.level}] ${log.message}`);
       },
-      workers: names.map((name) => workerOptions(name, modules[name], 0)),
+      // With `inspectorPort`, DevTools can attach to each worker (bench/cpu.mjs --profile).
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
+      workers: names.map((name) => ({
+        ...workerOptions(name, modules[name], 0),
+        ...(inspectorPort === undefined ? {} : { unsafeInspectorProxy: true }),
+      })),
     }),
   );
   await mf.ready;

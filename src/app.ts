@@ -6,13 +6,10 @@ import { type Chain, runChain } from "./api/router";
 import { ROUTERS, type RouterName } from "./api/routers";
 import type { AppEnv } from "./env";
 import { accessLog } from "./http/access-log";
-import { adminAuth, apiKeyAuth } from "./http/auth";
-import { authFailureGuard } from "./http/auth-failures";
-import { limitBody } from "./http/body-limit";
+import { adminAuth, apiKeyGate } from "./http/auth";
 import { ApiError, errorResponse, errors } from "./http/errors";
-import { jsonOnly } from "./http/json-only";
 import { methodsAllowed } from "./http/method-not-allowed";
-import { rateLimit } from "./http/rate-limit";
+import { requestChecks } from "./http/request-checks";
 
 const MALFORMED_JSON = "Malformed JSON in request body";
 
@@ -20,15 +17,11 @@ export const app = new Hono<AppEnv>();
 
 app.use(requestId({ headerName: "x-request-id" }));
 app.use(accessLog());
-app.use(jsonOnly());
-// Before any validator reads a body.
-app.use(limitBody());
+// 415 and 413 before any validator reads a body.
+app.use(requestChecks());
 
-app.use("/api/ext-v1/*", apiKeyAuth());
-// Before the per-key limit: random keys each get a fresh per-key budget, an IP does not.
-app.use("/api/ext-v1/*", authFailureGuard());
-// After authentication: the budget belongs to the presented key.
-app.use("/api/ext-v1/*", rateLimit());
+// API key, failed-authentication guard, per-key rate limit (in that order, one middleware).
+app.use("/api/ext-v1/*", apiKeyGate());
 app.use("/admin/*", adminAuth());
 
 const loading = new Map<RouterName, ReturnType<(typeof ROUTERS)[RouterName]>>();

@@ -8,7 +8,7 @@ import { categoryFor } from "./entity-categories";
 import { idempotencyValues, keyedWriteReport, keyedWriteReportRow, keyIsFree, recordKey, type ReportOf } from "./idempotency";
 import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
-import { renderedOnce, renderer, renderPlan, runPlan, variantsOf, type VariantOf } from "./plans";
+import { type PlanResults, renderedOnce, renderer, renderPlan, runPlan, variantsOf, type VariantOf } from "./plans";
 import { isRetryableD1Error } from "./retry";
 import { apiKeys, categories, customers, devices, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
@@ -250,6 +250,13 @@ export const createTicketPlan = renderedOnce(
   (v: Variant) => `${v.customer}|${v.device}|${v.messages}|${v.idempotent}|${v.labelled}`,
 );
 
+const created = (values: Values, organizationId: string): CreateOutcome => ({
+  kind: "created",
+  ticketId: values.ticketId,
+  organizationId,
+  jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: values.ticketId }],
+});
+
 /**
  * Everything `createTicket` stores, as one D1 batch (one round trip, one transaction; retried once,
  * with the same ids, on an error D1 documents as transient):
@@ -286,39 +293,31 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
     labelled: values.categoryLower !== null,
   });
 
-  const run = () => runPlan(d1, plan, values);
-  const created = (organizationId: string): CreateOutcome => ({
-    kind: "created",
-    ticketId: values.ticketId,
-    organizationId,
-    jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: values.ticketId }],
-  });
-
-  let results: Awaited<ReturnType<typeof run>>;
+  let results: PlanResults<typeof plan>;
   try {
-    results = await run();
+    results = await runPlan(d1, plan, values);
   } catch (err) {
     if (!isRetryableD1Error(err)) throw err;
     // Once, with the very same ids: if the first attempt committed after all, the retry collides
     // with its rows (same primary keys) and fails; then the ticket with our id exists, and we
     // answer with it instead of making a second.
     try {
-      results = await run();
+      results = await runPlan(d1, plan, values);
     } catch (again) {
       const stored = await d1
         .prepare("select organization_id as organizationId from tickets where id = ?")
         .bind(values.ticketId)
         .first<{ organizationId: string }>();
       if (!stored) throw again;
-      return created(stored.organizationId);
+      return created(values, stored.organizationId);
     }
   }
   const row = reportRow.parse(results.report.results[0]);
 
   if (!row) return { kind: "unauthorized" };
-  if (row.ticketId) return created(row.organizationId);
+  if (row.ticketId) return created(values, row.organizationId);
   // A retried keyed request whose first attempt committed finds its own record: that is this ticket.
-  if (input.idempotency && row.idemTicketId === values.ticketId) return created(row.organizationId);
+  if (input.idempotency && row.idemTicketId === values.ticketId) return created(values, row.organizationId);
   if (input.idempotency && row.idemTicketId) {
     return { kind: "replay", ticketId: row.idemTicketId, sameRequest: row.idemRequestHash === input.idempotency.requestHash };
   }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { errorResponse, errors } from "./errors";
 import { RATE_LIMITS, requiredLimiter } from "./limits";
@@ -27,24 +27,26 @@ const bounded = <C extends { size: number; keys(): IterableIterator<string>; del
  * count, so a client whose keys authenticate is never limited by this, however many organizations'
  * keys it sends from one IP; and a key that authenticated in this isolate still passes from a
  * blocked IP. Each isolate learns of a block on its own next failure, so a little over 100 failures
- * per IP reach D1 in a period, not millions.
+ * per IP reach D1 in a period, not millions. Run by ./api-key-gate.ts around the request, for
+ * requests that carry `CF-Connecting-IP`.
  */
-export const authFailureGuard = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const limiter = requiredLimiter(c.env.AUTH_FAILURE_LIMITER, "AUTH_FAILURE_LIMITER");
-  const ip = c.req.header("cf-connecting-ip");
-  if (!ip) return next();
-  const keyHash = c.get("keyHash");
-  const until = blockedUntil.get(ip);
-  if (until !== undefined && until > Date.now() && !knownGood.has(keyHash)) {
+export const authFailures = {
+  /** Before the request runs: the 429 for a blocked IP (unless this key authenticated here before). */
+  blocked(c: Context<AppEnv>, ip: string, keyHash: string): Response | undefined {
+    const until = blockedUntil.get(ip);
+    if (until === undefined || until <= Date.now() || knownGood.has(keyHash)) return undefined;
     c.header("retry-after", String(Math.ceil((until - Date.now()) / 1000)));
     return errorResponse(c, errors.tooManyFailedAuthentications());
-  }
-  await next();
-  if (c.res.status === 401) {
-    if (!(await limiter.limit({ key: ip })).success) {
-      bounded(blockedUntil).set(ip, Date.now() + PERIOD * 1000);
+  },
+  /** After it ran: a 401 counts against the IP, a success marks the key as good in this isolate. */
+  async record(c: Context<AppEnv>, ip: string, keyHash: string): Promise<void> {
+    if (c.res.status === 401) {
+      const limiter = requiredLimiter(c.env.AUTH_FAILURE_LIMITER, "AUTH_FAILURE_LIMITER");
+      if (!(await limiter.limit({ key: ip })).success) {
+        bounded(blockedUntil).set(ip, Date.now() + PERIOD * 1000);
+      }
+    } else if (c.res.status < 400) {
+      bounded(knownGood).add(keyHash);
     }
-  } else if (c.res.status < 400) {
-    bounded(knownGood).add(keyHash);
-  }
+  },
 };

@@ -1,7 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
+import { authFailures } from "./auth-failures";
 import { errorResponse, errors } from "./errors";
+import { requiredLimiter } from "./limits";
+import { rateLimited } from "./rate-limit";
 
 const bearer = (header: string | undefined) => {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
@@ -28,15 +31,28 @@ export const keyDigest = async (key: string): Promise<string> => {
 };
 
 /**
- * Reads the organization's API key from `x-api-key` or `Authorization: Bearer` and keeps
- * only its digest. Whether the key is valid is decided inside the handler's own D1 batch,
- * so authentication costs no extra round trip and a revoked key fails on the next request.
+ * Everything `/api/ext-v1/*` checks before its route runs, in this order, as one middleware (one
+ * async layer instead of three; issue 18, BENCHMARKS.md):
+ * 1. the organization's API key from `x-api-key` or `Authorization: Bearer` (401 without one); only
+ *    its digest is kept. Whether the key is valid is decided inside the handler's own D1 batch, so
+ *    authentication costs no extra round trip and a revoked key fails on the next request;
+ * 2. the failed-authentication guard for the client's IP (./auth-failures.ts, 429): before the per-key
+ *    limit, since random keys each get a fresh per-key budget and an IP does not;
+ * 3. the per-key rate limit (./rate-limit.ts, 429): after authentication, the budget belongs to the key;
+ * then the route, and afterwards the guard counts a 401 against the IP.
+ * Both limiter bindings are required: a deploy that lost one answers 500 instead of running unlimited.
  */
-export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const apiKeyGate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const key = c.req.header("x-api-key")?.trim() || bearer(c.req.header("authorization"));
   if (!key) return errorResponse(c, errors.missingApiKey());
-  c.set("keyHash", await keyDigest(key));
+  const keyHash = await keyDigest(key);
+  c.set("keyHash", keyHash);
+  requiredLimiter(c.env.AUTH_FAILURE_LIMITER, "AUTH_FAILURE_LIMITER");
+  const ip = c.req.header("cf-connecting-ip");
+  const refused = (ip !== undefined && authFailures.blocked(c, ip, keyHash)) || (await rateLimited(c, keyHash));
+  if (refused) return refused;
   await next();
+  if (ip !== undefined) await authFailures.record(c, ip, keyHash);
 };
 
 /** Operator endpoints: invisible (404) unless ADMIN_TOKEN is configured, then a bearer token. */

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { errorResponse, errors } from "./errors";
 
 // application/json, any +json type, with or without parameters such as charset.
@@ -19,17 +19,17 @@ const isWrite = (method: string) => method === "POST" || method === "PUT" || met
  * Bodies must be JSON: a clearly different type (a form, multipart) is a 415 before any handler
  * or validator runs. On Telemetron's paths a missing type or text/plain is taken as JSON: the
  * request is re-labelled, so the validators parse it like any JSON body (malformed is a 400).
+ * Returns the 415, or nothing when the request may go on; run by ./request-checks.ts.
  */
-export const jsonOnly = (): MiddlewareHandler => async (c, next) => {
-  if (isWrite(c.req.method)) {
-    const type = c.req.header("content-type");
-    if (c.req.path.startsWith(TELEMETRON_PATHS) && (type === undefined || TEXT_PLAIN.test(type))) {
-      const headers = new Headers(c.req.raw.headers);
-      headers.set("content-type", "application/json");
-      c.req.raw = new Request(c.req.raw, { headers });
-    } else if ((type !== undefined || hasBody(c.req.raw.headers)) && !JSON_TYPE.test(type ?? "")) {
-      return errorResponse(c, errors.unsupportedMediaType());
-    }
+export const refuseNonJson = (c: Context): Response | undefined => {
+  if (!isWrite(c.req.method)) return undefined;
+  const type = c.req.header("content-type");
+  if (c.req.path.startsWith(TELEMETRON_PATHS) && (type === undefined || TEXT_PLAIN.test(type))) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", "application/json");
+    c.req.raw = new Request(c.req.raw, { headers });
+  } else if ((type !== undefined || hasBody(c.req.raw.headers)) && !JSON_TYPE.test(type ?? "")) {
+    return errorResponse(c, errors.unsupportedMediaType());
   }
-  await next();
+  return undefined;
 };

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { errorResponse, errors } from "./errors";
 import { RATE_LIMITS, requiredLimiter } from "./limits";
@@ -8,13 +8,12 @@ const PERIOD = RATE_LIMITS.RATE_LIMITER.period;
 
 /**
  * Per-API-key limit on the `ratelimits` binding, keyed by the key's digest so one key never
- * spends another's budget. The binding counts at the edge: no D1 round trip.
+ * spends another's budget. The binding counts at the edge: no D1 round trip. Returns the 429, or
+ * nothing when the request may go on; run by ./api-key-gate.ts after authentication.
  */
-export const rateLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const rateLimited = async (c: Context<AppEnv>, keyHash: string): Promise<Response | undefined> => {
   const limiter = requiredLimiter(c.env.RATE_LIMITER, "RATE_LIMITER");
-  if (!(await limiter.limit({ key: c.get("keyHash") })).success) {
-    c.header("retry-after", String(PERIOD));
-    return errorResponse(c, errors.rateLimited(PERIOD));
-  }
-  await next();
+  if ((await limiter.limit({ key: keyHash })).success) return undefined;
+  c.header("retry-after", String(PERIOD));
+  return errorResponse(c, errors.rateLimited(PERIOD));
 };

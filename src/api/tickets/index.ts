@@ -17,8 +17,9 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
   const body = c.req.valid("json");
   const headers = c.req.valid("header");
   const idempotencyKey = headers["Idempotency-Key"];
+  // c.get, not c.var: c.var builds an object of every variable on each access.
   const outcome = await createTicketBatch(
-    c.var.d1,
+    c.get("d1"),
     {
       keyHash: c.get("keyHash"),
       title: body.title,

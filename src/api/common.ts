@@ -1,6 +1,7 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type ApiError, ERROR_CODES, type ErrorBody, errorBody, errors } from "../http/errors";
 import { MAX_BODY_SIZE, RATE_LIMITS } from "../http/limits";
+import { en } from "../lib/zod-locales";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 
@@ -12,12 +13,14 @@ const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
  * check's issue alone.)
  */
 export const instant = (field: string) =>
-  z.iso.datetime({ offset: true }).refine(
-    (value) => {
-      const ms = Date.parse(value);
-      return Number.isNaN(ms) || /^\d{4}-/.test(new Date(ms).toISOString());
-    },
-    { message: `${field} must be an instant within the years 0000 to 9999 (UTC)` },
+  z.iso.datetime({ offset: true }).check(
+    z.refine(
+      (value) => {
+        const ms = Date.parse(value);
+        return Number.isNaN(ms) || /^\d{4}-/.test(new Date(ms).toISOString());
+      },
+      { message: `${field} must be an instant within the years 0000 to 9999 (UTC)` },
+    ),
   );
 
 const EXPECTED: Record<string, string> = {
@@ -29,6 +32,10 @@ const EXPECTED: Record<string, string> = {
   record: "an object",
   array: "an array",
 };
+
+// zod/mini, unlike classic Zod, registers no locale of its own: without this every message Zod
+// writes would be a bare "Invalid input".
+z.config(en());
 
 // Zod's "Invalid input: expected string, received undefined" names neither the field nor, in plain
 // words, what is wrong. Every router's routes import this module, so its validators say
@@ -45,18 +52,20 @@ z.config({
 
 /** A keyset-paged list's query: page size and the opaque cursor of the previous page. */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  cursor: z.optional(z.string().check(z.maxLength(512))).register(z.globalRegistry, { description: "Opaque; pass back `nextCursor`." }),
 });
 
 export const errorSchema = z
   .object({
     success: z.literal(false),
-    error: z.string().meta({ example: "Validation failed" }),
-    code: z.enum(ERROR_CODES).meta({ description: "Stable machine-readable name of the error (README: error codes)" }),
-    issues: z.array(z.object({ path: z.string().meta({ example: "priority" }), message: z.string() })).optional(),
+    error: z.string().register(z.globalRegistry, { example: "Validation failed" }),
+    code: z
+      .enum(ERROR_CODES)
+      .register(z.globalRegistry, { description: "Stable machine-readable name of the error (README: error codes)" }),
+    issues: z.optional(z.array(z.object({ path: z.string().register(z.globalRegistry, { example: "priority" }), message: z.string() }))),
   })
-  .meta({ id: "Error" });
+  .register(z.globalRegistry, { id: "Error" });
 
 const ERROR_DESCRIPTIONS = {
   400: "Invalid request: malformed JSON, missing or invalid fields",
@@ -126,12 +135,12 @@ export const errorResponses = (...entries: (DefaultStatus | NamedErrors)[]) => {
 export const apiKeySecurity: Record<string, string[]>[] = [{ apiKey: [] }, { bearerApiKey: [] }];
 export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }];
 
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+export const jsonContent = <T extends z.ZodMiniType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
 
-export const jsonBody = <T extends z.ZodType>(schema: T, examples?: Record<string, { summary: string; value: z.input<T> }>) => ({
+export const jsonBody = <T extends z.ZodMiniType>(schema: T, examples?: Record<string, { summary: string; value: z.input<T> }>) => ({
   required: true,
   content: { "application/json": { schema, ...(examples ? { examples } : {}) } },
 });

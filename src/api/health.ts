@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { createRoute } from "./route";
 import { jsonContent } from "./common";
 import { createRouter } from "./router";
@@ -10,7 +10,7 @@ export const healthRoute = createRoute({
   tags: ["Meta"],
   summary: "Liveness check (no auth, touches no binding)",
   security: [],
-  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }).meta({ id: "Health" }), "The worker is up") },
+  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }).register(z.globalRegistry, { id: "Health" }), "The worker is up") },
 });
 
 export const healthApi = createRouter();

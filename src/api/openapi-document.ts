@@ -2,7 +2,7 @@
 // z.toJSONSchema from the very route objects and schemas the routers validate with. `npm run openapi`
 // writes it to docs/openapi.json; test/api/openapi.test.ts builds it again in the Workers runtime and
 // fails when the file and the routes disagree.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { IDEMPOTENCY_TTL_MS } from "../db/idempotency";
 import { MAX_BODY_BYTES } from "../http/body-limit";
 import { BOOKMARK_HEADER } from "../http/d1-session";
@@ -87,7 +87,7 @@ const converter = () => {
     if (known && JSON.stringify(known) !== JSON.stringify(schema)) throw new Error(`component ${id} differs between uses`);
     components[id] = schema;
   };
-  const convert = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
+  const convert = (schema: z.ZodMiniType, io: "input" | "output"): JsonSchema => {
     const converted = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" });
     // Nested named schemas come back as `$defs`; in the document they are components.
     const { $schema, $defs, ...root } = JSON.parse(JSON.stringify(converted).replaceAll('"#/$defs/', `"${COMPONENTS}`)) as JsonSchema & {
@@ -112,11 +112,11 @@ const parameters = (convert: Convert, route: RouteConfig) => {
     ] as const
   ).flatMap(([where, object]) =>
     Object.entries(object?.shape ?? {}).map(([name, field]) => {
-      const { description, example, ...schema } = convert(field as z.ZodType, "input");
+      const { description, example, ...schema } = convert(field as z.ZodMiniType, "input");
       return {
         in: where,
         name,
-        required: where === "path" || (field as z.ZodType)._zod.optin !== "optional",
+        required: where === "path" || (field as z.ZodMiniType)._zod.optin !== "optional",
         ...(description === undefined ? {} : { description }),
         schema,
         ...(example === undefined ? {} : { example }),

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../env";
 import { errorResponse, errors } from "../http/errors";
 import { errorSchema } from "./common";
@@ -55,8 +55,8 @@ const docsAssetRoute = createRoute({
     params: z.object({
       file: z
         .string()
-        .regex(/^[\w.-]+$/)
-        .meta({ example: "swagger-ui-bundle.js" }),
+        .check(z.regex(/^[\w.-]+$/))
+        .register(z.globalRegistry, { example: "swagger-ui-bundle.js" }),
     }),
   },
   responses: {

@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { Context, Env, MiddlewareHandler } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { AppEnv } from "../env";
 
 /**
@@ -21,10 +21,10 @@ export type RouteConfig = {
   // biome-ignore lint/suspicious/noExplicitAny: each route's middleware declares its own env (d1Session adds db, d1).
   middleware?: readonly MiddlewareHandler<any, any, any>[];
   request?: {
-    body?: { required?: boolean; description?: string; content: { "application/json": { schema: z.ZodType; examples?: unknown } } };
-    query?: z.ZodObject;
-    params?: z.ZodObject;
-    headers?: z.ZodObject;
+    body?: { required?: boolean; description?: string; content: { "application/json": { schema: z.ZodMiniType; examples?: unknown } } };
+    query?: z.ZodMiniObject;
+    params?: z.ZodMiniObject;
+    headers?: z.ZodMiniObject;
   };
   responses: Record<number, ResponseConfig>;
 };
@@ -32,7 +32,7 @@ export type RouteConfig = {
 export type ResponseConfig = {
   description: string;
   headers?: Record<string, { description?: string; schema: Record<string, unknown> }>;
-  content?: Record<string, { schema: z.ZodType; example?: unknown; examples?: unknown }>;
+  content?: Record<string, { schema: z.ZodMiniType; example?: unknown; examples?: unknown }>;
 };
 
 export const createRoute = <const R extends RouteConfig>(route: R): R => route;
@@ -41,9 +41,9 @@ export const createRoute = <const R extends RouteConfig>(route: R): R => route;
 type Nothing = Record<never, never>;
 type Req<R extends RouteConfig> = NonNullable<R["request"]>;
 type Part<R extends RouteConfig, K extends string, Target extends string> =
-  Req<R> extends { [k in K]: infer S extends z.ZodType } ? { [t in Target]: z.output<S> } : Nothing;
+  Req<R> extends { [k in K]: infer S extends z.ZodMiniType } ? { [t in Target]: z.output<S> } : Nothing;
 type Body<R extends RouteConfig> =
-  Req<R> extends { body: { content: { "application/json": { schema: infer S extends z.ZodType } } } } ? { json: z.output<S> } : Nothing;
+  Req<R> extends { body: { content: { "application/json": { schema: infer S extends z.ZodMiniType } } } } ? { json: z.output<S> } : Nothing;
 
 /** What `c.req.valid(target)` returns in the handler: the validated (output) types of the route's schemas. */
 type ValidOut<R extends RouteConfig> = Body<R> & Part<R, "query", "query"> & Part<R, "params", "param"> & Part<R, "headers", "header">;

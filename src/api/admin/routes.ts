@@ -1,6 +1,6 @@
 import { errors } from "../../http/errors";
 import { d1Session } from "../../http/d1-session";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { createRoute } from "../route";
 import { adminSecurity as security, errorResponses, jsonBody, jsonContent } from "../common";
 import {

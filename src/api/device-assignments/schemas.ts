@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { errorSchema } from "../common";
 import { DEVICE_LIMITS, deviceType, identifier } from "../devices/schemas";
 import { LIMITS } from "../tickets/schemas";
@@ -17,11 +17,13 @@ export const ASSIGNMENT_MESSAGES = {
 /** Trimmed and lower-cased, as Telemetron's assignment endpoints treat emails. */
 export const normalizedEmail = z
   .string({ error: ASSIGNMENT_MESSAGES.invalidEmail })
-  .trim()
-  .toLowerCase()
-  .max(LIMITS.email, ASSIGNMENT_MESSAGES.invalidEmail)
-  .regex(z.regexes.email, ASSIGNMENT_MESSAGES.invalidEmail)
-  .meta({ format: "email", example: "john.doe@example.com" });
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.maxLength(LIMITS.email, ASSIGNMENT_MESSAGES.invalidEmail),
+    z.regex(z.regexes.email, ASSIGNMENT_MESSAGES.invalidEmail),
+  )
+  .register(z.globalRegistry, { format: "email", example: "john.doe@example.com" });
 
 /** Keeps the emails that are valid, trimmed, lower-cased and without repeats; the rest are reported back. */
 export const sortEmails = (raw: readonly string[]) => {
@@ -39,10 +41,9 @@ export const sortEmails = (raw: readonly string[]) => {
 export const cleanIdentifiers = (raw: readonly string[]) => [...new Set(raw.map((i) => i.trim()).filter((i) => i.length > 0))];
 
 const identifiers = z
-  .array(z.string().max(DEVICE_LIMITS.identifier), { error: "deviceIdentifiers must be a non-empty array of strings" })
-  .min(1, "deviceIdentifiers must be a non-empty array of strings")
-  .max(ASSIGNMENT_LIMITS.identifiers)
-  .meta({ example: ["SN-001", "SN-002", "SN-003"] });
+  .array(z.string().check(z.maxLength(DEVICE_LIMITS.identifier)), { error: "deviceIdentifiers must be a non-empty array of strings" })
+  .check(z.minLength(1, "deviceIdentifiers must be a non-empty array of strings"), z.maxLength(ASSIGNMENT_LIMITS.identifiers))
+  .register(z.globalRegistry, { example: ["SN-001", "SN-002", "SN-003"] });
 
 /** Auto-creating a device needs its type (Telemetron: 400 whenever the flag is set without one). */
 const typeGiven = (create: boolean | undefined, type: string | undefined) => !create || type !== undefined;
@@ -50,64 +51,74 @@ const TYPE_REQUIRED = { path: ["deviceType"], message: ASSIGNMENT_MESSAGES.devic
 
 export const assignDeviceToOwnersBody = z
   .object({
-    deviceIdentifier: identifier.meta({ example: "SN-12345-ABCDE" }),
+    deviceIdentifier: identifier.clone().register(z.globalRegistry, { example: "SN-12345-ABCDE" }),
     customerEmails: z
       .array(z.string(), { error: "customerEmails must be an array of emails" })
-      .min(1, ASSIGNMENT_MESSAGES.noValidEmails)
-      .max(ASSIGNMENT_LIMITS.emails)
-      .meta({
+      .check(z.minLength(1, ASSIGNMENT_MESSAGES.noValidEmails), z.maxLength(ASSIGNMENT_LIMITS.emails))
+      .register(z.globalRegistry, {
         description: "Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.",
         example: ["john.doe@example.com", "jane.smith@example.com"],
       }),
-    autoCreateDevice: z.boolean().optional().meta({ description: "Create the device if missing (needs `deviceType`). Default false." }),
-    deviceType: deviceType.optional().meta({ example: "Thermostat" }),
+    autoCreateDevice: z
+      .optional(z.boolean())
+      .register(z.globalRegistry, { description: "Create the device if missing (needs `deviceType`). Default false." }),
+    deviceType: z.optional(deviceType).register(z.globalRegistry, { example: "Thermostat" }),
   })
-  .refine((b) => typeGiven(b.autoCreateDevice, b.deviceType), TYPE_REQUIRED)
-  .meta({ id: "AssignDeviceToOwnersRequest" });
+  .check(z.refine((b) => typeGiven(b.autoCreateDevice, b.deviceType), TYPE_REQUIRED))
+  .register(z.globalRegistry, { id: "AssignDeviceToOwnersRequest" });
 
 export const assignDevicesToOwnerBody = z
   .object({
     customerEmail: normalizedEmail,
     deviceIdentifiers: identifiers,
-    autoCreateDevices: z.boolean().optional().meta({ description: "Create missing devices (needs `deviceType`). Default false." }),
-    deviceType: deviceType.optional().meta({ example: "sensor" }),
+    autoCreateDevices: z
+      .optional(z.boolean())
+      .register(z.globalRegistry, { description: "Create missing devices (needs `deviceType`). Default false." }),
+    deviceType: z.optional(deviceType).register(z.globalRegistry, { example: "sensor" }),
   })
-  .refine((b) => typeGiven(b.autoCreateDevices, b.deviceType), TYPE_REQUIRED)
-  .meta({ id: "AssignDevicesToOwnerRequest" });
+  .check(z.refine((b) => typeGiven(b.autoCreateDevices, b.deviceType), TYPE_REQUIRED))
+  .register(z.globalRegistry, { id: "AssignDevicesToOwnerRequest" });
 
 export const unassignDeviceFromOwnerBody = z
   // Email first: Telemetron validates its format before anything else, so its message leads.
-  .object({ customerEmail: normalizedEmail, deviceIdentifier: identifier.meta({ example: "SN-12345-ABCDE" }) })
-  .meta({ id: "UnassignDeviceFromOwnerRequest" });
+  .object({
+    customerEmail: normalizedEmail,
+    deviceIdentifier: identifier.clone().register(z.globalRegistry, { example: "SN-12345-ABCDE" }),
+  })
+  .register(z.globalRegistry, { id: "UnassignDeviceFromOwnerRequest" });
 
 export const unassignDevicesFromOwnerBody = z
   .object({ customerEmail: normalizedEmail, deviceIdentifiers: identifiers })
-  .meta({ id: "UnassignDevicesFromOwnerRequest" });
+  .register(z.globalRegistry, { id: "UnassignDevicesFromOwnerRequest" });
 
 const assignedDevice = z.object({ identifier: z.string(), deviceId: z.string(), wasCreated: z.boolean() });
 
 export const assignDeviceToOwnersResponse = z
   .object({
     success: z.literal(true),
-    message: z.string().meta({ example: "Successfully assigned device to 2 customer(s)" }),
+    message: z.string().register(z.globalRegistry, { example: "Successfully assigned device to 2 customer(s)" }),
     deviceId: z.string(),
     deviceWasCreated: z.boolean(),
     assignedCustomers: z.array(z.object({ email: z.string(), customerId: z.string(), wasCreated: z.boolean() })),
-    invalidEmails: z.array(z.string()).meta({ description: "Extension: the emails skipped as invalid, as sent." }),
+    invalidEmails: z.array(z.string()).register(z.globalRegistry, { description: "Extension: the emails skipped as invalid, as sent." }),
   })
-  .meta({ id: "AssignDeviceToOwnersResponse" });
+  .register(z.globalRegistry, { id: "AssignDeviceToOwnersResponse" });
 
 export const assignDevicesToOwnerResponse = z
   .object({
     success: z.literal(true),
-    message: z.string().meta({ example: "Successfully assigned 2 device(s) to customer" }),
+    message: z.string().register(z.globalRegistry, { example: "Successfully assigned 2 device(s) to customer" }),
     customerId: z.string(),
     customerWasCreated: z.boolean(),
-    assignedDevices: z.array(assignedDevice).meta({ description: "Devices this call assigned." }),
-    alreadyAssigned: z.array(assignedDevice).meta({ description: "Devices that were already assigned to the customer (no-op)." }),
-    skipped: z.array(z.string()).meta({ description: "Identifiers of no device of this organization (without autoCreateDevices)." }),
+    assignedDevices: z.array(assignedDevice).register(z.globalRegistry, { description: "Devices this call assigned." }),
+    alreadyAssigned: z
+      .array(assignedDevice)
+      .register(z.globalRegistry, { description: "Devices that were already assigned to the customer (no-op)." }),
+    skipped: z
+      .array(z.string())
+      .register(z.globalRegistry, { description: "Identifiers of no device of this organization (without autoCreateDevices)." }),
   })
-  .meta({ id: "AssignDevicesToOwnerResponse" });
+  .register(z.globalRegistry, { id: "AssignDevicesToOwnerResponse" });
 
 export const unassignDeviceFromOwnerResponse = z
   .object({
@@ -117,27 +128,30 @@ export const unassignDeviceFromOwnerResponse = z
     deviceIdentifier: z.string(),
     devicesRemaining: z.array(z.string()),
   })
-  .meta({ id: "UnassignDeviceFromOwnerResponse" });
+  .register(z.globalRegistry, { id: "UnassignDeviceFromOwnerResponse" });
 
 export const unassignDevicesFromOwnerResponse = z
   .object({
     success: z.literal(true),
-    message: z.string().meta({ example: "Successfully unassigned 1 device(s) from customer" }),
+    message: z.string().register(z.globalRegistry, { example: "Successfully unassigned 1 device(s) from customer" }),
     customerId: z.string(),
     unassignedDevices: z.array(z.string()),
-    skipped: z.array(z.string()).meta({ description: "Identifiers that were not assigned to this customer (no-op)." }),
+    skipped: z
+      .array(z.string())
+      .register(z.globalRegistry, { description: "Identifiers that were not assigned to this customer (no-op)." }),
     devicesRemaining: z.array(z.string()),
   })
-  .meta({ id: "UnassignDevicesFromOwnerResponse" });
+  .register(z.globalRegistry, { id: "UnassignDevicesFromOwnerResponse" });
 
 /** unassignDeviceFromOwner's 400: when the device is not the customer's, Telemetron's extra keys beside `error`. */
-export const notAssignedErrorSchema = errorSchema
-  .extend({
-    customerId: z.string().optional().meta({ description: "When the device is not assigned: the customer's id." }),
-    deviceIdentifier: z.string().optional().meta({ description: "When the device is not assigned: the identifier asked for." }),
-    currentDevices: z
-      .array(z.string())
-      .optional()
-      .meta({ description: "When the device is not assigned: the identifiers of the devices the customer does have." }),
+export const notAssignedErrorSchema = z
+  .extend(errorSchema, {
+    customerId: z.optional(z.string()).register(z.globalRegistry, { description: "When the device is not assigned: the customer's id." }),
+    deviceIdentifier: z
+      .optional(z.string())
+      .register(z.globalRegistry, { description: "When the device is not assigned: the identifier asked for." }),
+    currentDevices: z.optional(z.array(z.string())).register(z.globalRegistry, {
+      description: "When the device is not assigned: the identifiers of the devices the customer does have.",
+    }),
   })
-  .meta({ id: "DeviceNotAssignedError" });
+  .register(z.globalRegistry, { id: "DeviceNotAssignedError" });

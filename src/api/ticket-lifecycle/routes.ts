@@ -1,5 +1,5 @@
 import { errors } from "../../http/errors";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { createRoute } from "../route";
 import { bookmarkHeader, bookmarkResponseHeader, d1Session } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";

@@ -4,28 +4,34 @@ import type * as z from "zod/mini";
 import type { AppEnv } from "../env";
 
 /**
- * One operation: what the router registers (method, path, middleware, the request schemas its
- * validators use) and what the build-time OpenAPI document says about it (scripts/openapi.mjs
- * reads the same object from its router's `routes`). The fields are @hono/zod-openapi's
- * `createRoute` fields, so a route written for it ports by changing its imports.
+ * One operation as the worker runs it: what the router registers (method, path, middleware, the
+ * request schemas its validators use). What only the OpenAPI document says about it (tags, summary,
+ * description, security, responses, body examples) is its `RouteDocs`, in the resource's
+ * `routes.docs.ts`, keyed by operationId: build-time modules the worker never imports, so none of
+ * that text or the response schemas are in the bundle. scripts/openapi.mjs reads both and merges them.
  */
 export type RouteConfig = {
   operationId: string;
   method: "get" | "post" | "put" | "patch" | "delete";
   /** OpenAPI style: `/tickets/{ticketId}`. */
   path: string;
-  tags?: string[];
-  summary?: string;
-  description?: string;
-  security?: Record<string, string[]>[];
   // biome-ignore lint/suspicious/noExplicitAny: each route's middleware declares its own env (d1Session adds db, d1).
   middleware?: readonly MiddlewareHandler<any, any, any>[];
   request?: {
-    body?: { required?: boolean; description?: string; content: { "application/json": { schema: z.ZodMiniType; examples?: unknown } } };
+    body?: { required?: boolean; content: { "application/json": { schema: z.ZodMiniType } } };
     query?: z.ZodMiniObject;
     params?: z.ZodMiniObject;
     headers?: z.ZodMiniObject;
   };
+};
+
+/** What the OpenAPI document says about one operation beyond its route (build time only). */
+export type RouteDocs = {
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  security?: Record<string, string[]>[];
+  body?: { description?: string; examples?: unknown };
   responses: Record<number, ResponseConfig>;
 };
 

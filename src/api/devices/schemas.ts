@@ -37,16 +37,6 @@ export const saveDeviceBody = z
   })
   .register(z.globalRegistry, { id: "SaveDeviceRequest" });
 
-export const savedDeviceResponse = z
-  .object({
-    success: z.literal(true),
-    message: z.enum(["Device created successfully", "Device updated successfully"]),
-    deviceId: z.string(),
-    identifier: z.string(),
-    type: z.nullable(z.string()),
-  })
-  .register(z.globalRegistry, { id: "SavedDeviceResponse" });
-
 // Telemetron's 400 messages for bulk-metadata, word for word.
 export const BULK_MESSAGES = {
   devices: "devices is required and must be an object mapping identifiers to metadata",
@@ -88,18 +78,3 @@ export const bulkMetadataBody = z
       }),
   })
   .register(z.globalRegistry, { id: "BulkMetadataRequest" });
-
-export const bulkMetadataResponse = z
-  .object({
-    success: z.literal(true),
-    updated: z.number().check(z.int()),
-    notFound: z.number().check(z.int()),
-    results: z.array(
-      z.object({
-        identifier: z.string(),
-        deviceId: z.string().register(z.globalRegistry, { description: '"" when not found' }),
-        status: z.enum(["updated", "not_found"]),
-      }),
-    ),
-  })
-  .register(z.globalRegistry, { id: "BulkMetadataResponse" });

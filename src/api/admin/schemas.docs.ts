@@ -1,0 +1,97 @@
+// Build time only: the response schemas, which only the OpenAPI document reads (the handlers build
+// their answers, typed by their queries); the worker never imports this module.
+import * as z from "zod/mini";
+import { APPLIES_TO } from "../../db/schema";
+import { routingRuleInput } from "./schemas";
+export const categorySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.nullable(z.string()),
+  appliesTo: z.enum(APPLIES_TO),
+  aiEnabled: z.boolean(),
+  autoResolve: z.boolean(),
+  active: z.boolean(),
+});
+
+export const routingRuleSchema = z.object({
+  when: routingRuleInput.shape.when,
+  assignTo: z.string(),
+  slackWebhookUrl: z.nullable(z.string()),
+});
+
+export const ruleWarningSchema = z.object({
+  rule: z.number().check(z.int(), z.gte(1)).register(z.globalRegistry, {
+    description: "The rule that can never match, by its position in the request (1-based: the first rule is 1).",
+  }),
+  shadowedBy: z
+    .number()
+    .check(z.int(), z.gte(1))
+    .register(z.globalRegistry, { description: "The earlier, broader rule that matches every ticket it would, by its 1-based position." }),
+  message: z.string().register(z.globalRegistry, {
+    example:
+      "Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher.",
+  }),
+});
+
+export const routingRulesResponse = z
+  .object({
+    success: z.literal(true),
+    rules: z.array(routingRuleSchema),
+    routingRules: z.array(routingRuleSchema).register(z.globalRegistry, { description: "Deprecated alias of `rules`." }),
+    warnings: z.array(ruleWarningSchema),
+  })
+  .register(z.globalRegistry, { id: "RoutingRulesResponse" });
+
+export const organizationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slackWebhookUrl: z.nullable(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    apiKeys: z.array(
+      z.object({
+        id: z.string(),
+        prefix: z.string(),
+        label: z.nullable(z.string()),
+        createdAt: z.string(),
+        revokedAt: z.nullable(z.string()),
+      }),
+    ),
+    categories: z.array(categorySchema),
+    routingRules: z.array(routingRuleSchema),
+  })
+  .register(z.globalRegistry, { id: "Organization" });
+
+export const createdOrganizationSchema = z
+  .object({ id: z.string(), name: z.string(), apiKey: z.string().register(z.globalRegistry, { description: "Shown once; store it now." }) })
+  .register(z.globalRegistry, { id: "CreatedOrganization" });
+
+export const createdKeySchema = z
+  .object({
+    id: z.string(),
+    apiKey: z.string().register(z.globalRegistry, { description: "Shown once; store it now." }),
+    label: z.nullable(z.string()),
+  })
+  .register(z.globalRegistry, { id: "CreatedApiKey" });
+
+export const listedOrganizationSchema = z
+  .extend(z.pick(organizationSchema, { id: true, name: true, slackWebhookUrl: true, createdAt: true, updatedAt: true }), {
+    keyCount: z.number().check(z.int()).register(z.globalRegistry, { description: "Live (not revoked) API keys." }),
+    revokedKeyCount: z.number().check(z.int()).register(z.globalRegistry, { description: "Revoked API keys." }),
+  })
+  .register(z.globalRegistry, { id: "ListedOrganization" });
+
+export const listOrganizationsResponse = z
+  .object({ organizations: z.array(listedOrganizationSchema), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: "ListOrganizationsResponse" });
+
+export const retryJobsResponse = z
+  .object({
+    success: z.literal(true),
+    retried: z.number().check(z.int()).register(z.globalRegistry, { description: "Failed jobs handed back to the queue by this call." }),
+    more: z
+      .boolean()
+      .register(z.globalRegistry, { description: "True when failed jobs are left (the call re-drives a bounded number); call again." }),
+  })
+  .register(z.globalRegistry, { id: "RetryJobsResponse" });

@@ -1,0 +1,77 @@
+// Build time only: the response schemas, which only the OpenAPI document reads (the handlers build
+// their answers, typed by their queries); the worker never imports this module.
+import * as z from "zod/mini";
+import {
+  ASSIGNEE_SOURCES,
+  CATEGORIZATION_STATES,
+  CATEGORY_SOURCES,
+  NOTIFICATION_STATES,
+  PRIORITIES,
+  TICKET_STATUSES,
+} from "../../db/schema";
+import { messageSchema } from "./schemas";
+export const createTicketResponse = z
+  .object({
+    success: z.literal(true),
+    ticketId: z.string(),
+    message: z.string().register(z.globalRegistry, { example: "Ticket created successfully" }),
+  })
+  .register(z.globalRegistry, { id: "CreateTicketResponse" });
+
+export const ticketSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.nullable(z.string()),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(TICKET_STATUSES),
+    category: z.nullable(z.string()),
+    categorySource: z.nullable(z.enum(CATEGORY_SOURCES)),
+    categoryConfidence: z.nullable(z.number().check(z.gte(0), z.lte(1))).register(z.globalRegistry, {
+      description:
+        "Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it " +
+        "among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.",
+      example: 0.87,
+    }),
+    assignee: z.nullable(z.string()),
+    assigneeSource: z.nullable(z.enum(ASSIGNEE_SOURCES)).register(z.globalRegistry, {
+      description: "rule: set by a routing rule; manual: set through updateTicket (routing never overrides it).",
+    }),
+    customer: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+    device: z.nullable(z.object({ id: z.string(), identifier: z.string(), type: z.nullable(z.string()) })),
+    messages: z.array(messageSchema),
+    processing: z.object({
+      categorization: z.enum(CATEGORIZATION_STATES),
+      notification: z.enum(NOTIFICATION_STATES),
+      notificationError: z.nullable(z.string()).register(z.globalRegistry, {
+        description:
+          "Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last " +
+          "error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. " +
+          "Failed posts can be retried with retryNotification.",
+        example: "HTTP 404: no_service",
+      }),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .register(z.globalRegistry, { id: "Ticket" });
+
+export type TicketView = z.infer<typeof ticketSchema>;
+
+export const getTicketResponse = z
+  .object({ success: z.literal(true), ticket: ticketSchema })
+  .register(z.globalRegistry, { id: "GetTicketResponse" });
+
+/** A listed ticket: everything but its messages, which getTicket returns, and their count. */
+export const listedTicketSchema = z
+  .extend(z.omit(ticketSchema, { messages: true }), {
+    messageCount: z
+      .number()
+      .check(z.int())
+      .register(z.globalRegistry, { description: "How many messages the ticket holds; getTicket returns them." }),
+  })
+  .register(z.globalRegistry, { id: "ListedTicket" });
+
+export const listTicketsResponse = z
+  .object({ success: z.literal(true), tickets: z.array(listedTicketSchema), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: "ListTicketsResponse" });

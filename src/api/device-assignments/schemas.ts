@@ -13,6 +13,10 @@ export const ASSIGNMENT_MESSAGES = {
   invalidEmail: "Invalid email format",
 } as const;
 
+// Zod's email pattern, read from its email format rather than from `z.regexes`: that namespace is
+// an object no bundler can tree-shake (all of Zod's ~60 patterns, about 7 KiB of the bundle).
+const ZOD_EMAIL = z.email()._zod.def.pattern!;
+
 /** Trimmed and lower-cased, as Telemetron's assignment endpoints treat emails. */
 export const normalizedEmail = z
   .string({ error: ASSIGNMENT_MESSAGES.invalidEmail })
@@ -20,7 +24,7 @@ export const normalizedEmail = z
     z.trim(),
     z.toLowerCase(),
     z.maxLength(LIMITS.email, ASSIGNMENT_MESSAGES.invalidEmail),
-    z.regex(z.regexes.email, ASSIGNMENT_MESSAGES.invalidEmail),
+    z.regex(ZOD_EMAIL, ASSIGNMENT_MESSAGES.invalidEmail),
   )
   .register(z.globalRegistry, { format: "email", example: "john.doe@example.com" });
 

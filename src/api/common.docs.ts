@@ -5,6 +5,7 @@
 import * as z from "zod/mini";
 import { type ApiError, ERROR_CODES, type ErrorBody, errorBody, errors } from "../http/errors";
 import { MAX_BODY_SIZE, RATE_LIMITS } from "../http/limits";
+import { pageQuery } from "./common";
 
 const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
 
@@ -95,3 +96,14 @@ export const jsonContent = <T extends z.ZodMiniType>(schema: T, description: str
 /** A request body's examples, type-checked against the schema's input. */
 export const examplesOf = <T extends z.ZodMiniType>(_schema: T, examples: Record<string, { summary: string; value: z.input<T> }>) =>
   examples;
+
+/**
+ * Describes a schema the worker validates with, for the document only: its component `id`, a
+ * description, an example, JSON Schema extras. The `*.docs.ts` modules call it on the very instances
+ * the routes hold (`body.shape.field`), so the worker carries none of this text.
+ */
+export const describe = (schema: z.ZodMiniType, meta: Parameters<typeof z.globalRegistry.add>[1]) => {
+  z.globalRegistry.add(schema, meta);
+};
+
+describe(pageQuery.shape.cursor, { description: "Opaque; pass back `nextCursor`." });

@@ -51,7 +51,7 @@ z.config({
 /** A keyset-paged list's query: page size and the opaque cursor of the previous page. */
 export const pageQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
-  cursor: z.optional(z.string().check(z.maxLength(512))).register(z.globalRegistry, { description: "Opaque; pass back `nextCursor`." }),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
 /** A required JSON request body validated by `schema`; its examples are documentation (`examplesOf` in common.docs.ts). */

@@ -21,6 +21,14 @@ import type { RouteConfig, RouteDocs } from "./route";
 import { type Operation, ROUTERS, type RouterName, registeredOperations } from "./routers";
 import { ticketLifecycleDocs } from "./ticket-lifecycle/routes.docs";
 import { ticketsDocs } from "./tickets/routes.docs";
+// The request schemas' descriptions, examples and component ids: each module describes its
+// resource's schemas when it is loaded, before any document is built.
+import "./admin/schemas.docs";
+import "./customers/schemas.docs";
+import "./device-assignments/schemas.docs";
+import "./devices/schemas.docs";
+import "./ticket-lifecycle/schemas.docs";
+import "./tickets/schemas.docs";
 import { LIMITS } from "./tickets/schemas";
 
 const DESCRIPTION = `

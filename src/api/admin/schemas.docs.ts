@@ -2,7 +2,18 @@
 // their answers, typed by their queries); the worker never imports this module.
 import * as z from "zod/mini";
 import { APPLIES_TO } from "../../db/schema";
-import { routingRuleInput } from "./schemas";
+import {
+  categoriesBody,
+  categoryInput,
+  createApiKeyBody,
+  createOrganizationBody,
+  retryJobsBody,
+  routingRuleInput,
+  routingRulesBody,
+  updateOrganizationBody,
+  webhookUrl,
+} from "./schemas";
+import { describe } from "../common.docs";
 export const categorySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -95,3 +106,25 @@ export const retryJobsResponse = z
       .register(z.globalRegistry, { description: "True when failed jobs are left (the call re-drives a bounded number); call again." }),
   })
   .register(z.globalRegistry, { id: "RetryJobsResponse" });
+
+// What the document says about the request schemas (the worker validates with them, undescribed).
+describe(webhookUrl, { example: "https://hooks.slack.com/services/T000/B000/XXXX" });
+describe(createOrganizationBody, { id: "CreateOrganizationRequest" });
+describe(updateOrganizationBody, { id: "UpdateOrganizationRequest" });
+describe(categoryInput, {
+  anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }],
+});
+describe(categoriesBody, { id: "CategoriesRequest" });
+describe(routingRuleInput.shape.when, { minProperties: 1, description: "Conditions combined with AND; at least one." });
+describe(routingRulesBody, { id: "RoutingRulesRequest" });
+describe(createApiKeyBody.shape.label, {
+  description: "Your name for the key, shown in listings: which client holds it.",
+  example: "zapier",
+});
+describe(createApiKeyBody, { id: "CreateApiKeyRequest" });
+describe(retryJobsBody.shape.kind, { description: "Only jobs of this kind; all kinds when absent." });
+describe(retryJobsBody.shape.since, {
+  description: "Only jobs that failed at or after this instant (ISO-8601).",
+  example: "2026-11-29T10:00:00.000Z",
+});
+describe(retryJobsBody, { id: "RetryJobsRequest" });

@@ -2,6 +2,15 @@
 // their answers, typed by their queries); the worker never imports this module.
 import * as z from "zod/mini";
 import { errorSchema } from "../common.docs";
+import {
+  assignDevicesToOwnerBody,
+  assignDeviceToOwnersBody,
+  identifiers,
+  normalizedEmail,
+  unassignDeviceFromOwnerBody,
+  unassignDevicesFromOwnerBody,
+} from "./schemas";
+import { describe } from "../common.docs";
 const assignedDevice = z.object({ identifier: z.string(), deviceId: z.string(), wasCreated: z.boolean() });
 
 export const assignDeviceToOwnersResponse = z
@@ -66,3 +75,23 @@ export const notAssignedErrorSchema = z
     }),
   })
   .register(z.globalRegistry, { id: "DeviceNotAssignedError" });
+
+// What the document says about the request schemas (the worker validates with them, undescribed).
+describe(normalizedEmail, { format: "email", example: "john.doe@example.com" });
+describe(identifiers, { example: ["SN-001", "SN-002", "SN-003"] });
+describe(assignDeviceToOwnersBody.shape.deviceIdentifier, { example: "SN-12345-ABCDE" });
+describe(assignDeviceToOwnersBody.shape.customerEmails, {
+  description: "Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.",
+  example: ["john.doe@example.com", "jane.smith@example.com"],
+});
+describe(assignDeviceToOwnersBody.shape.autoCreateDevice, {
+  description: "Create the device if missing (needs `deviceType`). Default false.",
+});
+describe(assignDeviceToOwnersBody.shape.deviceType, { example: "Thermostat" });
+describe(assignDeviceToOwnersBody, { id: "AssignDeviceToOwnersRequest" });
+describe(assignDevicesToOwnerBody.shape.autoCreateDevices, { description: "Create missing devices (needs `deviceType`). Default false." });
+describe(assignDevicesToOwnerBody.shape.deviceType, { example: "sensor" });
+describe(assignDevicesToOwnerBody, { id: "AssignDevicesToOwnerRequest" });
+describe(unassignDeviceFromOwnerBody.shape.deviceIdentifier, { example: "SN-12345-ABCDE" });
+describe(unassignDeviceFromOwnerBody, { id: "UnassignDeviceFromOwnerRequest" });
+describe(unassignDevicesFromOwnerBody, { id: "UnassignDevicesFromOwnerRequest" });

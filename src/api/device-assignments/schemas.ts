@@ -25,8 +25,7 @@ export const normalizedEmail = z
     z.toLowerCase(),
     z.maxLength(LIMITS.email, ASSIGNMENT_MESSAGES.invalidEmail),
     z.regex(ZOD_EMAIL, ASSIGNMENT_MESSAGES.invalidEmail),
-  )
-  .register(z.globalRegistry, { format: "email", example: "john.doe@example.com" });
+  );
 
 /** Keeps the emails that are valid, trimmed, lower-cased and without repeats; the rest are reported back. */
 export const sortEmails = (raw: readonly string[]) => {
@@ -43,10 +42,9 @@ export const sortEmails = (raw: readonly string[]) => {
 /** Trimmed identifiers without blanks or repeats, in input order. */
 export const cleanIdentifiers = (raw: readonly string[]) => [...new Set(raw.map((i) => i.trim()).filter((i) => i.length > 0))];
 
-const identifiers = z
+export const identifiers = z
   .array(z.string().check(z.maxLength(DEVICE_LIMITS.identifier)), { error: "deviceIdentifiers must be a non-empty array of strings" })
-  .check(z.minLength(1, "deviceIdentifiers must be a non-empty array of strings"), z.maxLength(ASSIGNMENT_LIMITS.identifiers))
-  .register(z.globalRegistry, { example: ["SN-001", "SN-002", "SN-003"] });
+  .check(z.minLength(1, "deviceIdentifiers must be a non-empty array of strings"), z.maxLength(ASSIGNMENT_LIMITS.identifiers));
 
 /** Auto-creating a device needs its type (Telemetron: 400 whenever the flag is set without one). */
 const typeGiven = (create: boolean | undefined, type: string | undefined) => !create || type !== undefined;
@@ -54,42 +52,31 @@ const TYPE_REQUIRED = { path: ["deviceType"], message: ASSIGNMENT_MESSAGES.devic
 
 export const assignDeviceToOwnersBody = z
   .object({
-    deviceIdentifier: identifier.clone().register(z.globalRegistry, { example: "SN-12345-ABCDE" }),
+    // Its own instance: schemas.docs.ts describes this use of the shared schema, not every use.
+    deviceIdentifier: identifier.clone(),
     customerEmails: z
       .array(z.string(), { error: "customerEmails must be an array of emails" })
-      .check(z.minLength(1, ASSIGNMENT_MESSAGES.noValidEmails), z.maxLength(ASSIGNMENT_LIMITS.emails))
-      .register(z.globalRegistry, {
-        description: "Trimmed and lower-cased; invalid ones are skipped (and listed in `invalidEmails`); 400 when none is valid.",
-        example: ["john.doe@example.com", "jane.smith@example.com"],
-      }),
-    autoCreateDevice: z
-      .optional(z.boolean())
-      .register(z.globalRegistry, { description: "Create the device if missing (needs `deviceType`). Default false." }),
-    deviceType: z.optional(deviceType).register(z.globalRegistry, { example: "Thermostat" }),
+      .check(z.minLength(1, ASSIGNMENT_MESSAGES.noValidEmails), z.maxLength(ASSIGNMENT_LIMITS.emails)),
+    autoCreateDevice: z.optional(z.boolean()),
+    deviceType: z.optional(deviceType),
   })
-  .check(z.refine((b) => typeGiven(b.autoCreateDevice, b.deviceType), TYPE_REQUIRED))
-  .register(z.globalRegistry, { id: "AssignDeviceToOwnersRequest" });
+  .check(z.refine((b) => typeGiven(b.autoCreateDevice, b.deviceType), TYPE_REQUIRED));
 
 export const assignDevicesToOwnerBody = z
   .object({
     customerEmail: normalizedEmail,
     deviceIdentifiers: identifiers,
-    autoCreateDevices: z
-      .optional(z.boolean())
-      .register(z.globalRegistry, { description: "Create missing devices (needs `deviceType`). Default false." }),
-    deviceType: z.optional(deviceType).register(z.globalRegistry, { example: "sensor" }),
+    autoCreateDevices: z.optional(z.boolean()),
+    deviceType: z.optional(deviceType),
   })
-  .check(z.refine((b) => typeGiven(b.autoCreateDevices, b.deviceType), TYPE_REQUIRED))
-  .register(z.globalRegistry, { id: "AssignDevicesToOwnerRequest" });
+  .check(z.refine((b) => typeGiven(b.autoCreateDevices, b.deviceType), TYPE_REQUIRED));
 
 export const unassignDeviceFromOwnerBody = z
   // Email first: Telemetron validates its format before anything else, so its message leads.
   .object({
     customerEmail: normalizedEmail,
-    deviceIdentifier: identifier.clone().register(z.globalRegistry, { example: "SN-12345-ABCDE" }),
-  })
-  .register(z.globalRegistry, { id: "UnassignDeviceFromOwnerRequest" });
+    // Its own instance: schemas.docs.ts describes this use of the shared schema, not every use.
+    deviceIdentifier: identifier.clone(),
+  });
 
-export const unassignDevicesFromOwnerBody = z
-  .object({ customerEmail: normalizedEmail, deviceIdentifiers: identifiers })
-  .register(z.globalRegistry, { id: "UnassignDevicesFromOwnerRequest" });
+export const unassignDevicesFromOwnerBody = z.object({ customerEmail: normalizedEmail, deviceIdentifiers: identifiers });

@@ -3,6 +3,8 @@
 import * as z from "zod/mini";
 import { EVENT_TYPES } from "../../db/schema";
 import { ticketSchema } from "../tickets/schemas.docs";
+import { addMessagesBody, ticketId, retryNotificationBody, updateTicketBody } from "./schemas";
+import { describe } from "../common.docs";
 export const updateTicketResponse = z
   .object({ success: z.literal(true), ticket: ticketSchema })
   .register(z.globalRegistry, { id: "UpdateTicketResponse" });
@@ -53,3 +55,25 @@ export const retryNotificationResponse = z
     }),
   })
   .register(z.globalRegistry, { id: "RetryNotificationResponse" });
+
+// What the document says about the request schemas (the worker validates with them, undescribed).
+describe(ticketId, { example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b" });
+describe(updateTicketBody.shape.assignee, {
+  description: 'A manual assignee (`assigneeSource: "manual"`), never overridden by routing; null unassigns and lets routing assign again.',
+  example: "@jane",
+});
+describe(updateTicketBody.shape.category, {
+  description:
+    'An active ticket category (case-insensitive; 400 otherwise) or null. A manual category (`categorySource: "manual"`) is never ' +
+    "overridden by a classifier, never auto-resolves, and re-runs routing unless the assignee is manual.",
+  example: "Billing",
+});
+describe(updateTicketBody.shape.expectedUpdatedAt, {
+  description: "The `updatedAt` you read: 409 if the ticket changed since (no lost update between two agents).",
+});
+describe(updateTicketBody, { id: "UpdateTicketRequest" });
+describe(addMessagesBody.shape.messages, {
+  example: [{ role: "customer", content: "It happened again this morning." }],
+});
+describe(addMessagesBody, { id: "AddMessagesRequest" });
+describe(retryNotificationBody, { id: "RetryNotificationRequest" });

@@ -9,7 +9,8 @@ import {
   PRIORITIES,
   TICKET_STATUSES,
 } from "../../db/schema";
-import { messageSchema } from "./schemas";
+import { createTicketBody, listTicketsQuery, messageSchema } from "./schemas";
+import { describe } from "../common.docs";
 export const createTicketResponse = z
   .object({
     success: z.literal(true),
@@ -75,3 +76,34 @@ export const listedTicketSchema = z
 export const listTicketsResponse = z
   .object({ success: z.literal(true), tickets: z.array(listedTicketSchema), nextCursor: z.nullable(z.string()) })
   .register(z.globalRegistry, { id: "ListTicketsResponse" });
+
+// What the document says about the request schemas (the worker validates with them, undescribed).
+describe(createTicketBody.shape.title, { example: "Cannot log in" });
+describe(createTicketBody.shape.description, {
+  description: "If absent or blank and messages are given, a description is generated from the messages.",
+});
+describe(createTicketBody.shape.customerEmail, { example: "jane@example.com" });
+describe(createTicketBody.shape.category, {
+  description: "Name of an active ticket category (case-insensitive); otherwise the ticket is categorized asynchronously.",
+});
+describe(createTicketBody.shape.deviceIdentifier, {
+  description:
+    "Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.",
+  example: "SN-12345-ABCDE",
+});
+describe(createTicketBody, {
+  id: "CreateTicketRequest",
+  anyOf: [
+    { type: "object", properties: { customerEmail: { type: "string", format: "email" } }, required: ["customerEmail"] },
+    { type: "object", properties: { customerId: { type: "string", minLength: 1, maxLength: 64 } }, required: ["customerId"] },
+  ],
+});
+describe(listTicketsQuery.shape.assignee, { description: "Exact assignee, e.g. @billing-team." });
+describe(listTicketsQuery.shape.notification, {
+  description: "Only tickets whose first Slack notification is in this state, e.g. `failed`.",
+});
+describe(listTicketsQuery.shape.categorization, { description: "Only tickets whose categorization is in this state." });
+describe(listTicketsQuery.shape.updatedAfter, {
+  description: "Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes.",
+  example: "2026-11-29T10:00:00.000Z",
+});

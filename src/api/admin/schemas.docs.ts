@@ -1,5 +1,6 @@
-// Build time only: the response schemas, which only the OpenAPI document reads (the handlers build
-// their answers, typed by their queries); the worker never imports this module.
+// Build time only; the worker never imports this module. The response schemas, which only the
+// OpenAPI document reads (the handlers build their answers, typed by their queries), and what the
+// document says about the request schemas (`describe`: ids, descriptions, examples).
 import * as z from "zod/mini";
 import { APPLIES_TO } from "../../db/schema";
 import {
@@ -14,6 +15,7 @@ import {
   webhookUrl,
 } from "./schemas";
 import { describe } from "../common.docs";
+
 export const categorySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -111,6 +113,8 @@ export const retryJobsResponse = z
 describe(webhookUrl, { example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 describe(createOrganizationBody, { id: "CreateOrganizationRequest" });
 describe(updateOrganizationBody, { id: "UpdateOrganizationRequest" });
+// The refine on autoResolve, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent,
+// both branches hold: their defaults are false and true).
 describe(categoryInput, {
   anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }],
 });

@@ -1,5 +1,6 @@
-// Build time only: the response schemas, which only the OpenAPI document reads (the handlers build
-// their answers, typed by their queries); the worker never imports this module.
+// Build time only; the worker never imports this module. The response schemas, which only the
+// OpenAPI document reads (the handlers build their answers, typed by their queries), and what the
+// document says about the request schemas (`describe`: ids, descriptions, examples).
 import * as z from "zod/mini";
 import { errorSchema } from "../common.docs";
 import { createOrUpdateCustomerBody, customerIdParam, jsonObject, email, queryCustomerBody } from "./schemas";

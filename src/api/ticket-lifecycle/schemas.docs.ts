@@ -1,10 +1,12 @@
-// Build time only: the response schemas, which only the OpenAPI document reads (the handlers build
-// their answers, typed by their queries); the worker never imports this module.
+// Build time only; the worker never imports this module. The response schemas, which only the
+// OpenAPI document reads (the handlers build their answers, typed by their queries), and what the
+// document says about the request schemas (`describe`: ids, descriptions, examples).
 import * as z from "zod/mini";
 import { EVENT_TYPES } from "../../db/schema";
 import { ticketSchema } from "../tickets/schemas.docs";
 import { addMessagesBody, ticketId, retryNotificationBody, updateTicketBody } from "./schemas";
 import { describe } from "../common.docs";
+
 export const updateTicketResponse = z
   .object({ success: z.literal(true), ticket: ticketSchema })
   .register(z.globalRegistry, { id: "UpdateTicketResponse" });

@@ -1,5 +1,6 @@
-// Build time only: the response schemas, which only the OpenAPI document reads (the handlers build
-// their answers, typed by their queries); the worker never imports this module.
+// Build time only; the worker never imports this module. The response schemas, which only the
+// OpenAPI document reads (the handlers build their answers, typed by their queries), and what the
+// document says about the request schemas (`describe`: ids, descriptions, examples).
 import * as z from "zod/mini";
 import {
   ASSIGNEE_SOURCES,
@@ -11,6 +12,7 @@ import {
 } from "../../db/schema";
 import { createTicketBody, listTicketsQuery, messageSchema } from "./schemas";
 import { describe } from "../common.docs";
+
 export const createTicketResponse = z
   .object({
     success: z.literal(true),
@@ -91,6 +93,10 @@ describe(createTicketBody.shape.deviceIdentifier, {
     "Extension: the identifier of a device of this organization the ticket is about (404 if unknown); device-category routing rules apply.",
   example: "SN-12345-ABCDE",
 });
+// The body's refine (customerEmail or customerId), told to generated clients and fuzzers: at least
+// one of the two is required. Each branch restates its property's type so client generators
+// (openapi-typescript) give the branch a real type instead of `unknown`, which would swallow the
+// whole body's type.
 describe(createTicketBody, {
   id: "CreateTicketRequest",
   anyOf: [

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { AiAnswerError, AiUnavailableError, type TextGenerator } from "./binding";
 import { buildPrompt, NO_CATEGORY, SYSTEM_PROMPT } from "./prompt";
 import type { CategoryOption, TicketText } from "./types";
@@ -12,17 +12,20 @@ const answerSchema = z.object({ category: z.string() });
 const responseSchema = z.object({
   response: z.union([
     answerSchema,
-    z
-      .string()
-      .transform((s, ctx) => {
-        try {
-          return JSON.parse(s) as unknown;
-        } catch {
-          ctx.addIssue({ code: "custom", message: "not JSON" });
-          return z.NEVER;
-        }
-      })
-      .pipe(answerSchema),
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s, ctx) => {
+          try {
+            return JSON.parse(s) as unknown;
+          } catch {
+            ctx.issues.push({ code: "custom", message: "not JSON", input: s });
+            return z.NEVER;
+          }
+        }),
+      ),
+      answerSchema,
+    ),
   ]),
 });
 

@@ -1,8 +1,7 @@
-import * as z from "zod";
-import { type ApiError, ERROR_CODES, type ErrorBody, errorBody, errors } from "../http/errors";
-import { MAX_BODY_SIZE, RATE_LIMITS } from "../http/limits";
-
-const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
+// zod/mini, as everywhere in src/ (ARCHITECTURE.md "Zod in the worker" shows how a classic-Zod
+// schema converts); the OpenAPI side of these helpers is in common.docs.ts.
+import * as z from "zod/mini";
+import { en } from "../lib/zod-locales";
 
 /**
  * An instant in ISO-8601 with an offset (`Z` or `±hh:mm`), `field` naming it in the 400. Stored
@@ -12,12 +11,14 @@ const { RATE_LIMITER: perKey, AUTH_FAILURE_LIMITER: perIp } = RATE_LIMITS;
  * check's issue alone.)
  */
 export const instant = (field: string) =>
-  z.iso.datetime({ offset: true }).refine(
-    (value) => {
-      const ms = Date.parse(value);
-      return Number.isNaN(ms) || /^\d{4}-/.test(new Date(ms).toISOString());
-    },
-    { message: `${field} must be an instant within the years 0000 to 9999 (UTC)` },
+  z.iso.datetime({ offset: true }).check(
+    z.refine(
+      (value) => {
+        const ms = Date.parse(value);
+        return Number.isNaN(ms) || /^\d{4}-/.test(new Date(ms).toISOString());
+      },
+      { message: `${field} must be an instant within the years 0000 to 9999 (UTC)` },
+    ),
   );
 
 const EXPECTED: Record<string, string> = {
@@ -29,6 +30,10 @@ const EXPECTED: Record<string, string> = {
   record: "an object",
   array: "an array",
 };
+
+// zod/mini, unlike classic Zod, registers no locale of its own: without this every message Zod
+// writes would be a bare "Invalid input".
+z.config(en());
 
 // Zod's "Invalid input: expected string, received undefined" names neither the field nor, in plain
 // words, what is wrong. Every router's routes import this module, so its validators say
@@ -45,93 +50,12 @@ z.config({
 
 /** A keyset-paged list's query: page size and the opaque cursor of the previous page. */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional().meta({ description: "Opaque; pass back `nextCursor`." }),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
-export const errorSchema = z
-  .object({
-    success: z.literal(false),
-    error: z.string().meta({ example: "Validation failed" }),
-    code: z.enum(ERROR_CODES).meta({ description: "Stable machine-readable name of the error (README: error codes)" }),
-    issues: z.array(z.object({ path: z.string().meta({ example: "priority" }), message: z.string() })).optional(),
-  })
-  .meta({ id: "Error" });
-
-const ERROR_DESCRIPTIONS = {
-  400: "Invalid request: malformed JSON, missing or invalid fields",
-  401: "Missing, unknown or revoked credentials",
-  404: "Not found in this organization",
-  409: "Conflict",
-  413: `Request body over ${MAX_BODY_SIZE}`,
-  415: "Content-Type is not JSON",
-  422: "Idempotency-Key reused with a different body",
-  429: `Rate limit exceeded (${perKey.limit} requests per ${perKey.period} s per API key, or ${perIp.limit} failed authentications per ${perIp.period} s per client IP); see retry-after`,
-  500: "Internal server error",
-} as const;
-
-type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
-
-/**
- * The example a status shows unless the route names its own error: rendered by the catalogue's
- * factories, so an example is what a caller actually receives. 404 and 409 have no default: which
- * resource is missing, or which conflict, depends on the operation, so each route names the error
- * its handler raises.
- */
-const DEFAULT_ERRORS = {
-  400: () => errors.invalidField("priority", `Invalid priority "critical": expected one of low, medium, high, urgent`),
-  401: errors.invalidApiKey,
-  413: errors.payloadTooLarge,
-  415: errors.unsupportedMediaType,
-  422: errors.idempotencyMismatch,
-  429: () => errors.rateLimited(perKey.period),
-  500: errors.internal,
-} satisfies Partial<Record<ErrorStatus, () => ApiError>>;
-
-type DefaultStatus = keyof typeof DEFAULT_ERRORS;
-/** Per status, the error a route answers with where it is not the default (always for 404 and 409). */
-type NamedErrors = Partial<Record<ErrorStatus, ApiError>>;
-
-const RETRY_AFTER = { "retry-after": { description: "Seconds to wait before retrying", schema: { type: "integer" as const } } };
-
-type ErrorResponse = {
-  description: string;
-  headers?: typeof RETRY_AFTER;
-  content: { "application/json": { schema: typeof errorSchema; example: ErrorBody } };
-};
-
-/**
- * OpenAPI response entries for error statuses, all in the contract's error shape: a status shows
- * its default example; `{ 404: errors.ticketNotFound() }` names the error the route answers instead.
- * `errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500)`.
- */
-export const errorResponses = (...entries: (DefaultStatus | NamedErrors)[]) => {
-  const named: [ErrorStatus, ApiError][] = entries.flatMap((entry) =>
-    typeof entry === "number"
-      ? [[entry, DEFAULT_ERRORS[entry]()] as [ErrorStatus, ApiError]]
-      : (Object.entries(entry) as [string, ApiError][]).map(([s, err]) => [Number(s) as ErrorStatus, err] as [ErrorStatus, ApiError]),
-  );
-  const out: Record<number, ErrorResponse> = {};
-  for (const [s, err] of named.sort(([a], [b]) => a - b)) {
-    out[s] = {
-      description: ERROR_DESCRIPTIONS[s],
-      ...(s === 429 ? { headers: RETRY_AFTER } : {}),
-      content: { "application/json": { schema: errorSchema, example: errorBody(err) } },
-    };
-  }
-  return out;
-};
-
-/** Either header carries the organization's API key. */
-export const apiKeySecurity: Record<string, string[]>[] = [{ apiKey: [] }, { bearerApiKey: [] }];
-export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }];
-
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
-export const jsonBody = <T extends z.ZodType>(schema: T, examples?: Record<string, { summary: string; value: z.input<T> }>) => ({
+/** A required JSON request body validated by `schema`; its examples are documentation (`examplesOf` in common.docs.ts). */
+export const jsonBody = <T extends z.ZodMiniType>(schema: T) => ({
   required: true,
-  content: { "application/json": { schema, ...(examples ? { examples } : {}) } },
+  content: { "application/json": { schema } },
 });

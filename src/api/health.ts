@@ -1,16 +1,10 @@
-import * as z from "zod";
 import { createRoute } from "./route";
-import { jsonContent } from "./common";
 import { createRouter } from "./router";
 
 export const healthRoute = createRoute({
   operationId: "health",
   method: "get",
   path: "/health",
-  tags: ["Meta"],
-  summary: "Liveness check (no auth, touches no binding)",
-  security: [],
-  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }).meta({ id: "Health" }), "The worker is up") },
 });
 
 export const healthApi = createRouter();

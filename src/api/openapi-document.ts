@@ -1,8 +1,9 @@
 // Build time only (never imported by the worker): the OpenAPI 3.1 document, made with Zod's own
-// z.toJSONSchema from the very route objects and schemas the routers validate with. `npm run openapi`
+// z.toJSONSchema from the very route objects and schemas the routers validate with, joined with
+// each route's docs (the `*.docs.ts` modules). `npm run openapi`
 // writes it to docs/openapi.json; test/api/openapi.test.ts builds it again in the Workers runtime and
 // fails when the file and the routes disagree.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { IDEMPOTENCY_TTL_MS } from "../db/idempotency";
 import { MAX_BODY_BYTES } from "../http/body-limit";
 import { BOOKMARK_HEADER } from "../http/d1-session";
@@ -10,8 +11,24 @@ import { RATE_LIMITS } from "../http/limits";
 import { CUSTOMER_LIMITS } from "./customers/schemas";
 import { ASSIGNMENT_LIMITS } from "./device-assignments/schemas";
 import { DEVICE_LIMITS } from "./devices/schemas";
-import type { RouteConfig } from "./route";
-import { type Operation, ROUTERS, registeredOperations } from "./routers";
+import { adminDocs } from "./admin/routes.docs";
+import { customersDocs } from "./customers/routes.docs";
+import { deviceAssignmentsDocs } from "./device-assignments/routes.docs";
+import { devicesDocs } from "./devices/routes.docs";
+import { healthDocs } from "./health.docs";
+import { referenceDocs } from "./openapi.docs";
+import type { RouteConfig, RouteDocs } from "./route";
+import { type Operation, ROUTERS, type RouterName, registeredOperations } from "./routers";
+import { ticketLifecycleDocs } from "./ticket-lifecycle/routes.docs";
+import { ticketsDocs } from "./tickets/routes.docs";
+// The request schemas' descriptions, examples and component ids: each module describes its
+// resource's schemas when it is loaded, before any document is built.
+import "./admin/schemas.docs";
+import "./customers/schemas.docs";
+import "./device-assignments/schemas.docs";
+import "./devices/schemas.docs";
+import "./ticket-lifecycle/schemas.docs";
+import "./tickets/schemas.docs";
 import { LIMITS } from "./tickets/schemas";
 
 const DESCRIPTION = `
@@ -75,10 +92,76 @@ const SECURITY_SCHEMES = {
   adminToken: { type: "http", scheme: "bearer", description: "The operator token: the worker secret ADMIN_TOKEN." },
 } as const;
 
+/** Each router's docs, by operationId: the `*.docs.ts` modules, which the worker never imports. */
+export const ROUTE_DOCS = {
+  health: healthDocs,
+  tickets: ticketsDocs,
+  ticketLifecycle: ticketLifecycleDocs,
+  customers: customersDocs,
+  devices: devicesDocs,
+  deviceAssignments: deviceAssignmentsDocs,
+  admin: adminDocs,
+  reference: referenceDocs,
+} satisfies Record<RouterName, Record<string, RouteDocs>>;
+
+type DocumentedRoute = RouteConfig &
+  Omit<RouteDocs, "body"> & {
+    request?: RouteConfig["request"] & {
+      body?: { description?: string; content: Record<string, { schema: z.ZodMiniType; examples?: unknown }> };
+    };
+  };
+
+/** A route with its docs: the document is built from both; a route without docs, or docs without a route, is an error. */
+const documented = (router: RouterName, route: RouteConfig): DocumentedRoute => {
+  const docs: RouteDocs | undefined = ROUTE_DOCS[router][route.operationId];
+  if (!docs) throw new Error(`operation ${route.operationId} has no docs in ${router}'s routes.docs.ts`);
+  const { body: bodyDocs, ...rest } = docs;
+  const body = route.request?.body;
+  if (bodyDocs && !body) throw new Error(`operation ${route.operationId}: docs describe a body the route does not take`);
+  return {
+    ...route,
+    ...rest,
+    ...(route.request
+      ? {
+          request: {
+            ...route.request,
+            ...(body
+              ? {
+                  body: {
+                    ...(bodyDocs?.description ? { description: bodyDocs.description } : {}),
+                    ...body,
+                    content: {
+                      "application/json": {
+                        ...body.content["application/json"],
+                        ...(bodyDocs?.examples ? { examples: bodyDocs.examples } : {}),
+                      },
+                    },
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
+};
+
+/** Every registered route with its docs; fails on docs entries that name no registered operation. */
+export const documentedRoutes = async (): Promise<DocumentedRoute[]> => {
+  const routes: DocumentedRoute[] = [];
+  for (const [router, load] of Object.entries(ROUTERS) as [RouterName, (typeof ROUTERS)[RouterName]][]) {
+    const registered = (await load()).routes;
+    const ids = new Set(registered.map((r) => r.operationId));
+    const orphans = Object.keys(ROUTE_DOCS[router]).filter((id) => !ids.has(id));
+    if (orphans.length) throw new Error(`${router}'s routes.docs.ts documents no registered operation: ${orphans.join(", ")}`);
+    routes.push(...registered.map((route) => documented(router, route)));
+  }
+  return routes;
+};
+
 type JsonSchema = Record<string, unknown>;
 const COMPONENTS = "#/components/schemas/";
 
-/** Converts schemas; every schema with a `.meta({ id })` becomes a component, referenced by `$ref`. */
+/** Converts schemas; every schema registered with an `id` becomes a component, referenced by `$ref`. */
 const converter = () => {
   const components: Record<string, JsonSchema> = {};
   const keep = (id: string, schema: JsonSchema) => {
@@ -87,7 +170,7 @@ const converter = () => {
     if (known && JSON.stringify(known) !== JSON.stringify(schema)) throw new Error(`component ${id} differs between uses`);
     components[id] = schema;
   };
-  const convert = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
+  const convert = (schema: z.ZodMiniType, io: "input" | "output"): JsonSchema => {
     const converted = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" });
     // Nested named schemas come back as `$defs`; in the document they are components.
     const { $schema, $defs, ...root } = JSON.parse(JSON.stringify(converted).replaceAll('"#/$defs/', `"${COMPONENTS}`)) as JsonSchema & {
@@ -102,7 +185,7 @@ const converter = () => {
 
 type Convert = ReturnType<typeof converter>["convert"];
 
-const parameters = (convert: Convert, route: RouteConfig) => {
+const parameters = (convert: Convert, route: DocumentedRoute) => {
   const { query, params, headers } = route.request ?? {};
   return (
     [
@@ -112,11 +195,11 @@ const parameters = (convert: Convert, route: RouteConfig) => {
     ] as const
   ).flatMap(([where, object]) =>
     Object.entries(object?.shape ?? {}).map(([name, field]) => {
-      const { description, example, ...schema } = convert(field as z.ZodType, "input");
+      const { description, example, ...schema } = convert(field as z.ZodMiniType, "input");
       return {
         in: where,
         name,
-        required: where === "path" || (field as z.ZodType)._zod.optin !== "optional",
+        required: where === "path" || (field as z.ZodMiniType)._zod.optin !== "optional",
         ...(description === undefined ? {} : { description }),
         schema,
         ...(example === undefined ? {} : { example }),
@@ -125,7 +208,7 @@ const parameters = (convert: Convert, route: RouteConfig) => {
   );
 };
 
-const operation = (convert: Convert, route: RouteConfig) => {
+const operation = (convert: Convert, route: DocumentedRoute) => {
   const params = parameters(convert, route);
   const body = route.request?.body;
   return {
@@ -168,9 +251,7 @@ const operation = (convert: Convert, route: RouteConfig) => {
 export const buildDocument = async () => {
   const { components, convert } = converter();
   const paths: Record<string, Record<string, unknown>> = {};
-  const routes: RouteConfig[] = [];
-  for (const load of Object.values(ROUTERS)) routes.push(...(await load()).routes);
-  for (const route of routes) {
+  for (const route of await documentedRoutes()) {
     paths[route.path] ??= {};
     paths[route.path]![route.method] = operation(convert, route);
   }

@@ -1,6 +1,6 @@
 import { and, eq, ne, not, exists, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { Db } from "./client";
 import { activeKey, inKeyOrg, keyOrganization } from "./auth";
 import { namedBatch } from "./batch";

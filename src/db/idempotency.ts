@@ -1,7 +1,7 @@
 import { and, eq, exists, gt, not, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { drizzle } from "drizzle-orm/d1";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { inTableOrder } from "./insert-select";
 import { activeKey } from "./auth";
 import { apiKeys, idempotencyKeys, tickets } from "./schema";
@@ -103,12 +103,12 @@ export type ReportOf<S extends { _: { result: unknown[] } }> = S["_"]["result"][
 
 /**
  * `keyedWriteReport`'s row without `extra`. A pre-rendered plan gets D1's raw rows, so a write
- * parses its report with this (extended by its `extra`), typed as `z.ZodType<ReportOf<…>>` to match the select.
+ * parses its report with this (extended by its `extra`), typed as `z.ZodMiniType<ReportOf<…>>` to match the select.
  */
 export const keyedWriteReportRow = z.object({
   organizationId: z.string(),
-  ticketId: z.string().nullable(),
-  idemTicketId: z.string().nullable(),
-  idemRequestHash: z.string().nullable(),
-  idemResponse: z.string().nullable(),
+  ticketId: z.nullable(z.string()),
+  idemTicketId: z.nullable(z.string()),
+  idemRequestHash: z.nullable(z.string()),
+  idemResponse: z.nullable(z.string()),
 });

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { activeKey } from "./auth";
 import { idempotencyValues, keyedWriteReport, keyedWriteReportRow, keyIsFree, recordKey, type ReportOf } from "./idempotency";
 import { inTableOrder } from "./insert-select";
@@ -159,12 +159,12 @@ const report = () =>
   });
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
-const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>> | undefined> = keyedWriteReportRow
-  .extend({ messageCount: z.number(), added: z.number() })
-  .optional();
+const reportRow: z.ZodMiniType<ReportOf<ReturnType<typeof report>> | undefined> = z.optional(
+  z.extend(keyedWriteReportRow, { messageCount: z.number(), added: z.number() }),
+);
 
 /** What a replay answers beyond the ticket id, as `recordIdempotencyKey` stored it. */
-const replayResponse = z.object({ messageCount: z.number().optional() });
+const replayResponse = z.object({ messageCount: z.optional(z.number()) });
 
 /** The statements of one addMessages, by name, in batch order: events first, then the change. */
 const buildStatements = (v: Variant) => {

@@ -1,5 +1,5 @@
 import { and, eq, exists, isNotNull, sql, type Placeholder } from "drizzle-orm";
-import type * as z from "zod";
+import * as z from "zod/mini";
 import { ticketTerms } from "../ai/terms";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
@@ -217,7 +217,7 @@ const recordIdempotencyKey = () =>
 const report = () => keyedWriteReport(db, {});
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
-const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>> | undefined> = keyedWriteReportRow.optional();
+const reportRow: z.ZodMiniType<ReportOf<ReturnType<typeof report>> | undefined> = z.optional(keyedWriteReportRow);
 
 /**
  * The statements of one create, by name, in batch order. Each reads the key's organization itself,

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { createMiddleware } from "hono/factory";
 import { createDb, type Db } from "../db/client";
 import { ReplicaOrPrimary } from "../db/replica-or-primary";
@@ -23,15 +23,17 @@ const BOOKMARK_DESCRIPTION =
 // D1's format is four hex groups ("0000007b-0000b26e-00001538-0c3e…"); anything else would be a D1 error.
 const bookmark = z
   .string()
-  .max(128)
-  .regex(
-    new RegExp(`^([0-9a-fA-F]+(-[0-9a-fA-F]+){3}|${ANY_REPLICA})$`),
-    `x-d1-bookmark must be a bookmark returned by this API, or ${ANY_REPLICA}`,
+  .check(
+    z.maxLength(128),
+    z.regex(
+      new RegExp(`^([0-9a-fA-F]+(-[0-9a-fA-F]+){3}|${ANY_REPLICA})$`),
+      `x-d1-bookmark must be a bookmark returned by this API, or ${ANY_REPLICA}`,
+    ),
   );
 
 /** Request header schema shared by every route that runs on a session. */
 export const bookmarkHeader = {
-  [BOOKMARK_HEADER]: bookmark.optional().meta({ description: BOOKMARK_DESCRIPTION }),
+  [BOOKMARK_HEADER]: z.optional(bookmark).register(z.globalRegistry, { description: BOOKMARK_DESCRIPTION }),
 };
 
 /** The bookmark as documented on responses. */

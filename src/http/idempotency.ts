@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { Context } from "hono";
 import { sha256Hex } from "../lib/crypto";
 import { errors } from "./errors";
@@ -9,10 +9,8 @@ import { errors } from "./errors";
  */
 export const idempotencyHeader = {
   "Idempotency-Key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1..255 visible ASCII characters")
-    .optional()
-    .meta({
+    .optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1..255 visible ASCII characters")))
+    .register(z.globalRegistry, {
       description:
         "Makes a retry safe: within 24 hours the same key with the same body returns the original response " +
         "(with `idempotency-replayed: true`) and creates nothing; the same key with a different body is a 422. " +

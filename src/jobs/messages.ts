@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { JOB_KINDS } from "../db/schema";
 
 /** What travels on the jobs queue: a pointer to an outbox row, never the ticket itself. */
@@ -7,7 +7,7 @@ export const jobMessageSchema = z.object({
   kind: z.enum(JOB_KINDS),
   ticketId: z.string(),
   /** How many times a rate limit rescheduled this job (notify and event only); widens its jitter. */
-  rateLimited: z.number().int().nonnegative().optional(),
+  rateLimited: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 export type JobMessage = z.infer<typeof jobMessageSchema>;

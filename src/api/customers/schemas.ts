@@ -1,5 +1,4 @@
-import * as z from "zod";
-import { errorSchema } from "../common";
+import * as z from "zod/mini";
 import { LIMITS } from "../tickets/schemas";
 import { MAX_JSON_DEPTH, nestsWithin, tooDeepMessage } from "../../lib/json-depth";
 
@@ -7,108 +6,47 @@ import { MAX_JSON_DEPTH, nestsWithin, tooDeepMessage } from "../../lib/json-dept
 export const CUSTOMER_LIMITS = { name: 200, phone: 50, address: 500, categories: 50 } as const;
 
 // Telemetron's words for a missing email; a malformed one keeps Zod's own message.
-const email = z
+export const email = z
   .email({ error: (issue) => (issue.input === undefined ? "Email is required" : undefined) })
-  .max(LIMITS.email)
-  .meta({ example: "john.doe@example.com" });
+  .check(z.maxLength(LIMITS.email));
 
 /** A JSON object (not null, an array or a primitive): Telemetron's `metadata` and device `properties`. */
 export const jsonObject = z.record(z.string(), z.unknown());
 
 /** A caller's JSON object we store (`field`: its name in the request), nested at most MAX_JSON_DEPTH levels. */
 export const storedJsonObject = (field: string) =>
-  jsonObject.refine((v) => nestsWithin(v, MAX_JSON_DEPTH), { message: tooDeepMessage(field) });
+  jsonObject.check(z.refine((v) => nestsWithin(v, MAX_JSON_DEPTH), { message: tooDeepMessage(field) }));
 
 // Telemetron documents the customer id as a UUID ("Customer ID must be valid UUID"); ours are UUIDv7.
 const customerId = z.uuid("Customer ID must be valid UUID");
 
 export const customerIdParam = z.object({
-  telemetronCustomerId: customerId.meta({
-    example: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
-  }),
+  // Its own instance: schemas.docs.ts describes this use of the shared schema, not every use.
+  telemetronCustomerId: customerId.clone(),
 });
 
-const updateId = z.string().trim().min(1).max(64);
+const updateId = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 
 export const createOrUpdateCustomerBody = z
   .object({
     email,
-    name: z
-      .string()
-      .trim()
-      .max(CUSTOMER_LIMITS.name)
-      .nullish()
-      .meta({
-        description:
-          "Defaults to the part of the email before `@` on create. On update: absent keeps the stored value, " +
-          "null resets it to the email prefix.",
-        example: "John Doe",
-      }),
-    phone: z.string().trim().max(CUSTOMER_LIMITS.phone).nullish().meta({ example: "+1234567890" }),
-    address: z.string().trim().max(CUSTOMER_LIMITS.address).nullish().meta({ example: "123 Main St, City, State 12345" }),
-    metadata: storedJsonObject("metadata")
-      .nullish()
-      .meta({
-        description: `Any JSON object nesting at most ${MAX_JSON_DEPTH} levels, stored as given (replaced on update; null resets it to {}).`,
-        example: { plan: "pro" },
-      }),
-    categories: z
-      .array(z.string().trim().min(1).max(LIMITS.category))
-      .max(CUSTOMER_LIMITS.categories)
-      .optional()
-      .meta({
-        description:
-          "Extension. Names of active organization categories that apply to customers (appliesTo customer or any), " +
-          "case-insensitive; stored by their canonical names in the organization's category order. " +
-          "On update: absent keeps the stored list, [] clears it.",
-        example: ["VIP"],
-      }),
-    telemetronCustomerId: updateId
-      .optional()
-      .meta({ description: "Present: update this customer (404 if it is not this organization's)." }),
-    customerId: updateId.optional().meta({ description: "Alias of `telemetronCustomerId`." }),
+    name: z.nullish(z.string().check(z.trim(), z.maxLength(CUSTOMER_LIMITS.name))),
+    phone: z.nullish(z.string().check(z.trim(), z.maxLength(CUSTOMER_LIMITS.phone))),
+    address: z.nullish(z.string().check(z.trim(), z.maxLength(CUSTOMER_LIMITS.address))),
+    metadata: z.nullish(storedJsonObject("metadata")),
+    categories: z.optional(
+      z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.category))).check(z.maxLength(CUSTOMER_LIMITS.categories)),
+    ),
+    telemetronCustomerId: z.optional(updateId),
+    customerId: z.optional(updateId),
   })
-  .refine((b) => !b.telemetronCustomerId || !b.customerId || b.telemetronCustomerId === b.customerId, {
-    path: ["customerId"],
-    message: "customerId is an alias of telemetronCustomerId: send one, or the same value in both",
-  })
-  .meta({ id: "CreateOrUpdateCustomerRequest" });
+  .check(
+    z.refine((b) => !b.telemetronCustomerId || !b.customerId || b.telemetronCustomerId === b.customerId, {
+      path: ["customerId"],
+      message: "customerId is an alias of telemetronCustomerId: send one, or the same value in both",
+    }),
+  );
 
 export type CustomerInput = z.infer<typeof createOrUpdateCustomerBody>;
 
-export const queryCustomerBody = z.object({ email }).meta({ id: "QueryCustomerRequest" });
-
-/** Telemetron's customer object (at the top level of the response) plus `success`, `categories`, `updatedAt`. */
-export const customerResponse = z
-  .object({
-    success: z.literal(true),
-    id: z.string().meta({ description: "The customer's id; other endpoints call it `telemetronCustomerId` or `customerId`." }),
-    organizationId: z.string(),
-    name: z.string(),
-    email: z.string(),
-    phone: z.string().optional().meta({ description: "Absent when not provided." }),
-    address: z.string().optional().meta({ description: "Absent when not provided." }),
-    devices: z.array(z.string()).meta({
-      description: "Identifiers of the devices assigned to the customer, oldest assignment first; at most 5,000 (see deviceCount).",
-    }),
-    deviceCount: z.number().int().meta({ description: "Extension: how many devices are assigned in all." }),
-    orders: z.array(z.string()).meta({ description: "Always []: nothing in this API writes orders." }),
-    metadata: jsonObject,
-    categories: z.array(z.string()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: "Customer" });
-
-export const savedCustomerResponse = z
-  .object({
-    success: z.literal(true),
-    telemetronCustomerId: z.string(),
-    message: z.enum(["Customer created successfully", "Customer updated successfully"]),
-  })
-  .meta({ id: "SavedCustomerResponse" });
-
-/** The 409 body: Telemetron's extra key beside `error`, so a client can update that customer instead. */
-export const customerConflictSchema = errorSchema
-  .extend({ telemetronCustomerId: z.string().meta({ description: "The customer of this organization that already has the email." }) })
-  .meta({ id: "CustomerConflictError" });
+export const queryCustomerBody = z.object({ email });

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { storedJsonObject } from "../customers/schemas";
 import { MAX_JSON_DEPTH, nestsWithin, tooDeepMessage } from "../../lib/json-depth";
 import { LIMITS } from "../tickets/schemas";
@@ -8,44 +8,19 @@ export const DEVICE_LIMITS = { identifier: LIMITS.deviceIdentifier, type: 100, c
 
 export const identifier = z
   .string({ error: "identifier must be a non-empty string" })
-  .trim()
-  .min(1, "identifier must be a non-empty string")
-  .max(DEVICE_LIMITS.identifier);
+  .check(z.trim(), z.minLength(1, "identifier must be a non-empty string"), z.maxLength(DEVICE_LIMITS.identifier));
 
-export const deviceType = z.string().trim().min(1, "type must be a non-empty string").max(DEVICE_LIMITS.type);
+export const deviceType = z.string().check(z.trim(), z.minLength(1, "type must be a non-empty string"), z.maxLength(DEVICE_LIMITS.type));
 
-export const saveDeviceBody = z
-  .object({
-    identifier: identifier.meta({ description: "Unique per organization (trimmed, compared exactly).", example: "sensor-001" }),
-    type: deviceType.optional().meta({ description: "Required to create a device; optional on update.", example: "sensor" }),
-    properties: storedJsonObject("properties")
-      .optional()
-      .meta({
-        description: `Any JSON object nesting at most ${MAX_JSON_DEPTH} levels; when given it replaces the stored properties.`,
-        example: { location: "Building A", firmware: "v2.1.0", model: "TM-500" },
-      }),
-    categories: z
-      .array(z.string().trim().min(1).max(LIMITS.category))
-      .max(DEVICE_LIMITS.categories)
-      .optional()
-      .meta({
-        description:
-          "Extension. Names of active categories that apply to devices (appliesTo device or any), case-insensitive; " +
-          "when given they replace the stored list. Routing rules match them with `deviceCategory`.",
-        example: ["Production"],
-      }),
-  })
-  .meta({ id: "SaveDeviceRequest" });
-
-export const savedDeviceResponse = z
-  .object({
-    success: z.literal(true),
-    message: z.enum(["Device created successfully", "Device updated successfully"]),
-    deviceId: z.string(),
-    identifier: z.string(),
-    type: z.string().nullable(),
-  })
-  .meta({ id: "SavedDeviceResponse" });
+export const saveDeviceBody = z.object({
+  // Its own instance: schemas.docs.ts describes this use of the shared schema, not every use.
+  identifier: identifier.clone(),
+  type: z.optional(deviceType),
+  properties: z.optional(storedJsonObject("properties")),
+  categories: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.category))).check(z.maxLength(DEVICE_LIMITS.categories)),
+  ),
+});
 
 // Telemetron's 400 messages for bulk-metadata, word for word.
 export const BULK_MESSAGES = {
@@ -61,43 +36,18 @@ export const BULK_MESSAGES = {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export const bulkMetadataBody = z
-  .object({
-    devices: z
-      .record(z.string(), z.unknown(), { error: BULK_MESSAGES.devices })
-      .superRefine((devices, ctx) => {
-        const keys = Object.keys(devices);
-        if (keys.length === 0) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.empty });
-        if (keys.length > DEVICE_LIMITS.bulk) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.tooMany });
-        for (const key of keys) {
-          const metadata = devices[key];
-          if (!isObject(metadata)) ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.metadata(key.trim()) });
-          else if (!nestsWithin(metadata, MAX_JSON_DEPTH))
-            ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.tooDeep(key.trim()) });
-        }
-      })
-      .meta({
-        description: `Device identifier → its new metadata (a JSON object nesting at most ${MAX_JSON_DEPTH} levels), 1..${DEVICE_LIMITS.bulk} entries. Replaces each device's properties wholesale.`,
-        example: {
-          "SN-A100": { firmwareVersion: "3.2.1", status: "active", location: "Building A" },
-          "SN-B200": { firmwareVersion: "3.2.1", status: "maintenance" },
-          "SN-UNKNOWN": { status: "active" },
-        },
-      }),
-  })
-  .meta({ id: "BulkMetadataRequest" });
-
-export const bulkMetadataResponse = z
-  .object({
-    success: z.literal(true),
-    updated: z.number().int(),
-    notFound: z.number().int(),
-    results: z.array(
-      z.object({
-        identifier: z.string(),
-        deviceId: z.string().meta({ description: '"" when not found' }),
-        status: z.enum(["updated", "not_found"]),
-      }),
-    ),
-  })
-  .meta({ id: "BulkMetadataResponse" });
+export const bulkMetadataBody = z.object({
+  devices: z.record(z.string(), z.unknown(), { error: BULK_MESSAGES.devices }).check(
+    z.superRefine((devices, ctx) => {
+      const keys = Object.keys(devices);
+      if (keys.length === 0) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.empty });
+      if (keys.length > DEVICE_LIMITS.bulk) ctx.addIssue({ code: "custom", message: BULK_MESSAGES.tooMany });
+      for (const key of keys) {
+        const metadata = devices[key];
+        if (!isObject(metadata)) ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.metadata(key.trim()) });
+        else if (!nestsWithin(metadata, MAX_JSON_DEPTH))
+          ctx.addIssue({ code: "custom", path: [key], message: BULK_MESSAGES.tooDeep(key.trim()) });
+      }
+    }),
+  ),
+});

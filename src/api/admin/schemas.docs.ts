@@ -1,0 +1,134 @@
+// Build time only; the worker never imports this module. The response schemas, which only the
+// OpenAPI document reads (the handlers build their answers, typed by their queries), and what the
+// document says about the request schemas (`describe`: ids, descriptions, examples).
+import * as z from "zod/mini";
+import { APPLIES_TO } from "../../db/schema";
+import {
+  categoriesBody,
+  categoryInput,
+  createApiKeyBody,
+  createOrganizationBody,
+  retryJobsBody,
+  routingRuleInput,
+  routingRulesBody,
+  updateOrganizationBody,
+  webhookUrl,
+} from "./schemas";
+import { describe } from "../common.docs";
+
+export const categorySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.nullable(z.string()),
+  appliesTo: z.enum(APPLIES_TO),
+  aiEnabled: z.boolean(),
+  autoResolve: z.boolean(),
+  active: z.boolean(),
+});
+
+export const routingRuleSchema = z.object({
+  when: routingRuleInput.shape.when,
+  assignTo: z.string(),
+  slackWebhookUrl: z.nullable(z.string()),
+});
+
+export const ruleWarningSchema = z.object({
+  rule: z.number().check(z.int(), z.gte(1)).register(z.globalRegistry, {
+    description: "The rule that can never match, by its position in the request (1-based: the first rule is 1).",
+  }),
+  shadowedBy: z
+    .number()
+    .check(z.int(), z.gte(1))
+    .register(z.globalRegistry, { description: "The earlier, broader rule that matches every ticket it would, by its 1-based position." }),
+  message: z.string().register(z.globalRegistry, {
+    example:
+      "Rule 2 (ticketCategory = Billing AND priority = urgent → @billing-oncall) can never match: rule 1 (ticketCategory = Billing → @billing) comes first and matches every ticket it would. Move the more specific rule higher.",
+  }),
+});
+
+export const routingRulesResponse = z
+  .object({
+    success: z.literal(true),
+    rules: z.array(routingRuleSchema),
+    routingRules: z.array(routingRuleSchema).register(z.globalRegistry, { description: "Deprecated alias of `rules`." }),
+    warnings: z.array(ruleWarningSchema),
+  })
+  .register(z.globalRegistry, { id: "RoutingRulesResponse" });
+
+export const organizationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slackWebhookUrl: z.nullable(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    apiKeys: z.array(
+      z.object({
+        id: z.string(),
+        prefix: z.string(),
+        label: z.nullable(z.string()),
+        createdAt: z.string(),
+        revokedAt: z.nullable(z.string()),
+      }),
+    ),
+    categories: z.array(categorySchema),
+    routingRules: z.array(routingRuleSchema),
+  })
+  .register(z.globalRegistry, { id: "Organization" });
+
+export const createdOrganizationSchema = z
+  .object({ id: z.string(), name: z.string(), apiKey: z.string().register(z.globalRegistry, { description: "Shown once; store it now." }) })
+  .register(z.globalRegistry, { id: "CreatedOrganization" });
+
+export const createdKeySchema = z
+  .object({
+    id: z.string(),
+    apiKey: z.string().register(z.globalRegistry, { description: "Shown once; store it now." }),
+    label: z.nullable(z.string()),
+  })
+  .register(z.globalRegistry, { id: "CreatedApiKey" });
+
+export const listedOrganizationSchema = z
+  .extend(z.pick(organizationSchema, { id: true, name: true, slackWebhookUrl: true, createdAt: true, updatedAt: true }), {
+    keyCount: z.number().check(z.int()).register(z.globalRegistry, { description: "Live (not revoked) API keys." }),
+    revokedKeyCount: z.number().check(z.int()).register(z.globalRegistry, { description: "Revoked API keys." }),
+  })
+  .register(z.globalRegistry, { id: "ListedOrganization" });
+
+export const listOrganizationsResponse = z
+  .object({ organizations: z.array(listedOrganizationSchema), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: "ListOrganizationsResponse" });
+
+export const retryJobsResponse = z
+  .object({
+    success: z.literal(true),
+    retried: z.number().check(z.int()).register(z.globalRegistry, { description: "Failed jobs handed back to the queue by this call." }),
+    more: z
+      .boolean()
+      .register(z.globalRegistry, { description: "True when failed jobs are left (the call re-drives a bounded number); call again." }),
+  })
+  .register(z.globalRegistry, { id: "RetryJobsResponse" });
+
+// What the document says about the request schemas (the worker validates with them, undescribed).
+describe(webhookUrl, { example: "https://hooks.slack.com/services/T000/B000/XXXX" });
+describe(createOrganizationBody, { id: "CreateOrganizationRequest" });
+describe(updateOrganizationBody, { id: "UpdateOrganizationRequest" });
+// The refine on autoResolve, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent,
+// both branches hold: their defaults are false and true).
+describe(categoryInput, {
+  anyOf: [{ properties: { autoResolve: { const: false } } }, { properties: { aiEnabled: { const: true } } }],
+});
+describe(categoriesBody, { id: "CategoriesRequest" });
+describe(routingRuleInput.shape.when, { minProperties: 1, description: "Conditions combined with AND; at least one." });
+describe(routingRulesBody, { id: "RoutingRulesRequest" });
+describe(createApiKeyBody.shape.label, {
+  description: "Your name for the key, shown in listings: which client holds it.",
+  example: "zapier",
+});
+describe(createApiKeyBody, { id: "CreateApiKeyRequest" });
+describe(retryJobsBody.shape.kind, { description: "Only jobs of this kind; all kinds when absent." });
+describe(retryJobsBody.shape.since, {
+  description: "Only jobs that failed at or after this instant (ISO-8601).",
+  example: "2026-11-29T10:00:00.000Z",
+});
+describe(retryJobsBody, { id: "RetryJobsRequest" });

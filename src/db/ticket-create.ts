@@ -1,5 +1,5 @@
 import { and, eq, exists, isNotNull, sql, type Placeholder } from "drizzle-orm";
-import type * as z from "zod";
+import * as z from "zod";
 import { ticketTerms } from "../ai/terms";
 import { activeKey } from "./auth";
 import { emailPrefix } from "./customers";
@@ -12,6 +12,7 @@ import { renderedOnce, renderer, renderPlan, runPlan, variantsOf, type VariantOf
 import { isRetryableD1Error } from "./retry";
 import { apiKeys, categories, customers, devices, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
+import { hasWebhooks } from "./webhook-flag";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 
@@ -30,7 +31,7 @@ export type NewTicket = {
 
 export type CreateOutcome =
   | { kind: "unauthorized" }
-  | { kind: "created"; ticketId: string; organizationId: string; jobs: JobMessage[] }
+  | { kind: "created"; ticketId: string; organizationId: string; jobs: JobMessage[]; webhooks: boolean }
   | { kind: "replay"; ticketId: string; sameRequest: boolean }
   | { kind: "not_created"; organizationId: string };
 
@@ -214,10 +215,13 @@ const recordIdempotencyKey = () =>
     expiresAt: p("expiresAt"),
   });
 
-const report = () => keyedWriteReport(db, {});
+/** The report, with whether the organization has an enabled webhook endpoint (its `created` event then has deliveries to dispatch). */
+const report = () => keyedWriteReport(db, { webhooks: hasWebhooks(apiKeys.organizationId) });
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
-const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>> | undefined> = keyedWriteReportRow.optional();
+const reportRow: z.ZodType<ReportOf<ReturnType<typeof report>> | undefined> = keyedWriteReportRow
+  .extend({ webhooks: z.number() })
+  .optional();
 
 /**
  * The statements of one create, by name, in batch order. Each reads the key's organization itself,
@@ -287,11 +291,12 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
   });
 
   const run = () => runPlan(d1, plan, values);
-  const created = (organizationId: string): CreateOutcome => ({
+  const created = (organizationId: string, webhooks: boolean): CreateOutcome => ({
     kind: "created",
     ticketId: values.ticketId,
     organizationId,
     jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: values.ticketId }],
+    webhooks,
   });
 
   let results: Awaited<ReturnType<typeof run>>;
@@ -310,15 +315,16 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
         .bind(values.ticketId)
         .first<{ organizationId: string }>();
       if (!stored) throw again;
-      return created(stored.organizationId);
+      // Whether it has webhooks is unknown here: the sweeper sends the deliveries.
+      return created(stored.organizationId, false);
     }
   }
   const row = reportRow.parse(results.report.results[0]);
 
   if (!row) return { kind: "unauthorized" };
-  if (row.ticketId) return created(row.organizationId);
+  if (row.ticketId) return created(row.organizationId, row.webhooks === 1);
   // A retried keyed request whose first attempt committed finds its own record: that is this ticket.
-  if (input.idempotency && row.idemTicketId === values.ticketId) return created(row.organizationId);
+  if (input.idempotency && row.idemTicketId === values.ticketId) return created(row.organizationId, row.webhooks === 1);
   if (input.idempotency && row.idemTicketId) {
     return { kind: "replay", ticketId: row.idemTicketId, sameRequest: row.idemRequestHash === input.idempotency.requestHash };
   }

@@ -1,12 +1,13 @@
 import { and, eq, ne, or, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
-import { inKeyOrg, keyOrganization } from "./auth";
+import { inKeyOrg } from "./auth";
 import { namedBatch } from "./batch";
 import { activeTicketCategory, dropEmptyCounts, learn, unlearn } from "./category-learning";
 import { outboxRow } from "./outbox";
 import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
+import { keyOrganizationWithWebhooks } from "./webhook-flag";
 import { ticketStatements, toView, type TicketView } from "./ticket-queries";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
@@ -23,7 +24,7 @@ export type UpdateOutcome =
   | { kind: "not_found" }
   | { kind: "conflict"; updatedAt: string }
   | { kind: "unknown_category" }
-  | { kind: "updated"; ticket: TicketView; jobs: JobMessage[] };
+  | { kind: "updated"; ticket: TicketView; jobs: JobMessage[]; organizationId: string; webhooks: boolean };
 
 /** The canonical name of the active ticket category the request named (case-insensitive), or null. */
 const canonicalCategory = (nameLower: string) =>
@@ -168,7 +169,7 @@ export const updateTicket = async (
     ticket: rows,
     messages,
   } = await namedBatch(db, {
-    auth: keyOrganization(db, keyHash),
+    auth: keyOrganizationWithWebhooks(db, keyHash),
     ...events,
     ...learning,
     update,
@@ -183,5 +184,11 @@ export const updateTicket = async (
     if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) return { kind: "conflict", updatedAt: row.updatedAt };
     return { kind: "unknown_category" };
   }
-  return { kind: "updated", ticket: toView(row, messages), jobs: [...eventJob, ...routeJob] };
+  return {
+    kind: "updated",
+    ticket: toView(row, messages),
+    jobs: [...eventJob, ...routeJob],
+    organizationId: auth[0]!.organizationId,
+    webhooks: auth[0]!.webhooks === 1,
+  };
 };

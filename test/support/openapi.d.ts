@@ -328,6 +328,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ext-v1/webhook/createEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a webhook endpoint (extension)
+         * @description Every ticket event of the organization (or those of the listed `events`) is POSTed to `url`, signed per the Standard Webhooks specification with the returned `secret`, which is shown only here and by rotateSecret. At most 10 endpoints (409 beyond).
+         */
+        post: operations["createEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/listEndpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's webhook endpoints (extension)
+         * @description Oldest first, each with its last success and failure (secrets are never shown again).
+         */
+        get: operations["listEndpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/updateEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a webhook endpoint (extension)
+         * @description Send only what changes. `enabled: true` re-enables an endpoint the service disabled (after a 410 or 5 days of failures); deliveries that failed meanwhile can be sent again with redeliver.
+         */
+        post: operations["updateEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/deleteEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a webhook endpoint and its delivery log (extension) */
+        post: operations["deleteEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/rotateSecret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an endpoint's signing secret (extension)
+         * @description Returns the new secret. For 24 hours every delivery carries two signatures, by the new and by the old secret (space-separated in `webhook-signature`), so receivers can switch without losing an event.
+         */
+        post: operations["rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/listDeliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery attempts, newest first (extension)
+         * @description One entry per attempt: its status, the receiver's status code, the error, how long it took and when the next attempt is due.
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver one event to an endpoint again (extension)
+         * @description A fresh delivery (attempt 1, retried on the schedule) with the same `webhook-id`, so a receiver that has it can tell.
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/organizations": {
         parameters: {
             query?: never;
@@ -766,6 +903,31 @@ export interface components {
             /** @example Ticket created successfully */
             message: string;
         };
+        CreateWebhookEndpointRequest: {
+            /**
+             * @description Where events are POSTed: `https://` only, no user name or password, never `localhost`, a `.local`/`.internal` name or an IP literal in a loopback, private, link-local or unique-local range (400 with the reason).
+             * @example https://example.com/hooks/ticket-intake
+             */
+            url: string;
+            /**
+             * @description The event types it receives; omitted: all of them, including types added later.
+             * @example [
+             *       "ticket.created"
+             *     ]
+             */
+            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            description?: string | null;
+        };
+        CreateWebhookEndpointResponse: {
+            /** @constant */
+            success: true;
+            endpoint: components["schemas"]["WebhookEndpoint"];
+            /**
+             * @description The signing secret (`whsec_` + base64 of 32 random bytes), shown only here: store it in your receiver.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
         Customer: {
             /** @constant */
             success: true;
@@ -800,7 +962,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -818,7 +980,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -840,7 +1002,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -921,6 +1083,17 @@ export interface components {
             tickets: components["schemas"]["ListedTicket"][];
             nextCursor: string | null;
         };
+        ListWebhookDeliveriesResponse: {
+            /** @constant */
+            success: true;
+            deliveries: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        ListWebhookEndpointsResponse: {
+            /** @constant */
+            success: true;
+            endpoints: components["schemas"]["WebhookEndpoint"][];
+        };
         Organization: {
             id: string;
             name: string;
@@ -964,6 +1137,16 @@ export interface components {
              */
             email: string;
         };
+        RedeliverWebhookRequest: {
+            eventId: string;
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+            endpointId: string;
+        };
+        RedeliverWebhookResponse: {
+            /** @constant */
+            success: true;
+            delivery: components["schemas"]["WebhookDelivery"];
+        };
         RetryJobsRequest: {
             /**
              * @description Only jobs of this kind; all kinds when absent.
@@ -997,6 +1180,15 @@ export interface components {
             retried: number;
             /** @description true when this call stopped at its bound and failed posts may remain: call again for the rest. */
             more: boolean;
+        };
+        RotateWebhookSecretResponse: {
+            /** @constant */
+            success: true;
+            /**
+             * @description The new secret. For 24 hours the old one signs too.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
         };
         RoutingRulesRequest: {
             /** @description Conditions combined with AND; at least one. */
@@ -1247,6 +1439,71 @@ export interface components {
             /** @constant */
             success: true;
             ticket: components["schemas"]["Ticket"];
+        };
+        UpdateWebhookEndpointRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+            endpointId: string;
+            /**
+             * @description Where events are POSTed: `https://` only, no user name or password, never `localhost`, a `.local`/`.internal` name or an IP literal in a loopback, private, link-local or unique-local range (400 with the reason).
+             * @example https://example.com/hooks/ticket-intake
+             */
+            url?: string;
+            /**
+             * @description The event types it receives; omitted: all of them, including types added later.
+             * @example [
+             *       "ticket.created"
+             *     ]
+             */
+            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            enabled?: boolean;
+            description?: string | null;
+        };
+        WebhookDelivery: {
+            id: string;
+            endpointId: string;
+            /** @description The event, also the `webhook-id` header of every attempt. */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed";
+            /** @description 1 for the first attempt of a delivery (or a redelivery), then 2, 3, … */
+            attempt: number;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** @description The receiver's HTTP status; null when none came (timeout, connection failure). */
+            responseStatus: number | null;
+            error: string | null;
+            durationMs: number | null;
+            /** @description Pending: when it is due. Failed: when it is retried (null after the last attempt). */
+            nextAttemptAt: string | null;
+            createdAt: string;
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            events: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            enabled: boolean;
+            description: string | null;
+            /** @description Why the service disabled it (a 410 Gone, 5 days of failures); null otherwise. */
+            disabledReason: string | null;
+            /** @description When a delivery last succeeded. */
+            lastSuccessAt: string | null;
+            /** @description When an attempt last failed. */
+            lastFailureAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        WebhookEndpointIdRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+            endpointId: string;
+        };
+        WebhookEndpointResponse: {
+            /** @constant */
+            success: true;
+            endpoint: components["schemas"]["WebhookEndpoint"];
+        };
+        WebhookSuccessResponse: {
+            /** @constant */
+            success: true;
         };
     };
     responses: never;
@@ -3515,6 +3772,968 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Customer not found for this organization",
                      *       "code": "customer_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint and its signing secret */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookEndpointResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "An organization has at most 10 webhook endpoints; delete one first",
+                     *       "code": "too_many_webhook_endpoints"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEndpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookEndpointsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it now is */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointIdRequest"];
+            };
+        };
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSuccessResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointIdRequest"];
+            };
+        };
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotateWebhookSecretResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query: {
+                limit: number;
+                /** @description Opaque; pass back `nextCursor`. */
+                cursor?: string;
+                /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+                endpointId?: string;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attempts */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookDeliveriesResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeliverWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The new delivery, pending */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliverWebhookResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -89,7 +89,10 @@ export const interceptReceivers = (replies: Record<string, ReceiverReply[]> = {}
       });
     }
     if (reply instanceof Error) throw reply;
-    return new Response(reply.body ?? "ok", { status: reply.status ?? 200, headers: reply.headers });
+    const status = reply.status ?? 200;
+    // 204, 205 and 304 carry no body (a Response with one would throw).
+    const body = [204, 205, 304].includes(status) ? null : (reply.body ?? "ok");
+    return new Response(body, { status, headers: reply.headers });
   });
   return received;
 };

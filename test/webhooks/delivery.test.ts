@@ -401,8 +401,8 @@ describe("listDeliveries and redeliver", () => {
         error: "HTTP 500: down",
       },
     ]);
-    expect(res.json.deliveries[1].durationMs).toEqual(expect.any(Number));
-    expect(res.json.deliveries[1].nextAttemptAt).toBe(res.json.deliveries[0].nextAttemptAt);
+    expect(res.json.deliveries[1]!.durationMs).toEqual(expect.any(Number));
+    expect(res.json.deliveries[1]!.nextAttemptAt).toBe(res.json.deliveries[0]!.nextAttemptAt);
     const failed = await call("GET", "/api/ext-v1/webhook/listDeliveries?status=failed", { key: org.apiKey });
     expect(failed.json.deliveries.map((d: { attempt: number }) => d.attempt)).toEqual([1]);
   });
@@ -417,7 +417,7 @@ describe("listDeliveries and redeliver", () => {
     expect(first.json.deliveries).toHaveLength(1);
     const second = await call("GET", `/api/ext-v1/webhook/listDeliveries?limit=1&cursor=${first.json.nextCursor}`, { key: org.apiKey });
     expect(second.json.deliveries).toHaveLength(1);
-    expect(second.json.deliveries[0].id).not.toBe(first.json.deliveries[0].id);
+    expect(second.json.deliveries[0]!.id).not.toBe(first.json.deliveries[0]!.id);
     expect(second.json.nextCursor).toBeNull();
   });
 

@@ -333,7 +333,7 @@ describe("webhook delivery", () => {
     await drainWebhooks(sends);
     const list = await call("GET", "/api/ext-v1/webhook/listEndpoints", { key: org.apiKey });
     expect(list.json.endpoints[0]).toMatchObject({ enabled: false, disabledReason: "disabled after 5 days of failed deliveries" });
-    expect(list.json.endpoints[0].lastFailureAt).not.toBeNull();
+    expect(list.json.endpoints[0]!.lastFailureAt).not.toBeNull();
   });
 
   it("keeps an endpoint that failed for less than 5 days", async () => {
@@ -354,8 +354,8 @@ describe("webhook delivery", () => {
     await createTicket(org);
     await drainWebhooks(sends);
     const list = await call("GET", "/api/ext-v1/webhook/listEndpoints", { key: org.apiKey });
-    expect(list.json.endpoints[0].lastSuccessAt).not.toBeNull();
-    expect(list.json.endpoints[0].lastFailureAt).toBeNull();
+    expect(list.json.endpoints[0]!.lastSuccessAt).not.toBeNull();
+    expect(list.json.endpoints[0]!.lastFailureAt).toBeNull();
   });
 
   it("the cron sweeper sends deliveries no write dispatched (the pipeline's events)", async () => {

@@ -43,7 +43,7 @@ describe("webhook endpoint management", () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("validation_failed");
-    expect(res.json.issues[0].path).toBe("events.0");
+    expect(res.json.issues?.[0]?.path).toBe("events.0");
   });
 
   it.each([

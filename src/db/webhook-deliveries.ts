@@ -2,7 +2,9 @@ import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { inTableOrder } from "./insert-select";
-import { ticketEvents, tickets } from "./schema";
+import { outboxRow } from "./outbox";
+import { jobs, ticketEvents, tickets } from "./schema";
+import type { JobMessage } from "../jobs/messages";
 import { selectTickets } from "./ticket-queries";
 import { webhookDeliveries, webhookEndpoints } from "./webhook-schema";
 
@@ -106,6 +108,9 @@ export type AttemptRecord = {
   /** Failing since before this instant disables the endpoint (5 days of failures). */
   failingCutoff: string;
   failingReason: string;
+  /** The id of the Slack notice (a webhook_disabled job) written if this attempt disables the endpoint for its failures. */
+  noticeJobId: string;
+  endpointId: string;
 };
 
 /**
@@ -176,6 +181,25 @@ export const recordAttempt = async (db: Db, r: AttemptRecord) => {
       )
       .where(sql`${webhookEndpoints.id} = ${endpointOf} and ${stillPending}`),
     ...(disable ? { disabled: disable } : {}),
+    // The organization's Slack hears of a disabling for failures through the outbox, in this same transaction.
+    ...(disable && !r.disable
+      ? {
+          notice: db
+            .insert(jobs)
+            .select(
+              db
+                .select(outboxRow({ id: r.noticeJobId, kind: "webhook_disabled", enqueuedAt: r.now, eventId: r.endpointId, now: r.now }))
+                .from(tickets)
+                .where(
+                  sql`${tickets.id} = (select ticket_id from ticket_events where id = (select event_id from webhook_deliveries where id = ${r.deliveryId}))
+                    and exists (select 1 from webhook_endpoints as we where we.id = ${endpointOf} and we.enabled = 0
+                      and we.disabled_reason = ${r.failingReason} and we.updated_at = ${r.now})`,
+                ),
+            )
+            .onConflictDoNothing()
+            .returning({ jobId: jobs.id, kind: jobs.kind, ticketId: jobs.ticketId }),
+        }
+      : {}),
     attempt: db
       .update(webhookDeliveries)
       .set({
@@ -190,11 +214,16 @@ export const recordAttempt = async (db: Db, r: AttemptRecord) => {
       .where(and(self, eq(webhookDeliveries.status, "pending")))
       .returning({ id: webhookDeliveries.id }),
   });
-  const { next, disabled } = result as { next?: { id: string }[]; disabled?: { id: string; organizationId: string; url: string }[] };
+  const { next, disabled, notice } = result as {
+    next?: { id: string }[];
+    disabled?: { id: string; organizationId: string; url: string }[];
+    notice?: JobMessage[];
+  };
   return {
     recorded: result.attempt.length > 0,
     next: r.next && next?.length ? r.next : undefined,
     disabledForFailures: !r.disable ? disabled?.[0] : undefined,
+    notice: notice ?? [],
   };
 };
 

@@ -3,6 +3,8 @@ import { toView } from "../db/ticket-queries";
 import { type AttemptContext, failDelivery, loadAttempt, recordAttempt } from "../db/webhook-deliveries";
 import type { Env } from "../env";
 import { clampDelay, MAX_DELAY_SECONDS } from "../jobs/backoff";
+import { enqueueJobs } from "../jobs/enqueue";
+import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 import { postEvent, WEBHOOK_TIMEOUT_MS, type AttemptResult } from "./post";
 import { nextDelaySeconds, retrySchedule } from "./schedule";
@@ -24,6 +26,8 @@ export const USER_AGENT = "ticket-intake-webhooks/1 (+https://www.standardwebhoo
 export type WebhookDeps = {
   db: Db;
   queue: Queue<WebhookMessage>;
+  /** The jobs queue, for the Slack notice of an endpoint disabled for its failures. */
+  jobs: Queue<JobMessage>;
   secretKey: string | undefined;
   allowedHttpOrigins: string | undefined;
   schedule: readonly number[];
@@ -34,6 +38,7 @@ export type WebhookDeps = {
 export const webhookDeps = (env: Env): WebhookDeps => ({
   db: createDb(env.DB),
   queue: env.WEBHOOKS,
+  jobs: env.JOBS,
   secretKey: env.WEBHOOK_SECRET_KEY,
   allowedHttpOrigins: env.WEBHOOK_ALLOWED_HTTP_ORIGINS,
   schedule: retrySchedule(env.WEBHOOK_RETRY_SCHEDULE),
@@ -163,9 +168,13 @@ export const deliverAttempt = async (deps: WebhookDeps, message: { deliveryId: s
     disable: gone ? GONE_REASON : undefined,
     failingCutoff: new Date(doneMs - FAILING_DISABLE_MS).toISOString(),
     failingReason: FAILING_REASON,
+    noticeJobId: newId(),
+    endpointId: endpoint.id,
   });
   if (recorded.disabledForFailures) {
     console.warn(JSON.stringify({ msg: "webhook endpoint disabled", endpointId: recorded.disabledForFailures.id, reason: FAILING_REASON }));
+    // Committed as an outbox row; the sweeper re-sends a lost message.
+    await enqueueJobs(deps.jobs, recorded.notice);
   }
   if (recorded.next && delay !== undefined)
     await sendAttempt(deps, { deliveryId: recorded.next.id, endpointId: endpoint.id }, clampDelay(delay));

@@ -3,7 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { createOrg, type TestOrg } from "../support/orgs";
-import { captureSends, runCron } from "../support/queue";
+import { captureSends, runCron, runQueue } from "../support/queue";
 import {
   captureWebhookSends,
   createEndpoint,
@@ -450,5 +450,32 @@ describe("listDeliveries and redeliver", () => {
     });
     expect(res.status).toBe(404);
     expect(res.json.code).toBe("event_not_found");
+  });
+});
+
+describe("an endpoint disabled for 5 days of failures", () => {
+  it("is announced on the organization's Slack through the outbox and the jobs queue", async () => {
+    const jobs = captureSends();
+    const sends = captureWebhookSends();
+    const org = await createOrg({ slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
+    const { endpoint } = await createEndpoint(org, { url: URL_A });
+    const received = interceptReceivers({ [URL_A]: [{ status: 500 }] });
+    await env.DB.prepare("update webhook_endpoints set failing_since = ? where id = ?")
+      .bind(new Date(Date.now() - 6 * 86400_000).toISOString(), endpoint.id)
+      .run();
+    await createTicket(org);
+    jobs.take();
+    await drainWebhooks(sends);
+    const notice = jobs.take();
+    expect(notice).toEqual([{ jobId: expect.any(String), kind: "webhook_disabled", ticketId: expect.any(String) }]);
+    await runQueue(notice);
+    const slack = received.filter((r) => r.url.startsWith("https://hooks.slack.com/"));
+    expect(slack).toHaveLength(1);
+    expect(JSON.parse(slack[0]!.body).text).toBe(
+      `A webhook endpoint of this organization was disabled after 5 days of failed deliveries: ${URL_A}. ` +
+        "Fix the receiver, then re-enable it with updateEndpoint (enabled: true) and send what it missed with redeliver.",
+    );
+    const job = await env.DB.prepare("select status, event_id from jobs where id = ?").bind(notice[0]!.jobId).first();
+    expect(job).toEqual({ status: "done", event_id: endpoint.id });
   });
 });

@@ -644,7 +644,208 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "ticket.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.created
+         * @description A ticket was created (createTicket, or the email channel). `event.data` is empty.
+         */
+        post: operations["webhook_ticket_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.categorized": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.categorized
+         * @description The pipeline categorized the ticket: `event.data` `{ category, source }` (ai, fallback).
+         */
+        post: operations["webhook_ticket_categorized"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.auto_resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.auto_resolved
+         * @description The ticket's category auto-resolves it: `event.data` `{ category }`; its status is now resolved.
+         */
+        post: operations["webhook_ticket_auto_resolved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.assigned
+         * @description Routing or an agent set the assignee: `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.status_changed
+         * @description The status changed (updateTicket, or a customer reply reopening it): `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_status_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.priority_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.priority_changed
+         * @description The priority changed: `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_priority_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.category_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.category_changed
+         * @description An agent changed the category: `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_category_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.message_added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.message_added
+         * @description Messages were appended: `event.data` `{ count, fromPosition, reopenedFrom }`.
+         */
+        post: operations["webhook_ticket_message_added"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.notification_sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.notification_sent
+         * @description A Slack post about the ticket went out: `event.data` `{ eventId? }`.
+         */
+        post: operations["webhook_ticket_notification_sent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.notification_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.notification_failed
+         * @description A Slack post about the ticket failed for good: `event.data` `{ error, eventId? }`.
+         */
+        post: operations["webhook_ticket_notification_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AddMessagesRequest: {
@@ -1152,7 +1353,7 @@ export interface components {
              * @description Only jobs of this kind; all kinds when absent.
              * @enum {string}
              */
-            kind?: "categorize" | "notify" | "route" | "event";
+            kind?: "categorize" | "notify" | "route" | "event" | "webhook_disabled";
             /**
              * Format: date-time
              * @description Only jobs that failed at or after this instant (ISO-8601).
@@ -1501,9 +1702,371 @@ export interface components {
             success: true;
             endpoint: components["schemas"]["WebhookEndpoint"];
         };
+        WebhookEvent_ticket_assigned: {
+            /** @constant */
+            type: "ticket.assigned";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "assigned";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_auto_resolved: {
+            /** @constant */
+            type: "ticket.auto_resolved";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "auto_resolved";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_categorized: {
+            /** @constant */
+            type: "ticket.categorized";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "categorized";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_category_changed: {
+            /** @constant */
+            type: "ticket.category_changed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "category_changed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_created: {
+            /** @constant */
+            type: "ticket.created";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "created";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_message_added: {
+            /** @constant */
+            type: "ticket.message_added";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "message_added";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_notification_failed: {
+            /** @constant */
+            type: "ticket.notification_failed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "notification_failed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_notification_sent: {
+            /** @constant */
+            type: "ticket.notification_sent";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "notification_sent";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_priority_changed: {
+            /** @constant */
+            type: "ticket.priority_changed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "priority_changed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_status_changed: {
+            /** @constant */
+            type: "ticket.status_changed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "status_changed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
         WebhookSuccessResponse: {
             /** @constant */
             success: true;
+        };
+        WebhookTicket: {
+            id: string;
+            title: string;
+            description: string | null;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_for_customer" | "resolved";
+            category: string | null;
+            categorySource: ("request" | "ai" | "fallback" | "manual") | null;
+            /**
+             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
+             * @example 0.87
+             */
+            categoryConfidence: number | null;
+            assignee: string | null;
+            /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
+            assigneeSource: ("rule" | "manual") | null;
+            customer: {
+                id: string;
+                email: string;
+                name: string;
+            };
+            device: {
+                id: string;
+                identifier: string;
+                type: string | null;
+            } | null;
+            processing: {
+                /** @enum {string} */
+                categorization: "pending" | "done" | "skipped" | "failed";
+                /** @enum {string} */
+                notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
+            };
+            createdAt: string;
+            updatedAt: string;
         };
     };
     responses: never;
@@ -5909,6 +6472,296 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    webhook_ticket_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_created"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_categorized: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_categorized"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_auto_resolved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_auto_resolved"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_assigned: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_assigned"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_status_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_status_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_priority_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_priority_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_category_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_category_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_message_added: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_message_added"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_notification_sent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_notification_sent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_notification_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_notification_failed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

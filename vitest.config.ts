@@ -1,21 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { unstable_readConfig } from "wrangler";
-import { createLogger } from "vite";
 import { defineConfig } from "vitest/config";
-
-/**
- * Vite's logger, minus one warning: the standardwebhooks package (the tests' webhook receiver)
- * ships source maps naming sources it does not ship, and Vite says so on every run. Nothing else is hidden.
- */
-const quietLogger = () => {
-  const logger = createLogger();
-  const { warn, warnOnce } = logger;
-  const missingMap = (msg: string) => msg.includes("standardwebhooks") && msg.includes("points to missing source files");
-  logger.warn = (msg, opts) => (missingMap(msg) ? undefined : warn(msg, opts));
-  logger.warnOnce = (msg, opts) => (missingMap(msg) ? undefined : warnOnce(msg, opts));
-  return logger;
-};
 
 export default defineConfig(async () => {
   // wrangler reads wrangler.toml (and .dev.vars) once per test file; at its default level it says
@@ -27,7 +13,6 @@ export default defineConfig(async () => {
   // wrangler.toml as wrangler reads it, for the test that the code's copy of its numbers matches.
   const { ratelimits } = unstable_readConfig({ config: fileURLToPath(new URL("./wrangler.toml", import.meta.url)) });
   return {
-    customLogger: quietLogger(),
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },

@@ -16,6 +16,36 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_ERROR_TEXT = 200;
 
 /**
+ * The start of a failed response's body, for its error: read chunk by chunk up to a few KB and the
+ * rest cancelled, so a receiver answering an endless or huge body (or garbage) costs no memory.
+ */
+const leadingText = async (res: Response): Promise<string> => {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < 4096) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A connection closed mid-body: what arrived is the error text.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes).replace(/\s+/g, " ").trim();
+};
+
+/**
  * POSTs one signed event: the boundary tests replace (they spy on the global fetch, as for Slack).
  * 2xx delivered; a redirect is a failure and is never followed (the URL was checked, where it
  * points is not); any other status, a timeout or a closed connection is a failure whose reason is
@@ -44,7 +74,7 @@ export const postEvent = async (url: string, headers: Record<string, string>, bo
     await res.body?.cancel().catch(() => {});
     return { ok: false, responseStatus: res.status, error: `HTTP ${res.status}: redirects are not followed`, durationMs };
   }
-  const text = await res.text().catch(() => "");
+  const text = await leadingText(res);
   return {
     ok: false,
     responseStatus: res.status,

@@ -190,6 +190,17 @@ describe("webhook delivery", () => {
     expect(second).toMatchObject({ status: "pending", attempt: 2 });
   });
 
+  it("records a failed attempt's huge garbage body as its first 200 characters", async () => {
+    const { org, sends } = await setup();
+    interceptReceivers({ [URL_A]: [{ status: 500, body: `\u0000<html>${"x".repeat(2_000_000)}` }] });
+    const ticketId = await createTicket(org);
+    await drainWebhooks(sends);
+    const [first, second] = await deliveriesOf(await eventIdOf(ticketId, "created"));
+    expect(first).toMatchObject({ status: "failed", response_status: 500 });
+    expect(first!.error.length).toBe("HTTP 500: ".length + 200);
+    expect(second).toMatchObject({ status: "pending" });
+  });
+
   it("disables the endpoint on 410 Gone, without retrying", async () => {
     const { org, sends, endpoint } = await setup();
     interceptReceivers({ [URL_A]: [{ status: 410 }] });

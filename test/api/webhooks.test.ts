@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call } from "../support/http";
 import { createOrg } from "../support/orgs";
-import { createEndpoint } from "../support/webhooks";
+import { captureSends } from "../support/queue";
+import { captureWebhookSends, createEndpoint } from "../support/webhooks";
 
 const URL_A = "https://receiver.example.com/a";
 
@@ -19,6 +20,18 @@ describe("webhook endpoint management", () => {
     expect(list.status).toBe(200);
     expect(list.json.endpoints).toEqual([res.json.endpoint]);
     expect(list.text).not.toContain(res.json.secret);
+  });
+
+  it("never writes the secret to the log", async () => {
+    const org = await createOrg();
+    const lines: string[] = [];
+    for (const level of ["log", "info", "warn", "error"] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    }
+    const { endpoint, secret } = await createEndpoint(org, { url: URL_A });
+    const rotated = await call("POST", "/api/ext-v1/webhook/rotateSecret", { key: org.apiKey, body: { endpointId: endpoint.id } });
+    expect(lines.length).toBeGreaterThan(0);
+    for (const s of [secret, rotated.json.secret]) expect(lines.join("\n")).not.toContain(s.slice(6));
   });
 
   it("stores the secret encrypted, never as given", async () => {
@@ -126,6 +139,25 @@ describe("webhook endpoint management", () => {
     expect(res.json.code).toBe("webhook_endpoint_not_found");
     const list = await call("GET", "/api/ext-v1/webhook/listEndpoints", { key: owner.apiKey });
     expect(list.json.endpoints).toEqual([endpoint]);
+  });
+
+  it("listDeliveries without a filter shows none of another organization's deliveries", async () => {
+    // Nothing is delivered meanwhile: the listed attempt stays pending.
+    captureSends();
+    captureWebhookSends();
+    const owner = await createOrg();
+    const intruder = await createOrg();
+    await createEndpoint(owner, { url: URL_A });
+    const created = await call("POST", "/api/ext-v1/ticket/createTicket", {
+      key: owner.apiKey,
+      body: { title: "t", customerEmail: "a@example.com" },
+    });
+    expect(created.status).toBe(200);
+    const own = await call("GET", "/api/ext-v1/webhook/listDeliveries", { key: owner.apiKey });
+    expect(own.json.deliveries.length).toBeGreaterThan(0);
+    const theirs = await call("GET", "/api/ext-v1/webhook/listDeliveries", { key: intruder.apiKey });
+    expect(theirs.status).toBe(200);
+    expect(theirs.json.deliveries).toEqual([]);
   });
 
   it("listDeliveries and redeliver are 404 for another organization's endpoint", async () => {

@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { createOrg, type TestOrg } from "../support/orgs";
+import { orgWithCategories } from "../support/pipeline";
 import { captureSends, runCron, runQueue } from "../support/queue";
 import {
   captureWebhookSends,
@@ -488,5 +489,33 @@ describe("an endpoint disabled for 5 days of failures", () => {
     );
     const job = await env.DB.prepare("select status, event_id from jobs where id = ?").bind(notice[0]!.jobId).first();
     expect(job).toEqual({ status: "done", event_id: endpoint.id });
+  });
+});
+
+describe("events the pipeline writes", () => {
+  it("are dispatched by the jobs consumer after its batch, not left for the sweeper", async () => {
+    const jobs = captureSends();
+    const sends = captureWebhookSends();
+    const org = await orgWithCategories();
+    await createEndpoint(org, { url: URL_A, events: ["ticket.categorized"] });
+    const received = interceptReceivers();
+    const ticketId = await createTicket(org);
+    await runQueue(jobs.take().filter((m) => m.kind === "categorize"));
+    expect(sends.take().map((m) => m.body)).toContainEqual({ type: "dispatch", organizationId: org.id });
+    // The create's own dispatch was taken above with the categorize job's: send the consumer's again.
+    await runWebhookQueue([{ type: "dispatch", organizationId: org.id }]);
+    await drainWebhooks(sends);
+    expect(received.map((r) => JSON.parse(r.body))).toMatchObject([
+      { type: "ticket.categorized", data: { ticketId, event: { type: "categorized", actor: { type: "pipeline" } } } },
+    ]);
+  });
+
+  it("sends no dispatch for an organization without endpoints", async () => {
+    const jobs = captureSends();
+    const sends = captureWebhookSends();
+    const org = await orgWithCategories();
+    await createTicket(org);
+    await runQueue(jobs.take().filter((m) => m.kind === "categorize"));
+    expect(sends.take()).toEqual([]);
   });
 });

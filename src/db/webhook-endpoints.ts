@@ -155,8 +155,6 @@ export const rotateSecret = async (db: Db, keyHash: string, endpointId: string, 
   return rotated.length ? { kind: "rotated" as const } : { kind: "not_found" as const };
 };
 
-/** Secret rows are sealed per endpoint id; the handler seals the new one before the batch, so it needs the id only. */
-
 const deliveryColumns = {
   id: webhookDeliveries.id,
   endpointId: webhookDeliveries.endpointId,
@@ -220,7 +218,7 @@ export const redeliver = async (db: Db, keyHash: string, input: { id: string; ev
     .select({ round: sql<number>`coalesce(${max(webhookDeliveries.round)}, -1) + 1` })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.endpointId, input.endpointId), eq(webhookDeliveries.eventId, input.eventId)));
-  const { auth, inserted, endpoint, event } = await namedBatch(db, {
+  const { auth, inserted, endpoint } = await namedBatch(db, {
     auth: keyOrganization(db, keyHash),
     inserted: db
       .insert(webhookDeliveries)
@@ -255,15 +253,10 @@ export const redeliver = async (db: Db, keyHash: string, input: { id: string; ev
       .select({ id: webhookEndpoints.id })
       .from(webhookEndpoints)
       .where(thisEndpoint(db, keyHash, input.endpointId)),
-    event: db
-      .select({ id: ticketEvents.id })
-      .from(ticketEvents)
-      .where(and(eq(ticketEvents.id, input.eventId), inKeyOrg(db, ticketEvents.organizationId, keyHash))),
   });
   if (auth.length === 0) return { kind: "unauthorized" as const };
   const row = inserted[0];
   if (row) return { kind: "queued" as const, delivery: row };
-  return endpoint.length === 0
-    ? { kind: "endpoint_not_found" as const }
-    : { kind: event.length === 0 ? ("event_not_found" as const) : ("endpoint_not_found" as const) };
+  // Nothing inserted with the endpoint found: the event is not one of the organization's.
+  return endpoint.length === 0 ? { kind: "endpoint_not_found" as const } : { kind: "event_not_found" as const };
 };

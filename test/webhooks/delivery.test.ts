@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { call } from "../support/http";
+import { fetchWithEnv } from "../support/counting";
+import { call, jsonPost } from "../support/http";
 import { createOrg, type TestOrg } from "../support/orgs";
 import { orgWithCategories } from "../support/pipeline";
 import { captureSends, runCron, runQueue } from "../support/queue";
@@ -13,6 +14,7 @@ import {
   eventIdOf,
   interceptReceivers,
   runWebhookQueue,
+  WEBHOOKS_DLQ,
 } from "../support/webhooks";
 
 const URL_A = "https://receiver.example.com/a";
@@ -379,6 +381,36 @@ describe("webhook delivery", () => {
     await drainWebhooks(sends);
     expect(received).toHaveLength(1);
     expect(received[0]!.headers["webhook-id"]).toBe(await eventIdOf(ticketId, "created"));
+  });
+
+  it("checks the URL again before each attempt: an origin no longer allowed is not fetched", async () => {
+    captureSends();
+    const sends = captureWebhookSends();
+    const org = await createOrg();
+    const local = "http://127.0.0.1:9000/hooks";
+    const created = await call("POST", "/api/ext-v1/webhook/createEndpoint", { key: org.apiKey, body: { url: local } });
+    expect(created.status).toBe(400);
+    // Allowed when it was created (as in local development), no longer when the attempt is made.
+    const allowed = { WEBHOOK_ALLOWED_HTTP_ORIGINS: "http://127.0.0.1:9000" };
+    const res = await fetchWithEnv(jsonPost("/api/ext-v1/webhook/createEndpoint", org.apiKey, { url: local }), allowed);
+    expect(res.status).toBe(200);
+    const received = interceptReceivers();
+    const ticketId = await createTicket(org);
+    await drainWebhooks(sends);
+    expect(received).toEqual([]);
+    const [first] = await deliveriesOf(await eventIdOf(ticketId, "created"));
+    expect(first).toMatchObject({ status: "failed", error: "not sent: url must use https://" });
+  });
+
+  it("marks an attempt failed when its message is dead-lettered", async () => {
+    const { org, sends } = await setup();
+    const ticketId = await createTicket(org);
+    await runWebhookQueue(sends.take().map((m) => m.body));
+    const [deliver] = sends.take().map((m) => m.body);
+    await runWebhookQueue([deliver!], { queue: WEBHOOKS_DLQ });
+    expect(await deliveriesOf(await eventIdOf(ticketId, "created"))).toMatchObject([
+      { status: "failed", error: "delivery failed repeatedly inside the worker", next_attempt_at: null },
+    ]);
   });
 
   it("fails the attempts of a disabled endpoint without sending them", async () => {

@@ -32,6 +32,9 @@ export default defineConfig(async () => {
             SLACK_WEBHOOK_ALLOWED_ORIGINS: "https://hooks.slack.com,http://slack.test",
             // No second-long waits between fake Slack posts; test/jobs/slack-pacing.test.ts turns it back on.
             SLACK_MIN_INTERVAL_MS: "0",
+            // Encrypts webhook secrets at rest in the tests' D1 (base64 of 32 bytes; a test value).
+            WEBHOOK_SECRET_KEY: "dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0LWtleS0zMiE=",
+            WEBHOOK_ALLOWED_HTTP_ORIGINS: "",
           },
         },
       }),

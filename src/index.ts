@@ -6,11 +6,17 @@ import type { Env } from "./env";
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
+    if (batch.queue.startsWith("ticket-intake-webhooks")) {
+      const { consumeWebhookBatch } = await import("./webhooks/consumer");
+      return consumeWebhookBatch(batch, env);
+    }
     const { consumeBatch } = await import("./jobs/consumer");
     await consumeBatch(batch, env);
   },
   async scheduled(controller, env) {
     const { sweepOutbox } = await import("./jobs/sweeper");
     await sweepOutbox(env, controller.scheduledTime);
+    const { sweepWebhooks } = await import("./webhooks/sweeper");
+    await sweepWebhooks(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

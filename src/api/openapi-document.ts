@@ -30,6 +30,7 @@ import "./devices/schemas.docs";
 import "./ticket-lifecycle/schemas.docs";
 import "./tickets/schemas.docs";
 import { LIMITS } from "./tickets/schemas";
+import { webhookEventCatalogue } from "./webhooks/event-catalogue";
 
 const DESCRIPTION = `
 Support-ticket intake, compatible with Telemetron's external API (\`/api/ext-v1\`, header \`x-api-key\`): every
@@ -62,6 +63,10 @@ ${IDEMPOTENCY_TTL_MS / 3_600_000} hours the same key (per organization) with the
 \`idempotency-replayed: true\` and creates nothing; with a different body it is a 422. Concurrent requests with
 one key create exactly one ticket: the others get its response.
 
+**Webhooks.** Endpoints registered with \`/api/ext-v1/webhook/createEndpoint\` receive every ticket event of the
+organization as a POST signed per the Standard Webhooks specification (\`webhook-id\`, \`webhook-timestamp\`,
+\`webhook-signature\`), retried on failure for about three days; the \`webhooks\` section lists each event type and its payload.
+
 **Read-your-writes.** Ticket and customer endpoints return \`${BOOKMARK_HEADER}\` (a D1 Sessions bookmark). Reads
 may be served by a read replica; send the latest bookmark you received back in \`${BOOKMARK_HEADER}\` to read data
 at least as recent as your own last write.
@@ -81,6 +86,7 @@ const CONFIG = {
     { name: "Customers", description: "The organization's customers" },
     { name: "Devices", description: "The organization's devices (hardware identified by a serial number, MAC address or the like)" },
     { name: "Device assignments", description: "Which customers own which devices (a device may have several owners)" },
+    { name: "Webhooks", description: "Endpoints that receive the organization's ticket events, signed (Standard Webhooks)" },
     { name: "Operator", description: "Organizations, API keys, categories and routing rules (ADMIN_TOKEN)" },
     { name: "Meta", description: "Health, this document and its reference page" },
   ],
@@ -90,6 +96,12 @@ const SECURITY_SCHEMES = {
   apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "The organization's API key." },
   bearerApiKey: { type: "http", scheme: "bearer", description: "The organization's API key as a bearer token (same key as x-api-key)." },
   adminToken: { type: "http", scheme: "bearer", description: "The operator token: the worker secret ADMIN_TOKEN." },
+  webhookSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description: "Webhooks only (what your receiver checks): the Standard Webhooks signature by the endpoint's secret.",
+  },
 } as const;
 
 /** Each router's docs, by operationId: the `*.docs.ts` modules, which the worker never imports. */
@@ -255,9 +267,36 @@ export const buildDocument = async () => {
     paths[route.path] ??= {};
     paths[route.path]![route.method] = operation(convert, route);
   }
+  // The event catalogue: what the service POSTs to an organization's endpoints (OpenAPI 3.1 `webhooks`).
+  const webhooks = Object.fromEntries(
+    webhookEventCatalogue().map(({ type, description, headers, schema }) => [
+      type,
+      {
+        post: {
+          operationId: `webhook_${type.replace(/\W/g, "_")}`,
+          tags: ["Webhooks"],
+          summary: type,
+          description,
+          security: [{ webhookSignature: [] }],
+          parameters: headers.map(({ name, description }) => ({
+            in: "header",
+            name,
+            required: true,
+            description,
+            schema: { type: "string" },
+          })),
+          requestBody: { required: true, content: { "application/json": { schema: convert(schema, "output") } } },
+          responses: {
+            200: { description: "Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint." },
+          },
+        },
+      },
+    ]),
+  );
   return {
     ...CONFIG,
     paths,
+    webhooks,
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
       securitySchemes: SECURITY_SCHEMES,

@@ -12,6 +12,7 @@ export const ROUTERS = {
   customers: () => import("./customers").then((m) => m.customersApi),
   devices: () => import("./devices").then((m) => m.devicesApi),
   deviceAssignments: () => import("./device-assignments").then((m) => m.deviceAssignmentsApi),
+  webhooks: () => import("./webhooks").then((m) => m.webhooksApi),
   admin: () => import("./admin").then((m) => m.adminApi),
   reference: () => import("./openapi").then((m) => m.referenceApi),
 } satisfies Record<string, () => Promise<Router>>;

@@ -19,6 +19,7 @@ import type { LabelledExample } from "../ai/examples";
 import type { LearnedStats } from "../ai/learned-classifier";
 import { isLabel } from "./category-learning";
 import { ticketColumns } from "./ticket-queries";
+import { hasWebhooks } from "./webhook-flag";
 
 /** The device's categories, a JSON array of names in its row: parsed, not cast. */
 const deviceCategoryNames = z.array(z.string());
@@ -59,6 +60,8 @@ const pipelineTicket = (db: Db, ticketId: string) =>
       customerCategories: customers.categories,
       deviceCategories: sql<string | null>`${devices.categories}`.as("device_categories"),
       orgWebhookUrl: sql<string | null>`${organizations.slackWebhookUrl}`.as("org_webhook_url"),
+      // Whether the events this job writes have webhook deliveries to dispatch (src/webhooks/).
+      webhooks: hasWebhooks(tickets.organizationId),
     })
     .from(tickets)
     .innerJoin(customers, eq(customers.id, tickets.customerId))

@@ -35,6 +35,9 @@ export const JOB_KIND_TRAITS = {
   notify: { slackPost: true, postRank: 1, waitedOnBy: [] },
   route: { slackPost: false, postRank: null, waitedOnBy: [] },
   event: { slackPost: true, postRank: 2, waitedOnBy: [] },
+  // A Slack post, but about the organization's webhook endpoint, not the ticket: not one of the
+  // ticket's posts (notificationError, retryNotification and the post order leave it out).
+  webhook_disabled: { slackPost: false, postRank: null, waitedOnBy: [] },
 } satisfies Record<JobKind, JobKindTraits>;
 
 const kindsOf = (has: (traits: JobKindTraits) => boolean): JobKind[] =>

@@ -19,7 +19,9 @@ export const MESSAGE_ROLES = ["customer", "agent", "bot"] as const;
 export const APPLIES_TO = ["ticket", "customer", "device", "any"] as const;
 // categorize and notify: a new ticket's pipeline. route: re-run routing after a manual category.
 // event: the Slack message for one ticket event (a customer reply, a status change).
-export const JOB_KINDS = ["categorize", "notify", "route", "event"] as const;
+// webhook_disabled: tells the organization's Slack that a webhook endpoint was disabled after 5 days
+// of failures (event_id holds the endpoint's id; the ticket is that of the delivery that disabled it).
+export const JOB_KINDS = ["categorize", "notify", "route", "event", "webhook_disabled"] as const;
 export const EVENT_TYPES = [
   "created",
   "categorized",

@@ -8,6 +8,7 @@ import { renderedOnce, renderer, renderPlan, runPlan, variantsOf, type VariantOf
 import { apiKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
+import { hasWebhooks } from "./webhook-flag";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 
@@ -156,11 +157,12 @@ const report = () =>
   keyedWriteReport(db, {
     messageCount: sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`.as("messageCount"),
     added: sql<number>`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`.as("added"),
+    webhooks: hasWebhooks(apiKeys.organizationId),
   });
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
 const reportRow: z.ZodMiniType<ReportOf<ReturnType<typeof report>> | undefined> = z.optional(
-  z.extend(keyedWriteReportRow, { messageCount: z.number(), added: z.number() }),
+  z.extend(keyedWriteReportRow, { messageCount: z.number(), added: z.number(), webhooks: z.number() }),
 );
 
 /** What a replay answers beyond the ticket id, as `recordIdempotencyKey` stored it. */
@@ -190,7 +192,7 @@ export type AddMessagesOutcome =
   | { kind: "unauthorized" }
   | { kind: "not_found" }
   | { kind: "too_many"; messageCount: number }
-  | { kind: "added"; messageCount: number; jobs: JobMessage[] }
+  | { kind: "added"; messageCount: number; jobs: JobMessage[]; organizationId: string; webhooks: boolean }
   | { kind: "replay"; sameRequest: boolean; ticketId: string; messageCount: number | undefined };
 
 /**
@@ -227,7 +229,15 @@ export const addMessagesBatch = async (
     .map((r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id }));
 
   if (!report) return { kind: "unauthorized" };
-  if (report.added) return { kind: "added", messageCount: report.messageCount, jobs: queued };
+  if (report.added) {
+    return {
+      kind: "added",
+      messageCount: report.messageCount,
+      jobs: queued,
+      organizationId: report.organizationId,
+      webhooks: report.webhooks === 1,
+    };
+  }
   if (input.idempotency && report.idemTicketId) {
     const response = report.idemResponse ? replayResponse.parse(JSON.parse(report.idemResponse)) : {};
     return {

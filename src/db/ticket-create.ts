@@ -12,6 +12,7 @@ import { type PlanResults, renderedOnce, renderer, renderPlan, runPlan, variants
 import { isRetryableD1Error } from "./retry";
 import { apiKeys, categories, customers, devices, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
 import { apiActor, eventRow } from "./ticket-events";
+import { hasWebhooks } from "./webhook-flag";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
 
@@ -30,7 +31,7 @@ export type NewTicket = {
 
 export type CreateOutcome =
   | { kind: "unauthorized" }
-  | { kind: "created"; ticketId: string; organizationId: string; jobs: JobMessage[] }
+  | { kind: "created"; ticketId: string; organizationId: string; jobs: JobMessage[]; webhooks: boolean }
   | { kind: "replay"; ticketId: string; sameRequest: boolean }
   | { kind: "not_created"; organizationId: string };
 
@@ -214,10 +215,13 @@ const recordIdempotencyKey = () =>
     expiresAt: p("expiresAt"),
   });
 
-const report = () => keyedWriteReport(db, {});
+/** The report, with whether the organization has an enabled webhook endpoint (its `created` event then has deliveries to dispatch). */
+const report = () => keyedWriteReport(db, { webhooks: hasWebhooks(apiKeys.organizationId) });
 
 /** The report's row: D1 returns it raw (the plan bypasses Drizzle's result mapping), so it is parsed. */
-const reportRow: z.ZodMiniType<ReportOf<ReturnType<typeof report>> | undefined> = z.optional(keyedWriteReportRow);
+const reportRow: z.ZodMiniType<ReportOf<ReturnType<typeof report>> | undefined> = z.optional(
+  z.extend(keyedWriteReportRow, { webhooks: z.number() }),
+);
 
 /**
  * The statements of one create, by name, in batch order. Each reads the key's organization itself,
@@ -250,11 +254,12 @@ export const createTicketPlan = renderedOnce(
   (v: Variant) => `${v.customer}|${v.device}|${v.messages}|${v.idempotent}|${v.labelled}`,
 );
 
-const created = (values: Values, organizationId: string): CreateOutcome => ({
+const created = (values: Values, organizationId: string, webhooks: boolean): CreateOutcome => ({
   kind: "created",
   ticketId: values.ticketId,
   organizationId,
   jobs: [{ jobId: values.categorizeJobId, kind: "categorize", ticketId: values.ticketId }],
+  webhooks,
 });
 
 /**
@@ -309,15 +314,16 @@ export const createTicketBatch = async (d1: D1Database | D1DatabaseSession, inpu
         .bind(values.ticketId)
         .first<{ organizationId: string }>();
       if (!stored) throw again;
-      return created(values, stored.organizationId);
+      // Whether it has webhooks is unknown here: the sweeper sends the deliveries.
+      return created(values, stored.organizationId, false);
     }
   }
   const row = reportRow.parse(results.report.results[0]);
 
   if (!row) return { kind: "unauthorized" };
-  if (row.ticketId) return created(values, row.organizationId);
+  if (row.ticketId) return created(values, row.organizationId, row.webhooks === 1);
   // A retried keyed request whose first attempt committed finds its own record: that is this ticket.
-  if (input.idempotency && row.idemTicketId === values.ticketId) return created(values, row.organizationId);
+  if (input.idempotency && row.idemTicketId === values.ticketId) return created(values, row.organizationId, row.webhooks === 1);
   if (input.idempotency && row.idemTicketId) {
     return { kind: "replay", ticketId: row.idemTicketId, sameRequest: row.idemRequestHash === input.idempotency.requestHash };
   }

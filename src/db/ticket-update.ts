@@ -1,6 +1,6 @@
 import { and, eq, ne, or, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
-import { inKeyOrg, keyOrganization } from "./auth";
+import { inKeyOrg } from "./auth";
 import { namedBatch } from "./batch";
 import { activeTicketCategory, dropEmptyCounts, learn, unlearn } from "./category-learning";
 import { outboxRow } from "./outbox";
@@ -8,6 +8,7 @@ import { jobs, ticketEvents, tickets, type PRIORITIES, type TICKET_STATUSES } fr
 import { variantsOf } from "./plans";
 import { nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
+import { keyOrganizationWithWebhooks } from "./webhook-flag";
 import { ticketStatements, toView, type TicketView } from "./ticket-queries";
 import type { JobMessage } from "../jobs/messages";
 import { newId } from "../lib/ids";
@@ -24,7 +25,7 @@ export type UpdateOutcome =
   | { kind: "not_found" }
   | { kind: "conflict"; updatedAt: string }
   | { kind: "unknown_category" }
-  | { kind: "updated"; ticket: TicketView; jobs: JobMessage[] };
+  | { kind: "updated"; ticket: TicketView; jobs: JobMessage[]; organizationId: string; webhooks: boolean };
 
 /** The canonical name of the active ticket category the request named (case-insensitive), or null. */
 const canonicalCategory = (nameLower: string) =>
@@ -99,7 +100,13 @@ export const updateTicket = async (
     if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt) return { kind: "conflict", updatedAt: row.updatedAt };
     return { kind: "unknown_category" };
   }
-  return { kind: "updated", ticket: toView(row, messages), jobs: [...eventJob, ...routeJob] };
+  return {
+    kind: "updated",
+    ticket: toView(row, messages),
+    jobs: [...eventJob, ...routeJob],
+    organizationId: auth[0]!.organizationId,
+    webhooks: auth[0]!.webhooks === 1,
+  };
 };
 
 /** The ids an update may write: one event per field, and the two follow-up jobs. */
@@ -222,7 +229,7 @@ export const updateTicketBatch = (
 
   const [ticket, ticketMessages] = ticketStatements(db, keyHash, ticketId);
   return {
-    auth: keyOrganization(db, keyHash),
+    auth: keyOrganizationWithWebhooks(db, keyHash),
     ...events,
     ...learning,
     update,

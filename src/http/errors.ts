@@ -24,10 +24,13 @@ export const ERROR_CATALOGUE = {
   device_not_found: { status: 404, meaning: "No such device in this organization" },
   organization_not_found: { status: 404, meaning: "No such organization" },
   api_key_not_found: { status: 404, meaning: "No such API key in this organization" },
+  webhook_endpoint_not_found: { status: 404, meaning: "No such webhook endpoint in this organization" },
+  event_not_found: { status: 404, meaning: "No such ticket event in this organization" },
   method_not_allowed: { status: 405, meaning: "The path exists, not with this method; see the `Allow` header" },
   ticket_changed: { status: 409, meaning: "The ticket changed since `expectedUpdatedAt`" },
   customer_email_taken: { status: 409, meaning: "Another customer of this organization has this email" },
   nothing_to_retry: { status: 409, meaning: "None of this ticket's notifications failed" },
+  too_many_webhook_endpoints: { status: 409, meaning: "The organization already has the most webhook endpoints allowed" },
   payload_too_large: { status: 413, meaning: `The request body is over ${MAX_BODY_SIZE}` },
   unsupported_media_type: { status: 415, meaning: "The request body is not JSON" },
   idempotency_mismatch: { status: 422, meaning: "The `Idempotency-Key` was already used with a different request" },
@@ -136,6 +139,11 @@ export const errors = {
     ),
   organizationNotFound: () => new ApiError("organization_not_found", "Organization not found"),
   apiKeyNotFound: () => new ApiError("api_key_not_found", "API key not found"),
+  webhookEndpointNotFound: () => new ApiError("webhook_endpoint_not_found", "Webhook endpoint not found"),
+  eventNotFound: () => new ApiError("event_not_found", "Event not found"),
+  /** `max`: MAX_WEBHOOK_ENDPOINTS, passed by the handler so this module stays free of the db layer. */
+  tooManyWebhookEndpoints: (max: number) =>
+    new ApiError("too_many_webhook_endpoints", `An organization has at most ${max} webhook endpoints; delete one first`),
   methodNotAllowed: (method: string, allowed: string[]) =>
     new ApiError("method_not_allowed", `Method ${method} not allowed; use ${allowed.join(", ")}`),
 

@@ -2,7 +2,7 @@ import { loadCategorizeContext, type CategorizeContext } from "../db/job-context
 import { recordCategorization } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { chooseCategory, type CategoryChoice } from "./choose-category";
-import type { PipelineDeps } from "./deps";
+import { noteWebhooks, type PipelineDeps } from "./deps";
 import { enqueueJobs } from "./enqueue";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
@@ -53,6 +53,7 @@ export const runCategorize = async (
     const ctx = await loadCategorizeContext(deps.db, message.ticketId, message.jobId);
     const job = ctx?.categorizeJob;
     if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
+    noteWebhooks(deps, ctx.ticket);
     // A sweeper re-send starts a fresh message at attempt 1; the outbox row remembers earlier ones.
     const attempts = Math.max(attempt, job.attempts + 1);
 

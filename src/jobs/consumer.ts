@@ -7,6 +7,7 @@ import { pipelineDeps, type PipelineDeps } from "./deps";
 import { jobMessageSchema, type JobMessage } from "./messages";
 import { internalFailure, type JobOutcome } from "./outcome";
 import { JOB_HANDLERS } from "./registry";
+import { dispatchWebhooks } from "../webhooks/messages";
 
 const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> =>
   deadLetter ? runDeadLetter(deps, job, attempt) : JOB_HANDLERS[job.kind].run(deps, job, attempt);
@@ -81,4 +82,6 @@ export const consumeBatch = async (batch: MessageBatch<unknown>, env: Env): Prom
   const deps = pipelineDeps(env);
   const deadLetter = isDeadLetterQueue(batch.queue);
   await Promise.all(batch.messages.map((m) => handleMessage(deps, m, deadLetter)));
+  // The events these jobs wrote have webhook deliveries (the outbox trigger's): one pointer per organization.
+  await Promise.all([...deps.webhookOrgs].map((organizationId) => dispatchWebhooks(env.WEBHOOKS, organizationId)));
 };

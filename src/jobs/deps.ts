@@ -16,6 +16,16 @@ export type PipelineDeps = {
   /** Paces Slack posts per webhook within this invocation. */
   slackPacer: Pacer;
   random: () => number;
+  /**
+   * Organizations whose jobs in this batch may have written events with webhook deliveries: the
+   * consumer sends each one dispatch message after the batch (see `noteWebhooks`).
+   */
+  webhookOrgs: Set<string>;
+};
+
+/** Notes the job's organization for the batch's webhook dispatch when it has an enabled endpoint. */
+export const noteWebhooks = (deps: PipelineDeps, ticket: { organizationId: string; webhooks: number }) => {
+  if (ticket.webhooks) deps.webhookOrgs.add(ticket.organizationId);
 };
 
 export const pipelineDeps = (env: Env): PipelineDeps => ({
@@ -26,4 +36,5 @@ export const pipelineDeps = (env: Env): PipelineDeps => ({
   allowedWebhookOrigins: env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
   slackPacer: createPacer(Number(env.SLACK_MIN_INTERVAL_MS)),
   random: Math.random,
+  webhookOrgs: new Set(),
 });

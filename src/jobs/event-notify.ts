@@ -5,7 +5,7 @@ import { nowIso } from "../lib/time";
 import { eventMessage, type EventNotice } from "../slack/event-message";
 import { backoffSeconds } from "./backoff";
 import { deliver, RATE_LIMITS } from "./deliver";
-import type { PipelineDeps } from "./deps";
+import { noteWebhooks, type PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
 
@@ -39,6 +39,7 @@ export const runEventNotify = async (deps: PipelineDeps, message: JobMessage, at
   const ctx = await loadEventContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.job;
   if (!ctx || !job || job.kind !== "event" || job.status !== "pending") return ACK;
+  noteWebhooks(deps, ctx.ticket);
   const attempts = Math.max(attempt, job.attempts + 1);
   // Until the posts before this one are out (or failed for good), wait. Waiting is not a failure:
   // the job comes back as a fresh message, spending none of the queue's retries and recording no error.

@@ -3,7 +3,7 @@ import { recordNotification } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
 import { ticketMessage } from "../slack/message";
 import { deliver } from "./deliver";
-import type { PipelineDeps } from "./deps";
+import { noteWebhooks, type PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
 
@@ -21,6 +21,7 @@ export const runNotify = async (deps: PipelineDeps, message: JobMessage, attempt
   const ctx = await loadNotifyContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.notifyJob;
   if (!ctx || job?.id !== message.jobId || job.status !== "pending") return ACK;
+  noteWebhooks(deps, ctx.ticket);
   const attempts = Math.max(attempt, job.attempts + 1);
   // Too early (never sent so, but cheap to guard): finishing categorization sends notify again,
   // so acking costs nothing, while retrying would spend the queue's retries and dead-letter it.

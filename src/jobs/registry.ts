@@ -16,6 +16,7 @@ import type { JobMessage } from "./messages";
 import { runNotify } from "./notify";
 import type { JobOutcome } from "./outcome";
 import { runRoute } from "./route";
+import { loadWebhookDisabledContext, runWebhookDisabled } from "./webhook-disabled";
 
 export type { JobKind };
 
@@ -84,6 +85,12 @@ export const JOB_HANDLERS = {
     load: loadEventContext,
     run: runEventNotify,
     deadLetter: { lastTry: null, fails: failing("event", []) },
+    sweep: "on-write",
+  },
+  webhook_disabled: {
+    load: loadWebhookDisabledContext,
+    run: runWebhookDisabled,
+    deadLetter: { lastTry: null, fails: failing("webhook_disabled", []) },
     sweep: "on-write",
   },
 } satisfies Record<JobKind, JobHandler>;

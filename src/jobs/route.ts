@@ -1,7 +1,7 @@
 import { loadRouteContext } from "../db/job-context";
 import { recordRouting } from "../db/job-outcomes";
 import { nowIso } from "../lib/time";
-import type { PipelineDeps } from "./deps";
+import { noteWebhooks, type PipelineDeps } from "./deps";
 import type { JobMessage } from "./messages";
 import { ACK, type JobOutcome } from "./outcome";
 import { routeTicket } from "./routing";
@@ -16,6 +16,7 @@ export const runRoute = async (deps: PipelineDeps, message: JobMessage, attempt:
   const ctx = await loadRouteContext(deps.db, message.ticketId, message.jobId);
   const job = ctx?.job;
   if (!ctx || !job || job.kind !== "route" || job.status !== "pending") return ACK;
+  noteWebhooks(deps, ctx.ticket);
   const route = routeTicket(ctx, ctx.ticket.category);
   await recordRouting(
     deps.db,

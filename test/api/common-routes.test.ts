@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { documentedOperations, type OperationRequests, runCommonRouteTests } from "../support/common-route-tests";
+import { webhookRequests } from "../webhooks/common-route-requests";
 
 const operations = documentedOperations("/api/ext-v1/");
 
@@ -113,6 +114,7 @@ const requests: Partial<Record<string, OperationRequests>> = {
       answer: notFound("customer_not_found"),
     }),
   },
+  ...webhookRequests,
 };
 
 describe("the common route tests' request table", () => {

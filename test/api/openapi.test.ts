@@ -88,6 +88,8 @@ describe("GET /openapi.json", () => {
       apiKey: expect.objectContaining({ type: "apiKey", in: "header", name: "x-api-key" }),
       bearerApiKey: expect.objectContaining({ type: "http", scheme: "bearer" }),
       adminToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
+      // The receiver's side of the webhooks object: what it checks on each delivery.
+      webhookSignature: expect.objectContaining({ type: "apiKey", in: "header", name: "webhook-signature" }),
     });
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const m of METHODS.filter((m) => m in item)) {

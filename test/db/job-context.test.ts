@@ -14,7 +14,8 @@ beforeEach(() => {
 });
 
 // One ticket with a job of every kind: categorize and notify from createTicket, route from a
-// manual category once categorization is done, event from a customer reply.
+// manual category once categorization is done, event from a customer reply, and a webhook_disabled
+// notice as the webhook consumer writes it (its event_id names the disabled endpoint).
 let ticketId: string;
 let jobIds: Record<JobKind, string>;
 beforeAll(async () => {
@@ -24,6 +25,14 @@ beforeAll(async () => {
   await rows("update tickets set categorization = 'done' where id = ?", ticketId);
   await updateTicket(org.apiKey, { ticketId, category: "Billing" });
   await addMessages(org.apiKey, { ticketId, messages: [{ role: "customer", content: "still waiting" }] });
+  const now = new Date().toISOString();
+  await rows(
+    `insert into jobs (id, organization_id, ticket_id, kind, event_id, created_at, updated_at)
+     select 'webhook-disabled-job', organization_id, id, 'webhook_disabled', 'some-endpoint', ?, ? from tickets where id = ?`,
+    now,
+    now,
+    ticketId,
+  );
   const jobs = await rows<{ id: string; kind: JobKind }>("select id, kind from jobs where ticket_id = ?", ticketId);
   jobIds = Object.fromEntries(jobs.map((j) => [j.kind, j.id])) as Record<JobKind, string>;
 });

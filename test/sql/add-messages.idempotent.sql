@@ -87,6 +87,7 @@ select "api_keys"."organization_id" as "organizationId",
   "tickets"."id" as "ticketId",
   (select count(*) from ticket_messages as m where m.ticket_id = :ticketId) as "messageCount",
   exists (select 1 from ticket_events as e where e.id = :eventId) as "added",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks",
   "idempotency_keys"."ticket_id" as "idemTicketId",
   "idempotency_keys"."request_hash" as "idemRequestHash",
   "idempotency_keys"."response" as "idemResponse"

@@ -104,6 +104,7 @@ where "idempotency_keys"."expires_at" <= excluded.created_at;
 -- report
 select "api_keys"."organization_id" as "organizationId",
   "tickets"."id" as "ticketId",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks",
   "idempotency_keys"."ticket_id" as "idemTicketId",
   "idempotency_keys"."request_hash" as "idemRequestHash",
   "idempotency_keys"."response" as "idemResponse"

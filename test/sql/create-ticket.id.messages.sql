@@ -86,6 +86,7 @@ where "tickets"."id" = :ticketId;
 -- report
 select "api_keys"."organization_id" as "organizationId",
   "tickets"."id" as "ticketId",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks",
   "idempotency_keys"."ticket_id" as "idemTicketId",
   "idempotency_keys"."request_hash" as "idemRequestHash",
   "idempotency_keys"."response" as "idemResponse"

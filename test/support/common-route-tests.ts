@@ -83,9 +83,10 @@ export const buildRequest = (op: Operation, spec: RequestSpec, key: string | und
 };
 
 const send = async (op: Operation, spec: RequestSpec, key: string | undefined, overrides: Partial<Cloudflare.Env> = {}) => {
-  // Queue sends are captured: a success's jobs never reach a consumer during the test.
+  // Queue sends are captured: a success's jobs (and webhook messages) never reach a consumer during the test.
   const queue = capturingQueue(env.JOBS);
-  const res = await fetchWithEnv(buildRequest(op, spec, key), { JOBS: queue.binding, ...overrides });
+  const webhooks = capturingQueue(env.WEBHOOKS);
+  const res = await fetchWithEnv(buildRequest(op, spec, key), { JOBS: queue.binding, WEBHOOKS: webhooks.binding, ...overrides });
   const text = await res.text();
   return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
 };
@@ -129,6 +130,8 @@ export const runCommonRouteTests = (operations: Operation[], requests: Partial<R
     it("does not find another organization's things", async () => {
       const f = await createRouteFixture();
       const intruder = await createOrg();
+      // The things the foreign request names must exist (an endpoint the fixture does not hold, say).
+      await entryFor(op, requests).prepare?.(f);
       const { request, answer } = entryFor(op, requests).foreign(f);
       const res = await send(op, request, intruder.apiKey);
       expect(res.status, res.text).toBe(answer.status);
@@ -139,6 +142,7 @@ export const runCommonRouteTests = (operations: Operation[], requests: Partial<R
     it("answers a 404 with the body its document shows", async () => {
       const f = await createRouteFixture();
       const intruder = await createOrg();
+      await entryFor(op, requests).prepare?.(f);
       const { request, answer } = entryFor(op, requests).foreign(f);
       // An operation whose foreign ids are no 404 (a list, a skip) documents none to compare.
       if (answer.status !== 404) return expect(documentedError(op, 404)).toBeUndefined();

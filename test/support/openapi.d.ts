@@ -328,6 +328,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ext-v1/webhook/createEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a webhook endpoint (extension)
+         * @description Every ticket event of the organization (or those of the listed `events`) is POSTed to `url`, signed per the Standard Webhooks specification with the returned `secret`, which is shown only here and by rotateSecret. At most 10 endpoints (409 beyond).
+         */
+        post: operations["createEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/listEndpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's webhook endpoints (extension)
+         * @description Oldest first, each with its last success and failure (secrets are never shown again).
+         */
+        get: operations["listEndpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/updateEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a webhook endpoint (extension)
+         * @description Send only what changes. `enabled: true` re-enables an endpoint the service disabled (after a 410 or 5 days of failures); deliveries that failed meanwhile can be sent again with redeliver.
+         */
+        post: operations["updateEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/deleteEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a webhook endpoint and its delivery log (extension) */
+        post: operations["deleteEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/rotateSecret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an endpoint's signing secret (extension)
+         * @description Returns the new secret. For 24 hours every delivery carries two signatures, by the new and by the old secret (space-separated in `webhook-signature`), so receivers can switch without losing an event.
+         */
+        post: operations["rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/listDeliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery attempts, newest first (extension)
+         * @description One entry per attempt: its status, the receiver's status code, the error, how long it took and when the next attempt is due.
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ext-v1/webhook/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver one event to an endpoint again (extension)
+         * @description A fresh delivery (attempt 1, retried on the schedule) with the same `webhook-id`, so a receiver that has it can tell.
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/organizations": {
         parameters: {
             query?: never;
@@ -507,7 +644,208 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "ticket.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.created
+         * @description A ticket was created (createTicket, or the email channel). `event.data` is empty.
+         */
+        post: operations["webhook_ticket_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.categorized": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.categorized
+         * @description The pipeline categorized the ticket: `event.data` `{ category, source }` (ai, fallback).
+         */
+        post: operations["webhook_ticket_categorized"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.auto_resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.auto_resolved
+         * @description The ticket's category auto-resolves it: `event.data` `{ category }`; its status is now resolved.
+         */
+        post: operations["webhook_ticket_auto_resolved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.assigned
+         * @description Routing or an agent set the assignee: `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.status_changed
+         * @description The status changed (updateTicket, or a customer reply reopening it): `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_status_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.priority_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.priority_changed
+         * @description The priority changed: `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_priority_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.category_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.category_changed
+         * @description An agent changed the category: `event.data` `{ from, to }`.
+         */
+        post: operations["webhook_ticket_category_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.message_added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.message_added
+         * @description Messages were appended: `event.data` `{ count, fromPosition, reopenedFrom }`.
+         */
+        post: operations["webhook_ticket_message_added"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.notification_sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.notification_sent
+         * @description A Slack post about the ticket went out: `event.data` `{ eventId? }`.
+         */
+        post: operations["webhook_ticket_notification_sent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.notification_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.notification_failed
+         * @description A Slack post about the ticket failed for good: `event.data` `{ error, eventId? }`.
+         */
+        post: operations["webhook_ticket_notification_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AddMessagesRequest: {
@@ -766,6 +1104,31 @@ export interface components {
             /** @example Ticket created successfully */
             message: string;
         };
+        CreateWebhookEndpointRequest: {
+            /**
+             * @description Where events are POSTed: `https://` only, no user name or password, never `localhost`, a `.local`/`.internal` name or an IP literal in a loopback, private, link-local or unique-local range (400 with the reason).
+             * @example https://example.com/hooks/ticket-intake
+             */
+            url: string;
+            /**
+             * @description The event types it receives; omitted: all of them, including types added later.
+             * @example [
+             *       "ticket.created"
+             *     ]
+             */
+            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            description?: string | null;
+        };
+        CreateWebhookEndpointResponse: {
+            /** @constant */
+            success: true;
+            endpoint: components["schemas"]["WebhookEndpoint"];
+            /**
+             * @description The signing secret (`whsec_` + base64 of 32 random bytes), shown only here: store it in your receiver.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
         Customer: {
             /** @constant */
             success: true;
@@ -800,7 +1163,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -818,7 +1181,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -840,7 +1203,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -921,6 +1284,17 @@ export interface components {
             tickets: components["schemas"]["ListedTicket"][];
             nextCursor: string | null;
         };
+        ListWebhookDeliveriesResponse: {
+            /** @constant */
+            success: true;
+            deliveries: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        ListWebhookEndpointsResponse: {
+            /** @constant */
+            success: true;
+            endpoints: components["schemas"]["WebhookEndpoint"][];
+        };
         Organization: {
             id: string;
             name: string;
@@ -964,12 +1338,22 @@ export interface components {
              */
             email: string;
         };
+        RedeliverWebhookRequest: {
+            eventId: string;
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+            endpointId: string;
+        };
+        RedeliverWebhookResponse: {
+            /** @constant */
+            success: true;
+            delivery: components["schemas"]["WebhookDelivery"];
+        };
         RetryJobsRequest: {
             /**
              * @description Only jobs of this kind; all kinds when absent.
              * @enum {string}
              */
-            kind?: "categorize" | "notify" | "route" | "event";
+            kind?: "categorize" | "notify" | "route" | "event" | "webhook_disabled";
             /**
              * Format: date-time
              * @description Only jobs that failed at or after this instant (ISO-8601).
@@ -997,6 +1381,15 @@ export interface components {
             retried: number;
             /** @description true when this call stopped at its bound and failed posts may remain: call again for the rest. */
             more: boolean;
+        };
+        RotateWebhookSecretResponse: {
+            /** @constant */
+            success: true;
+            /**
+             * @description The new secret. For 24 hours the old one signs too.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
         };
         RoutingRulesRequest: {
             /** @description Conditions combined with AND; at least one. */
@@ -1247,6 +1640,433 @@ export interface components {
             /** @constant */
             success: true;
             ticket: components["schemas"]["Ticket"];
+        };
+        UpdateWebhookEndpointRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+            endpointId: string;
+            /**
+             * @description Where events are POSTed: `https://` only, no user name or password, never `localhost`, a `.local`/`.internal` name or an IP literal in a loopback, private, link-local or unique-local range (400 with the reason).
+             * @example https://example.com/hooks/ticket-intake
+             */
+            url?: string;
+            /**
+             * @description The event types it receives; omitted: all of them, including types added later.
+             * @example [
+             *       "ticket.created"
+             *     ]
+             */
+            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            enabled?: boolean;
+            description?: string | null;
+        };
+        WebhookDelivery: {
+            id: string;
+            endpointId: string;
+            /** @description The event, also the `webhook-id` header of every attempt. */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed";
+            /** @description 1 for the first attempt of a delivery (or a redelivery), then 2, 3, … */
+            attempt: number;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** @description The receiver's HTTP status; null when none came (timeout, connection failure). */
+            responseStatus: number | null;
+            error: string | null;
+            durationMs: number | null;
+            /** @description Pending: when it is due. Failed: when it is retried (null after the last attempt). */
+            nextAttemptAt: string | null;
+            createdAt: string;
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            events: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            enabled: boolean;
+            description: string | null;
+            /** @description Why the service disabled it (a 410 Gone, 5 days of failures); null otherwise. */
+            disabledReason: string | null;
+            /** @description When a delivery last succeeded. */
+            lastSuccessAt: string | null;
+            /** @description When an attempt last failed. */
+            lastFailureAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        WebhookEndpointIdRequest: {
+            /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+            endpointId: string;
+        };
+        WebhookEndpointResponse: {
+            /** @constant */
+            success: true;
+            endpoint: components["schemas"]["WebhookEndpoint"];
+        };
+        WebhookEvent_ticket_assigned: {
+            /** @constant */
+            type: "ticket.assigned";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "assigned";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_auto_resolved: {
+            /** @constant */
+            type: "ticket.auto_resolved";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "auto_resolved";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_categorized: {
+            /** @constant */
+            type: "ticket.categorized";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "categorized";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_category_changed: {
+            /** @constant */
+            type: "ticket.category_changed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "category_changed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_created: {
+            /** @constant */
+            type: "ticket.created";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "created";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_message_added: {
+            /** @constant */
+            type: "ticket.message_added";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "message_added";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_notification_failed: {
+            /** @constant */
+            type: "ticket.notification_failed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "notification_failed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_notification_sent: {
+            /** @constant */
+            type: "ticket.notification_sent";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "notification_sent";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_priority_changed: {
+            /** @constant */
+            type: "ticket.priority_changed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "priority_changed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_status_changed: {
+            /** @constant */
+            type: "ticket.status_changed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "status_changed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookSuccessResponse: {
+            /** @constant */
+            success: true;
+        };
+        WebhookTicket: {
+            id: string;
+            title: string;
+            description: string | null;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_for_customer" | "resolved";
+            category: string | null;
+            categorySource: ("request" | "ai" | "fallback" | "manual") | null;
+            /**
+             * @description Extension: when the built-in classifier chose the category (categorySource `fallback`), its probability for it among the organization's categories (0..1); null for a category from the request, set by hand, or chosen by Workers AI.
+             * @example 0.87
+             */
+            categoryConfidence: number | null;
+            assignee: string | null;
+            /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
+            assigneeSource: ("rule" | "manual") | null;
+            customer: {
+                id: string;
+                email: string;
+                name: string;
+            };
+            device: {
+                id: string;
+                identifier: string;
+                type: string | null;
+            } | null;
+            processing: {
+                /** @enum {string} */
+                categorization: "pending" | "done" | "skipped" | "failed";
+                /** @enum {string} */
+                notification: "pending" | "sent" | "skipped" | "failed";
+                /**
+                 * @description Extension: why the ticket's Slack posts (the first notification, replies, status changes) are failing: the last error of a post not sent yet (still retrying while `notification` is `pending`) or failed for good; null once they went out. Failed posts can be retried with retryNotification.
+                 * @example HTTP 404: no_service
+                 */
+                notificationError: string | null;
+            };
+            createdAt: string;
+            updatedAt: string;
         };
     };
     responses: never;
@@ -3588,6 +4408,968 @@ export interface operations {
             };
         };
     };
+    createEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint and its signing secret */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookEndpointResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "An organization has at most 10 webhook endpoints; delete one first",
+                     *       "code": "too_many_webhook_endpoints"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEndpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookEndpointsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it now is */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointIdRequest"];
+            };
+        };
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSuccessResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointIdRequest"];
+            };
+        };
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotateWebhookSecretResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query: {
+                limit: number;
+                /** @description Opaque; pass back `nextCursor`. */
+                cursor?: string;
+                /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5c */
+                endpointId?: string;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attempts */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookDeliveriesResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeliverWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The new delivery, pending */
+            200: {
+                headers: {
+                    /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                    "x-d1-bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliverWebhookResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Webhook endpoint not found",
+                     *       "code": "webhook_endpoint_not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds the 1 MiB limit",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listOrganizations: {
         parameters: {
             query: {
@@ -4690,6 +6472,296 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    webhook_ticket_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_created"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_categorized: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_categorized"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_auto_resolved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_auto_resolved"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_assigned: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_assigned"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_status_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_status_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_priority_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_priority_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_category_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_category_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_message_added: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_message_added"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_notification_sent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_notification_sent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_notification_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_notification_failed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

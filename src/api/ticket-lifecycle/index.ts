@@ -7,6 +7,7 @@ import { errors } from "../../http/errors";
 import { acceptReplay, requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
+import { dispatchWebhooks } from "../../webhooks/messages";
 import { createRouter } from "../router";
 import { addMessagesRoute, retryNotificationRoute, ticketEventsRoute, updateTicketRoute } from "./routes";
 
@@ -30,6 +31,7 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
     case "updated":
       // Committed with its outbox rows; sent after the response, like createTicket's (the sweeper recovers a lost send).
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
+      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, outcome.organizationId));
       return c.json({ success: true as const, ticket: outcome.ticket }, 200);
   }
 });
@@ -61,6 +63,7 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
       return c.json({ success: true as const, ticketId: outcome.ticketId, messageCount: outcome.messageCount }, 200);
     case "added":
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
+      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, outcome.organizationId));
       return c.json({ success: true as const, ticketId: body.ticketId, messageCount: outcome.messageCount }, 200);
   }
 });

@@ -5,6 +5,7 @@ import { errors } from "../../http/errors";
 import { acceptReplay, requestHash } from "../../http/idempotency";
 import { nowIso } from "../../lib/time";
 import { enqueueJobs } from "../../jobs/enqueue";
+import { dispatchWebhooks } from "../../webhooks/messages";
 import { createRouter } from "../router";
 import { resolveDescription } from "./description";
 import { createTicketRoute, getTicketRoute, listTicketsRoute } from "./routes";
@@ -43,6 +44,8 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       // after the response so the client waits for one round trip (D1), not two. A send that fails
       // is logged and recovered by the outbox sweeper.
       c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
+      // The batch's outbox trigger wrote the `created` event's webhook deliveries; one pointer hands them on.
+      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, outcome.organizationId));
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "replay":
       // One transaction decided: a live record for this key means nothing was created now.

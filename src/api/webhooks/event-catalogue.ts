@@ -1,0 +1,37 @@
+import type { WebhookEventType } from "../../db/webhook-schema";
+import { WEBHOOK_EVENT_TYPES } from "../../db/webhook-schema";
+import { webhookPayloadSchema } from "./schemas";
+
+/** What each event type means, for the OpenAPI document's `webhooks` (the event catalogue). */
+const MEANINGS: Partial<Record<WebhookEventType, string>> = {
+  "ticket.created": "A ticket was created (createTicket, or the email channel). `event.data` is empty.",
+  "ticket.categorized": "The pipeline categorized the ticket: `event.data` `{ category, source }` (ai, fallback).",
+  "ticket.auto_resolved": "The ticket's category auto-resolves it: `event.data` `{ category }`; its status is now resolved.",
+  "ticket.assigned": "Routing or an agent set the assignee: `event.data` `{ from, to }`.",
+  "ticket.status_changed": "The status changed (updateTicket, or a customer reply reopening it): `event.data` `{ from, to }`.",
+  "ticket.priority_changed": "The priority changed: `event.data` `{ from, to }`.",
+  "ticket.category_changed": "An agent changed the category: `event.data` `{ from, to }`.",
+  "ticket.message_added": "Messages were appended: `event.data` `{ count, fromPosition, reopenedFrom }`.",
+  "ticket.notification_sent": "A Slack post about the ticket went out: `event.data` `{ eventId? }`.",
+  "ticket.notification_failed": "A Slack post about the ticket failed for good: `event.data` `{ error, eventId? }`.",
+};
+
+const HEADERS = [
+  { name: "webhook-id", description: "The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it." },
+  { name: "webhook-timestamp", description: "Unix seconds of this attempt; reject ones far from your clock (replays)." },
+  {
+    name: "webhook-signature",
+    description:
+      "`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); " +
+      "two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library.",
+  },
+];
+
+/** One entry per event type: what the document's `webhooks` object lists, with the payload's schema. */
+export const webhookEventCatalogue = () =>
+  WEBHOOK_EVENT_TYPES.map((type) => ({
+    type,
+    description: MEANINGS[type] ?? `The ticket event \`${type.slice("ticket.".length)}\`.`,
+    headers: HEADERS,
+    schema: webhookPayloadSchema(type),
+  }));

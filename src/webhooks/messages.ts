@@ -1,0 +1,24 @@
+import * as z from "zod";
+
+/**
+ * What travels on the webhooks queue (ticket-intake-webhooks), pointers only:
+ * - `dispatch`: an organization's write committed deliveries (the outbox trigger's rows); the
+ *   consumer claims them and sends one `deliver` per attempt. One message per write, sent after
+ *   the response, only when the write's batch said the organization has an enabled endpoint.
+ * - `deliver`: one pending attempt.
+ */
+export const webhookMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("dispatch"), organizationId: z.string() }),
+  z.object({ type: z.literal("deliver"), deliveryId: z.string(), endpointId: z.string() }),
+]);
+
+export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
+
+/** Sends the dispatch message for an organization's write. Never throws: the sweeper sends what a lost message would have. */
+export const dispatchWebhooks = async (queue: Queue<WebhookMessage>, organizationId: string): Promise<void> => {
+  try {
+    await queue.send({ type: "dispatch", organizationId }, { contentType: "json" });
+  } catch (err) {
+    console.warn(JSON.stringify({ msg: "webhook dispatch send failed; sweeper will send", organizationId, error: String(err) }));
+  }
+};

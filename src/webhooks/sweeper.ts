@@ -1,0 +1,37 @@
+import { createDb } from "../db/client";
+import { claimDue } from "../db/webhook-deliveries";
+import type { Env } from "../env";
+
+/** A due attempt whose message was sent this long ago and has not run is presumed lost. */
+export const WEBHOOK_STALE_AFTER_MS = 10 * 60 * 1000;
+
+/** Per cron run: rounds of one claim (≤1,000 attempts) and ≤10 sendBatch calls of 100 (the Queues limit). */
+export const WEBHOOK_SWEEP = { claimPerRound: 1_000, maxRounds: 10, sendBatch: 100 } as const;
+
+/**
+ * The webhook part of the cron sweeper: sends every due pending attempt that has no message on the
+ * queue: those the pipeline's own batches wrote (they send no dispatch), and any whose dispatch or
+ * send was lost. So the outbox, not the queue, is the record: a lost message delays, never loses.
+ */
+export const sweepWebhooks = async (env: Env, scheduledTime: number) => {
+  const db = createDb(env.DB);
+  const now = new Date(scheduledTime).toISOString();
+  const staleBefore = new Date(scheduledTime - WEBHOOK_STALE_AFTER_MS).toISOString();
+  let sent = 0;
+  for (let round = 0; round < WEBHOOK_SWEEP.maxRounds; round++) {
+    const claimed = await claimDue(db, now, staleBefore, WEBHOOK_SWEEP.claimPerRound);
+    for (let i = 0; i < claimed.length; i += WEBHOOK_SWEEP.sendBatch) {
+      const part = claimed.slice(i, i + WEBHOOK_SWEEP.sendBatch);
+      try {
+        await env.WEBHOOKS.sendBatch(part.map((p) => ({ body: { type: "deliver" as const, ...p }, contentType: "json" as const })));
+      } catch (err) {
+        // Stamped as sent: presumed lost again after WEBHOOK_STALE_AFTER_MS.
+        console.warn(JSON.stringify({ msg: "webhook sweep send failed", count: part.length, error: String(err) }));
+      }
+    }
+    sent += claimed.length;
+    if (claimed.length < WEBHOOK_SWEEP.claimPerRound) break;
+  }
+  if (sent > 0) console.log(JSON.stringify({ msg: "webhook sweep", sent }));
+  return { sent };
+};

@@ -21,6 +21,7 @@ import type { RouteConfig, RouteDocs } from "./route";
 import { type Operation, ROUTERS, type RouterName, registeredOperations } from "./routers";
 import { ticketLifecycleDocs } from "./ticket-lifecycle/routes.docs";
 import { ticketsDocs } from "./tickets/routes.docs";
+import { webhooksDocs } from "./webhooks/routes.docs";
 // The request schemas' descriptions, examples and component ids: each module describes its
 // resource's schemas when it is loaded, before any document is built.
 import "./admin/schemas.docs";
@@ -29,8 +30,9 @@ import "./device-assignments/schemas.docs";
 import "./devices/schemas.docs";
 import "./ticket-lifecycle/schemas.docs";
 import "./tickets/schemas.docs";
+import "./webhooks/schemas.docs";
 import { LIMITS } from "./tickets/schemas";
-import { webhookEventCatalogue } from "./webhooks/event-catalogue";
+import { webhookEventCatalogue } from "./webhooks/event-catalogue.docs";
 
 const DESCRIPTION = `
 Support-ticket intake, compatible with Telemetron's external API (\`/api/ext-v1\`, header \`x-api-key\`): every
@@ -112,6 +114,7 @@ export const ROUTE_DOCS = {
   customers: customersDocs,
   devices: devicesDocs,
   deviceAssignments: deviceAssignmentsDocs,
+  webhooks: webhooksDocs,
   admin: adminDocs,
   reference: referenceDocs,
 } satisfies Record<RouterName, Record<string, RouteDocs>>;

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * What travels on the webhooks queue (ticket-intake-webhooks), pointers only:

@@ -5,7 +5,8 @@
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"absent","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -205,7 +206,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"absent","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -405,7 +407,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"absent","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -619,7 +622,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"absent","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -833,7 +837,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"absent","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -1036,7 +1041,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"absent","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -1239,7 +1245,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"given","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -1441,7 +1448,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"given","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -1643,7 +1651,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"given","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -1860,7 +1869,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"given","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -2077,7 +2087,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"given","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -2282,7 +2293,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"given","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -2487,7 +2499,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"cleared","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -2689,7 +2702,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"cleared","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -2891,7 +2905,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"cleared","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -3108,7 +3123,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"cleared","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -3325,7 +3341,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"cleared","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -3530,7 +3547,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"absent","assignee":"cleared","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -3735,7 +3753,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"absent","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -3936,7 +3955,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"absent","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -4137,7 +4157,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"absent","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -4353,7 +4374,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"absent","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -4569,7 +4591,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"absent","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -4773,7 +4796,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"absent","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -4977,7 +5001,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"given","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -5180,7 +5205,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"given","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -5383,7 +5409,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"given","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -5602,7 +5629,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"given","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -5821,7 +5849,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"given","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -6027,7 +6056,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"given","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -6233,7 +6263,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"cleared","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -6436,7 +6467,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"cleared","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -6639,7 +6671,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"cleared","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -6858,7 +6891,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"cleared","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -7077,7 +7111,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"cleared","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -7283,7 +7318,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"absent","priority":"given","assignee":"cleared","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -7489,7 +7525,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"absent","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -7690,7 +7727,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"absent","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -7891,7 +7929,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"absent","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -8107,7 +8146,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"absent","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -8323,7 +8363,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"absent","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -8527,7 +8568,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"absent","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -8731,7 +8773,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"given","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -8934,7 +8977,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"given","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -9137,7 +9181,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"given","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -9356,7 +9401,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"given","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -9575,7 +9621,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"given","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -9781,7 +9828,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"given","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -9987,7 +10035,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"cleared","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -10190,7 +10239,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"cleared","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -10393,7 +10443,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"cleared","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -10612,7 +10663,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"cleared","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -10831,7 +10883,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"cleared","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -11037,7 +11090,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"absent","assignee":"cleared","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -11243,7 +11297,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"absent","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -11445,7 +11500,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"absent","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -11647,7 +11703,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"absent","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -11865,7 +11922,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"absent","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -12083,7 +12141,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"absent","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -12288,7 +12347,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"absent","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -12493,7 +12553,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"given","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -12697,7 +12758,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"given","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -12901,7 +12963,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"given","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -13122,7 +13185,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"given","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -13343,7 +13407,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"given","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -13550,7 +13615,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"given","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -13757,7 +13823,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"cleared","category":"absent","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -13961,7 +14028,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"cleared","category":"absent","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -14165,7 +14233,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"cleared","category":"given","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -14386,7 +14455,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"cleared","category":"given","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -14607,7 +14677,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"cleared","category":"cleared","expectedUpdatedAt":"absent"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;
@@ -14814,7 +14885,8 @@ order by "ticket_messages"."position" asc;
 -- ==== variant: {"status":"given","priority":"given","assignee":"cleared","category":"cleared","expectedUpdatedAt":"given"}
 
 -- auth
-select "organization_id"
+select "organization_id",
+  exists (select 1 from webhook_endpoints as we where we.organization_id = "api_keys"."organization_id" and we.enabled = 1) as "webhooks"
 from "api_keys"
 where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)
 limit 1;

@@ -1,6 +1,8 @@
+// Build time only, like every `*.docs.ts` module: the event catalogue (what the service POSTs to an
+// organization's endpoints) for the OpenAPI document's `webhooks`; the worker never imports it.
 import type { WebhookEventType } from "../../db/webhook-schema";
 import { WEBHOOK_EVENT_TYPES } from "../../db/webhook-schema";
-import { webhookPayloadSchema } from "./schemas";
+import { webhookPayloadSchema } from "./schemas.docs";
 
 /** What each event type means, for the OpenAPI document's `webhooks` (the event catalogue). */
 const MEANINGS: Partial<Record<WebhookEventType, string>> = {

@@ -1,3 +1,4 @@
+import { similarity } from "./similarity";
 import { type TermCounts, termCounts } from "./terms";
 import type { CategoryOption } from "./types";
 
@@ -32,23 +33,16 @@ const CLAUSE_WEIGHT = 0.3;
 // A term repeated in one ticket is evidence, but not proportionally more.
 const MAX_TF = 2;
 
-/** The description's clauses (split at commas, "and", "or", colons and sentence ends), each as its set of terms. */
-export const clausesOf = (option: CategoryOption): string[][] =>
+/** The description's clauses (split at commas, "and", "or", colons and sentence ends), each as its terms. */
+export const clausesOf = (option: CategoryOption): TermCounts[] =>
   `${option.name}, ${option.description ?? ""}`
     .split(/[,;:.]|\band\b|\bor\b/i)
-    .map((clause) => [...termCounts(clause).keys()])
-    .filter((terms) => terms.length > 0);
+    .map((clause) => Object.fromEntries(termCounts(clause)))
+    .filter((terms) => Object.keys(terms).length > 0);
 
-/** Cosine between the ticket's set of terms and the best matching clause's. */
-const clauseMatch = (terms: TermCounts, clauses: string[][], size: number) => {
-  let best = 0;
-  for (const clause of clauses) {
-    let shared = 0;
-    for (const t of clause) if (t in terms) shared++;
-    best = Math.max(best, shared / Math.sqrt(clause.length * size));
-  }
-  return best;
-};
+/** How alike the ticket is to the best matching clause (src/ai/similarity.ts, as the prompt's examples are chosen). */
+const clauseMatch = (terms: TermCounts, clauses: readonly TermCounts[]) =>
+  Math.max(0, ...clauses.map((clause) => similarity(terms, clause)));
 
 const priorOf = (option: CategoryOption) => {
   const prior = new Map<string, number>();
@@ -97,10 +91,9 @@ export const classifyLearned = (terms: TermCounts, options: readonly CategoryOpt
   scored.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const top = scored[0]?.score ?? 0;
   const normalizer = scored.reduce((sum, s) => sum + Math.exp(s.score - top), 0);
-  const size = Object.keys(terms).length;
   const combined = scored.map((s) => ({
     name: s.name,
-    score: Math.exp(s.score - top) / normalizer + CLAUSE_WEIGHT * clauseMatch(terms, s.clauses, size),
+    score: Math.exp(s.score - top) / normalizer + CLAUSE_WEIGHT * clauseMatch(terms, s.clauses),
   }));
   combined.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const [best, second] = combined;

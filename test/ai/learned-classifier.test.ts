@@ -113,10 +113,10 @@ describe("broad categories: each clause of a description is a pseudo-example", (
 
   it("splits a description into its clauses, each as its terms", () => {
     expect(clausesOf({ name: "Cards", description: "A card that is declined, not accepted by a shop, or a blocked PIN." })).toEqual([
-      ["card"],
-      ["card", "declin"],
-      ["accept", "shop"],
-      ["block", "pin"],
+      { card: 1 },
+      { card: 1, declin: 1 },
+      { accept: 1, shop: 1 },
+      { block: 1, pin: 1 },
     ]);
   });
 

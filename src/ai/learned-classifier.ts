@@ -58,8 +58,8 @@ const priorOf = (option: CategoryOption) => {
  * description as a prior, combined by confidence with the best-matching clause of each description
  * (CLAUSE_WEIGHT). Only terms some candidate has evidence for count; a ticket with none of
  * them, or whose two best categories score exactly the same, gets no category (an honest "none",
- * never a choice by list order). `confidence` is the winner's posterior probability among the
- * candidates. Deterministic: the same ticket, options and stats always give the same answer.
+ * never a choice by list order). `confidence` is the winner's share of the candidates' combined
+ * scores (posterior plus clause bonus, normalized to sum to 1). Deterministic: the same ticket, options and stats always give the same answer.
  */
 export const classifyLearned = (terms: TermCounts, options: readonly CategoryOption[], stats: LearnedStats): Prediction => {
   const candidates = options.map((option) => {

@@ -53,6 +53,22 @@ const priorOf = (option: CategoryOption) => {
   return { prior, total };
 };
 
+// What a category's own words give, per name and description: the same for every ticket of every
+// organization using that text, so computed once per isolate (bounded, cleared when full; a job
+// reads its categories fresh, so an edited description is a new key).
+const MAX_CACHED_OPTIONS = 1_000;
+const optionWords = new Map<string, ReturnType<typeof priorOf> & { clauses: TermCounts[] }>();
+const wordsOf = (option: CategoryOption) => {
+  const key = `${option.name}\n${option.description ?? ""}`;
+  let words = optionWords.get(key);
+  if (!words) {
+    words = { ...priorOf(option), clauses: clausesOf(option) };
+    if (optionWords.size >= MAX_CACHED_OPTIONS) optionWords.clear();
+    optionWords.set(key, words);
+  }
+  return words;
+};
+
 /**
  * Multinomial naive Bayes over the organization's labelled tickets, with each category's name and
  * description as a prior, combined by confidence with the best-matching clause of each description
@@ -67,8 +83,7 @@ export const classifyLearned = (terms: TermCounts, options: readonly CategoryOpt
     const labels = stats.labels.get(key);
     return {
       name: option.name,
-      ...priorOf(option),
-      clauses: clausesOf(option),
+      ...wordsOf(option),
       counts: stats.counts.get(key),
       tickets: Math.max(0, labels?.tickets ?? 0),
       learnedTerms: Math.max(0, labels?.terms ?? 0),

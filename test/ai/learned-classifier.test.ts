@@ -141,3 +141,21 @@ describe("broad categories: each clause of a description is a pseudo-example", (
     );
   });
 });
+
+describe("broad categories with labels", () => {
+  const broad = grouping.categories.map(({ name, description }) => ({ name, description }));
+
+  it("gives the same answer and confidence for every order of the categories once it has learned", () => {
+    const stats = learnedFrom([
+      ["Top-ups", "I topped up by bank transfer and it is not there"],
+      ["Outgoing transfers", "My transfer to a friend has not arrived"],
+      ["Card not working", "The shop would not take my card"],
+    ]);
+    const queries = ["Where is the money I transferred to top up?", "My card was refused at the shop", "The transfer is still pending"];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(broad, { minLength: broad.length, maxLength: broad.length }), (order) => {
+        for (const q of queries) expect(classifyLearned(terms(q), order, stats)).toEqual(classifyLearned(terms(q), broad, stats));
+      }),
+    );
+  });
+});

@@ -11,6 +11,12 @@ import { machine, updateBenchmarksMd } from "./report.mjs";
 import { WORKER_NAMES, startRuntime } from "./runtime.mjs";
 import { API_KEY, seedDatabase } from "./seed.mjs";
 
+// `npm run bench -- categorize` runs only the categorize part (bench/categorize.mjs).
+if (process.argv[2] === "categorize") {
+  await import("./categorize.mjs");
+  process.exit(0);
+}
+
 const PATH = "/api/ext-v1/ticket/createTicket";
 const CONCURRENCY = 16;
 const ROUND_MS = 5_000;
@@ -185,4 +191,6 @@ const results = {
 await writeFile(new URL("./out/results.json", import.meta.url), JSON.stringify(results, null, 2));
 const table = await updateBenchmarksMd(results);
 console.log(`\n${table}\n`);
+log("categorize part");
+await import("./categorize.mjs");
 log("done; results in bench/out/results.json and BENCHMARKS.md");

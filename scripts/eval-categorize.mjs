@@ -8,7 +8,11 @@ const BENCHMARKS = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 const START = "<!-- eval:categorize:start -->";
 const END = "<!-- eval:categorize:end -->";
 
-const run = spawnSync("vitest", ["run", "--config", "eval/vitest.config.ts"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+// Extra arguments go to vitest (`npm run eval:categorize -- -t operator` runs one set).
+const run = spawnSync("vitest", ["run", "--config", "eval/vitest.config.ts", ...process.argv.slice(2)], {
+  encoding: "utf8",
+  maxBuffer: 256 * 1024 * 1024,
+});
 const output = `${run.stdout}${run.stderr}`;
 if (run.status !== 0) {
   process.stderr.write(output.slice(-5_000));

@@ -1,3 +1,4 @@
+import { similarity } from "./similarity";
 import type { TermCounts } from "./terms";
 import type { CategoryOption } from "./types";
 
@@ -8,20 +9,9 @@ export type LabelledExample = { title: string; category: string; terms: TermCoun
 const PER_CATEGORY = 2;
 const MAX_EXAMPLES = 6;
 
-const cosine = (a: TermCounts, b: TermCounts) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [t, n] of Object.entries(a)) {
-    na += n * n;
-    dot += n * (b[t] ?? 0);
-  }
-  for (const n of Object.values(b)) nb += n * n;
-  return dot === 0 ? 0 : dot / Math.sqrt(na * nb);
-};
-
 /**
- * The organization's labelled tickets most like this one (cosine over term counts), for the AI
+ * The organization's labelled tickets most like this one (src/ai/similarity.ts, the measure the
+ * learned classifier matches description clauses by), for the AI
  * prompt: only those sharing a term with it, only of the categories the AI may choose (by the
  * category's current name), at most PER_CATEGORY per category and MAX_EXAMPLES in all, most similar
  * first (ties by title, so the prompt is the same for the same data).
@@ -33,7 +23,7 @@ export const similarExamples = (
 ): { title: string; category: string }[] => {
   const names = new Map(options.map((o) => [o.name.toLowerCase(), o.name]));
   const ranked = pool
-    .map((e) => ({ title: e.title, category: names.get(e.category.toLowerCase()), similarity: cosine(terms, e.terms) }))
+    .map((e) => ({ title: e.title, category: names.get(e.category.toLowerCase()), similarity: similarity(terms, e.terms) }))
     .filter((e): e is { title: string; category: string; similarity: number } => e.category !== undefined && e.similarity > 0)
     .sort((a, b) => b.similarity - a.similarity || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   const perCategory = new Map<string, number>();

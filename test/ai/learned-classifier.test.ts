@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { classifyLearned, NO_STATS, type LearnedStats } from "../../src/ai/learned-classifier";
+import { classifyLearned, clausesOf, NO_STATS, type LearnedStats } from "../../src/ai/learned-classifier";
+import grouping from "../../eval/operator/categories.json";
 import { ticketTerms } from "../../src/ai/terms";
 
 const OPTIONS = [
@@ -103,5 +104,58 @@ describe("learning from the organization's labels", () => {
   it("is deterministic", () => {
     const stats = learnedFrom([["Technical", "machine swallowed card"]]);
     expect(classifyLearned(ticket, OPTIONS, stats)).toEqual(classifyLearned(ticket, OPTIONS, stats));
+  });
+});
+
+describe("broad categories: each clause of a description is a pseudo-example", () => {
+  // Issue 23's operator-style categories: each names several kinds of request in one sentence.
+  const broad = grouping.categories.map(({ name, description }) => ({ name, description }));
+
+  it("splits a description into its clauses, each as its terms", () => {
+    expect(clausesOf({ name: "Cards", description: "A card that is declined, not accepted by a shop, or a blocked PIN." })).toEqual([
+      { card: 1 },
+      { card: 1, declin: 1 },
+      { accept: 1, shop: 1 },
+      { block: 1, pin: 1 },
+    ]);
+  });
+
+  it("lets the one clause a ticket matches win over words pooled from a longer description", () => {
+    // "change" is in Card not working's sentence ("a blocked or forgotten PIN that needs changing") as
+    // in Account and identity's ("changing personal details"); pooled, the shorter sentence wins it,
+    // while the clause "changing personal details" matches the ticket best.
+    expect(classifyLearned(terms("How do I change my last name?"), broad, NO_STATS).category).toBe("Account and identity");
+  });
+
+  it("gives the same answer and confidence for every order of the categories", () => {
+    const queries = [
+      "My card has not arrived yet",
+      "Why was I charged a fee for my transfer?",
+      "The ATM kept my card",
+      "How do I top up by bank transfer?",
+    ];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(broad, { minLength: broad.length, maxLength: broad.length }), (order) => {
+        for (const q of queries) expect(classifyLearned(terms(q), order, NO_STATS)).toEqual(classifyLearned(terms(q), broad, NO_STATS));
+      }),
+    );
+  });
+});
+
+describe("broad categories with labels", () => {
+  const broad = grouping.categories.map(({ name, description }) => ({ name, description }));
+
+  it("gives the same answer and confidence for every order of the categories once it has learned", () => {
+    const stats = learnedFrom([
+      ["Top-ups", "I topped up by bank transfer and it is not there"],
+      ["Outgoing transfers", "My transfer to a friend has not arrived"],
+      ["Card not working", "The shop would not take my card"],
+    ]);
+    const queries = ["Where is the money I transferred to top up?", "My card was refused at the shop", "The transfer is still pending"];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(broad, { minLength: broad.length, maxLength: broad.length }), (order) => {
+        for (const q of queries) expect(classifyLearned(terms(q), order, stats)).toEqual(classifyLearned(terms(q), broad, stats));
+      }),
+    );
   });
 });

@@ -5,7 +5,9 @@ import { answer, failWith, fakeAi } from "../support/fake-ai";
 import { createOrg, setCategories, setRoutingRules } from "../support/orgs";
 import { AI_CHOICES, jobsOf, orgWithCategories, setCustomerCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, runQueue } from "../support/queue";
-import { getTicket } from "../support/tickets";
+import { getTicket, newTicket } from "../support/tickets";
+import { similarity } from "../../src/ai/similarity";
+import { ticketTerms } from "../../src/ai/terms";
 
 let sends: ReturnType<typeof captureSends>;
 beforeEach(() => {
@@ -302,5 +304,46 @@ describe("categorize job: redelivery", () => {
     const result = await runQueue([{ jobId: "nope", kind: "categorize", ticketId: "missing" }, { bogus: true } as never]);
     expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
     expect(env.DB).toBeDefined();
+  });
+});
+
+describe("categorize job: the AI prompt's examples", () => {
+  /** The example lines of the prompt, in order. */
+  const examplesIn = (prompt: string) =>
+    (prompt.split("Tickets this organization has already categorized, most similar first:\n")[1] ?? "")
+      .split("\n\n")[0]!
+      .split("\n")
+      .filter((line) => line.startsWith("- "));
+
+  it("are this organization's labelled tickets most similar to the ticket, by the classifier's similarity, never another organization's", async ({
+    categorizedOrg: org,
+  }) => {
+    const other = await orgWithCategories();
+    // The other organization labelled the very text of the ticket: it must not appear.
+    await newTicket(other.apiKey, { title: "Refund the double charge on my card", customerEmail: "a@example.com", category: "Billing" });
+    const labelled = [
+      ["Refund the double charge on my card please", "Billing"],
+      ["Double charge on my invoice", "Billing"],
+      ["Card declined in the app", "Technical"],
+      ["The app crashes on start", "Technical"],
+    ] as const;
+    for (const [title, category] of labelled) await newTicket(org.apiKey, { title, customerEmail: "a@example.com", category });
+    sends.take();
+    const { message } = await ticketAndMessage(sends, org.apiKey, { title: "Refund the double charge on my card" });
+    const ai = fakeAi(answer("Billing"));
+
+    await runQueue([message], { env: { AI: ai.binding } });
+
+    const query = ticketTerms({ title: "Refund the double charge on my card", description: null, messages: [] });
+    const ranked = labelled
+      .map(([title, category]) => ({ title, category, s: similarity(query, ticketTerms({ title, description: null, messages: [] })) }))
+      .filter((e) => e.s > 0)
+      .sort((a, b) => b.s - a.s);
+    expect(ranked.map((e) => e.title)).toEqual([
+      "Refund the double charge on my card please",
+      "Double charge on my invoice",
+      "Card declined in the app",
+    ]);
+    expect(examplesIn(ai.calls[0]!.prompt)).toEqual(ranked.map((e) => `- ${JSON.stringify(e.title)} → ${e.category}`));
   });
 });

@@ -33,13 +33,22 @@ export const EVENT_TYPES = [
   "message_added",
   "notification_sent",
   "notification_failed",
+  "email_received",
+  "email_sent",
+  "email_failed",
 ] as const;
+/** Where a ticket came from: the HTTP API, or mail to one of the organization's support addresses. */
+export const CHANNELS = ["api", "email"] as const;
 export const JOB_STATES = ["pending", "done", "failed"] as const;
 
 export const organizations = sqliteTable("organizations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   slackWebhookUrl: text("slack_webhook_url"),
+  // The email channel (its addresses are in email_addresses): the display name replies are sent
+  // under (null: the organization's name), and whether a new email ticket gets an acknowledgement.
+  emailFromName: text("email_from_name"),
+  emailAutoAcknowledge: integer("email_auto_acknowledge", { mode: "boolean" }).notNull().default(true),
   ...timestamps,
 });
 
@@ -189,9 +198,14 @@ export const tickets = sqliteTable(
     assigneeSource: text("assignee_source", { enum: ASSIGNEE_SOURCES }),
     categorization: text("categorization", { enum: CATEGORIZATION_STATES }).notNull(),
     notification: text("notification", { enum: NOTIFICATION_STATES }).notNull().default("pending"),
+    channel: text("channel", { enum: CHANNELS }).notNull().default("api"),
+    // Email tickets: the secret `+tag` of the reply address (support+<token>@…), which threads a
+    // reply whose client dropped In-Reply-To and References.
+    replyToken: text("reply_token"),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex("tickets_reply_token_uq").on(t.replyToken),
     index("tickets_org_created_idx").on(t.organizationId, t.createdAt, t.id),
     index("tickets_org_status_created_idx").on(t.organizationId, t.status, t.createdAt, t.id),
     index("tickets_org_customer_created_idx").on(t.organizationId, t.customerId, t.createdAt, t.id),
@@ -204,7 +218,11 @@ export const tickets = sqliteTable(
 );
 
 /** Who changed a ticket: the API (with the key's display prefix, never the key), the pipeline, or an operator. */
-export type EventActor = { type: "api"; keyPrefix: string } | { type: "pipeline" } | { type: "operator" };
+export type EventActor =
+  | { type: "api"; keyPrefix: string }
+  | { type: "pipeline" }
+  | { type: "operator" }
+  | { type: "email"; address: string };
 
 // A ticket's history, written in the same D1 batch as each change it records.
 export const ticketEvents = sqliteTable(
@@ -232,6 +250,8 @@ export const ticketMessages = sqliteTable(
     position: integer("position").notNull(),
     role: text("role", { enum: MESSAGE_ROLES }).notNull(),
     content: text("content").notNull(),
+    // Email messages: the sender's address (the customer's, or the support address for an agent's).
+    from: text("from_address"),
   },
   (t) => [primaryKey({ columns: [t.ticketId, t.position] })],
 );

@@ -116,6 +116,8 @@ const insertMessages = () =>
             ),
           role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
           content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
+          // Only the email channel's replies carry one.
+          from: sql<string | null>`json_extract(j.value, '$.from')`.as("from_address"),
         }),
       )
       .from(tickets)

@@ -144,6 +144,8 @@ const insertTicket = ({ device }: Variant, c: Conditions) =>
             "categorization",
           ),
           notification: sql<"pending">`'pending'`.as("notification"),
+          channel: sql<"api">`'api'`.as("channel"),
+          replyToken: sql<null>`null`.as("replyToken"),
           createdAt: lit<string>("now", "createdAt"),
           updatedAt: lit<string>("now", "updatedAt"),
         }),
@@ -169,6 +171,7 @@ const insertMessages = (c: Conditions) =>
           position: sql<number>`j.key`.as("position"),
           role: sql<"customer">`json_extract(j.value, '$.role')`.as("role"),
           content: sql<string>`json_extract(j.value, '$.content')`.as("content"),
+          from: sql<null>`null`.as("from_address"),
         }),
       )
       .from(tickets)

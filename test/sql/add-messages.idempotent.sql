@@ -34,11 +34,12 @@ set "status" = case when (("tickets"."id" = :ticketId and "tickets"."organizatio
 where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)) and not exists (select 1 from "idempotency_keys" where ("idempotency_keys"."organization_id" = "tickets"."organization_id" and "idempotency_keys"."key" = :idemKey and "idempotency_keys"."expires_at" > :now)) and (select count(*) from ticket_messages as m where m.ticket_id = "tickets"."id") + :count <= 1000);
 
 -- messages
-insert into "ticket_messages" ("ticket_id", "position", "role", "content")
+insert into "ticket_messages" ("ticket_id", "position", "role", "content", "from_address")
 select "tickets"."id",
   (select coalesce(max(m.position), -1) + 1 from ticket_messages as m where m.ticket_id = "tickets"."id") + j.key as "position",
   json_extract(j.value, '$.role') as "role",
-  json_extract(j.value, '$.content') as "content"
+  json_extract(j.value, '$.content') as "content",
+  json_extract(j.value, '$.from') as "from_address"
 from "tickets"
 cross join json_each(:messages) as j
 where ("tickets"."id" = :ticketId and exists (select 1 from ticket_events as e where e.id = :eventId));

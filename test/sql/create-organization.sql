@@ -5,7 +5,7 @@
 -- ==== variant: with its first key
 
 -- organization
-insert into "organizations" ("id", "name", "slack_webhook_url", "created_at", "updated_at") values (:organizationId, :name, :slackWebhookUrl, :now, :now);
+insert into "organizations" ("id", "name", "slack_webhook_url", "email_from_name", "email_auto_acknowledge", "created_at", "updated_at") values (:organizationId, :name, :slackWebhookUrl, null, 1, :now, :now);
 
 -- apiKey
 insert into "api_keys" ("id", "organization_id", "key_hash", "prefix", "label", "created_at", "revoked_at") values (:keyId, :organizationId, :keyHash, :prefix, null, :now, null);

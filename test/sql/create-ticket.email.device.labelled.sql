@@ -19,7 +19,7 @@ where ((("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null) a
 on conflict do nothing;
 
 -- ticket
-insert into "tickets" ("id", "organization_id", "customer_id", "device_id", "title", "description", "priority", "status", "category", "category_source", "category_confidence", "terms", "assignee", "assignee_source", "categorization", "notification", "created_at", "updated_at")
+insert into "tickets" ("id", "organization_id", "customer_id", "device_id", "title", "description", "priority", "status", "category", "category_source", "category_confidence", "terms", "assignee", "assignee_source", "categorization", "notification", "channel", "reply_token", "created_at", "updated_at")
 select :ticketId as "id",
   "api_keys"."organization_id",
   "customers"."id",
@@ -36,6 +36,8 @@ select :ticketId as "id",
   null as "assigneeSource",
   case when "categories"."id" is null then 'pending' else 'skipped' end as "categorization",
   'pending' as "notification",
+  'api' as "channel",
+  null as "replyToken",
   :now as "createdAt",
   :now as "updatedAt"
 from "api_keys"

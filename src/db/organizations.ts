@@ -4,6 +4,7 @@ import { apiKeys, categories, categoryLabels, categoryTerms, organizations, rout
 import { API_KEY_DISPLAY_LENGTH, generateApiKey, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { namedBatch } from "./batch";
+import { addressesOf, emailSettingsView } from "./email-settings";
 import { variantsOf } from "./plans";
 import { qualified } from "./sql";
 import { type Cursor, encodeCursor } from "./ticket-queries";
@@ -49,7 +50,7 @@ export const createOrganization = async (db: Db, input: { name: string; slackWeb
 };
 
 export const getOrganization = async (db: Db, orgId: string) => {
-  const [orgs, keys, cats, rules] = await db.batch([
+  const [orgs, keys, cats, rules, addresses] = await db.batch([
     db.select().from(organizations).where(eq(organizations.id, orgId)),
     db
       .select({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
@@ -74,9 +75,21 @@ export const getOrganization = async (db: Db, orgId: string) => {
       .from(routingRules)
       .where(eq(routingRules.organizationId, orgId))
       .orderBy(asc(routingRules.position)),
+    addressesOf(db, orgId),
   ]);
   const org = orgs[0];
-  return org && { ...org, apiKeys: keys, categories: cats, routingRules: rules };
+  if (!org) return undefined;
+  const { emailFromName, emailAutoAcknowledge, ...rest } = org;
+  return {
+    ...rest,
+    email: emailSettingsView(
+      { emailFromName, emailAutoAcknowledge },
+      addresses.map((a) => a.address),
+    ),
+    apiKeys: keys,
+    categories: cats,
+    routingRules: rules,
+  };
 };
 
 /** How many of the organization's keys are in `state` (a correlated count, so the page stays one statement). */

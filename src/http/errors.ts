@@ -26,11 +26,13 @@ export const ERROR_CATALOGUE = {
   api_key_not_found: { status: 404, meaning: "No such API key in this organization" },
   webhook_endpoint_not_found: { status: 404, meaning: "No such webhook endpoint in this organization" },
   event_not_found: { status: 404, meaning: "No such ticket event in this organization" },
+  attachment_not_found: { status: 404, meaning: "No such attachment in this organization" },
   method_not_allowed: { status: 405, meaning: "The path exists, not with this method; see the `Allow` header" },
   ticket_changed: { status: 409, meaning: "The ticket changed since `expectedUpdatedAt`" },
   customer_email_taken: { status: 409, meaning: "Another customer of this organization has this email" },
   nothing_to_retry: { status: 409, meaning: "None of this ticket's notifications failed" },
   too_many_webhook_endpoints: { status: 409, meaning: "The organization already has the most webhook endpoints allowed" },
+  email_address_taken: { status: 409, meaning: "Another organization receives mail at this address" },
   payload_too_large: { status: 413, meaning: `The request body is over ${MAX_BODY_SIZE}` },
   unsupported_media_type: { status: 415, meaning: "The request body is not JSON" },
   idempotency_mismatch: { status: 422, meaning: "The `Idempotency-Key` was already used with a different request" },
@@ -141,6 +143,7 @@ export const errors = {
   apiKeyNotFound: () => new ApiError("api_key_not_found", "API key not found"),
   webhookEndpointNotFound: () => new ApiError("webhook_endpoint_not_found", "Webhook endpoint not found"),
   eventNotFound: () => new ApiError("event_not_found", "Event not found"),
+  attachmentNotFound: () => new ApiError("attachment_not_found", "Attachment not found"),
   /** `max`: MAX_WEBHOOK_ENDPOINTS, passed by the handler so this module stays free of the db layer. */
   tooManyWebhookEndpoints: (max: number) =>
     new ApiError("too_many_webhook_endpoints", `An organization has at most ${max} webhook endpoints; delete one first`),
@@ -167,6 +170,11 @@ export const errors = {
       [{ path: "email", message: "email already in use" }],
       { telemetronCustomerId: existingId },
     ),
+  /** An inbound address belongs to one organization across the deployment. */
+  emailAddressTaken: (address: string) =>
+    new ApiError("email_address_taken", `Another organization already receives mail at ${address}`, [
+      { path: "email.addresses", message: `${address} is taken` },
+    ]),
   nothingToRetry: () => new ApiError("nothing_to_retry", "Nothing to retry: none of this ticket's Slack posts failed"),
 
   payloadTooLarge: () => new ApiError("payload_too_large", `Request body exceeds the ${MAX_BODY_SIZE} limit`),

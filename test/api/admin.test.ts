@@ -52,6 +52,7 @@ describe("operator API", () => {
       apiKeys: [
         { id: expect.any(String), prefix: created.json.apiKey.slice(0, 12), label: null, createdAt: expect.any(String), revokedAt: null },
       ],
+      email: null,
       categories: [],
       routingRules: [],
     });

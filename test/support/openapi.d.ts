@@ -497,7 +497,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an organization or set/clear its Slack webhook */
+        /** Rename an organization, set/clear its Slack webhook, configure its email channel */
         patch: operations["updateOrganization"];
         trace?: never;
     };
@@ -845,6 +845,66 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "ticket.email_received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.email_received
+         * @description The ticket event `email_received`.
+         */
+        post: operations["webhook_ticket_email_received"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.email_sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.email_sent
+         * @description The ticket event `email_sent`.
+         */
+        post: operations["webhook_ticket_email_sent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.email_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.email_failed
+         * @description The ticket event `email_failed`.
+         */
+        post: operations["webhook_ticket_email_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1116,7 +1176,7 @@ export interface components {
              *       "ticket.created"
              *     ]
              */
-            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed" | "ticket.email_received" | "ticket.email_sent" | "ticket.email_failed")[];
             description?: string | null;
         };
         CreateWebhookEndpointResponse: {
@@ -1163,7 +1223,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1181,7 +1241,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1194,6 +1254,20 @@ export interface components {
             /** @description When the device is not assigned: the identifiers of the devices the customer does have. */
             currentDevices?: string[];
         };
+        /** @description The email channel; `null` turns it off (the addresses are freed). */
+        EmailSettings: {
+            /**
+             * @description Inbound support addresses (Email Routing delivers them to this worker), stored lower-cased; each belongs to one organization. The first is the address replies are sent from.
+             * @example [
+             *       "support@acme.example"
+             *     ]
+             */
+            addresses: string[];
+            /** @description The display name of replies; the organization's name when absent. */
+            fromName?: string;
+            /** @description Whether a new email ticket gets one acknowledgement email (default true). */
+            autoAcknowledge?: boolean;
+        };
         Error: {
             /** @constant */
             success: false;
@@ -1203,7 +1277,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1308,6 +1382,13 @@ export interface components {
                 createdAt: string;
                 revokedAt: string | null;
             }[];
+            /** @description The email channel; null while the organization has no support address. */
+            email: {
+                addresses: string[];
+                /** @description Replies are sent under this name; null: the organization's name. */
+                fromName: string | null;
+                autoAcknowledge: boolean;
+            } | null;
             categories: {
                 id: string;
                 name: string;
@@ -1540,7 +1621,7 @@ export interface components {
         TicketEvent: {
             id: string;
             /** @enum {string} */
-            type: "created" | "categorized" | "auto_resolved" | "assigned" | "status_changed" | "priority_changed" | "category_changed" | "message_added" | "notification_sent" | "notification_failed";
+            type: "created" | "categorized" | "auto_resolved" | "assigned" | "status_changed" | "priority_changed" | "category_changed" | "message_added" | "notification_sent" | "notification_failed" | "email_received" | "email_sent" | "email_failed";
             actor: {
                 /** @constant */
                 type: "api";
@@ -1612,6 +1693,7 @@ export interface components {
         UpdateOrganizationRequest: {
             name?: string;
             slackWebhookUrl?: string | null;
+            email?: components["schemas"]["EmailSettings"] | null;
         };
         UpdateTicketRequest: {
             /** @example 019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b */
@@ -1655,7 +1737,7 @@ export interface components {
              *       "ticket.created"
              *     ]
              */
-            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            events?: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed" | "ticket.email_received" | "ticket.email_sent" | "ticket.email_failed")[];
             enabled?: boolean;
             description?: string | null;
         };
@@ -1665,7 +1747,7 @@ export interface components {
             /** @description The event, also the `webhook-id` header of every attempt. */
             eventId: string;
             /** @enum {string} */
-            eventType: "ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed";
+            eventType: "ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed" | "ticket.email_received" | "ticket.email_sent" | "ticket.email_failed";
             /** @description 1 for the first attempt of a delivery (or a redelivery), then 2, 3, … */
             attempt: number;
             /** @enum {string} */
@@ -1681,7 +1763,7 @@ export interface components {
         WebhookEndpoint: {
             id: string;
             url: string;
-            events: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed")[];
+            events: ("ticket.created" | "ticket.categorized" | "ticket.auto_resolved" | "ticket.assigned" | "ticket.status_changed" | "ticket.priority_changed" | "ticket.category_changed" | "ticket.message_added" | "ticket.notification_sent" | "ticket.notification_failed" | "ticket.email_received" | "ticket.email_sent" | "ticket.email_failed")[];
             enabled: boolean;
             description: string | null;
             /** @description Why the service disabled it (a 410 Gone, 5 days of failures); null otherwise. */
@@ -1841,6 +1923,102 @@ export interface components {
                     id: string;
                     /** @constant */
                     type: "created";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_email_failed: {
+            /** @constant */
+            type: "ticket.email_failed";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "email_failed";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_email_received: {
+            /** @constant */
+            type: "ticket.email_received";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "email_received";
+                    actor: {
+                        /** @constant */
+                        type: "api";
+                        /** @description The API key's display prefix, never the key. */
+                        keyPrefix: string;
+                    } | {
+                        /** @constant */
+                        type: "pipeline";
+                    } | {
+                        /** @constant */
+                        type: "operator";
+                    };
+                    /** @description What changed: `from`/`to` for status, priority, assignee and category changes; `count`, `fromPosition` and `reopenedFrom` for messages; `category`/`source` when categorized; `eventId` or `error` for notifications. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    createdAt: string;
+                };
+                ticket: components["schemas"]["WebhookTicket"];
+            };
+        };
+        WebhookEvent_ticket_email_sent: {
+            /** @constant */
+            type: "ticket.email_sent";
+            /** @description When the event happened (ISO 8601). */
+            timestamp: string;
+            data: {
+                ticketId: string;
+                event: {
+                    id: string;
+                    /** @constant */
+                    type: "email_sent";
                     actor: {
                         /** @constant */
                         type: "api";
@@ -5728,6 +5906,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Another organization already receives mail at support@acme.example",
+                     *       "code": "email_address_taken",
+                     *       "issues": [
+                     *         {
+                     *           "path": "email.addresses",
+                     *           "message": "support@acme.example is taken"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Request body over 1 MiB */
             413: {
                 headers: {
@@ -6753,6 +6953,93 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEvent_ticket_notification_failed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_email_received: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_email_received"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_email_sent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_email_sent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. A redirect or other status is a failed attempt, retried; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ticket_email_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and redelivery, so receivers de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; reject ones far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret (the bytes after `whsec_`, base64-decoded); two space-separated signatures for 24 hours after a rotation. Verify with any Standard Webhooks library. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ticket_email_failed"];
             };
         };
         responses: {

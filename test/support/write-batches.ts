@@ -25,6 +25,7 @@ import {
   recordRetry,
 } from "../../src/db/job-outcomes";
 import { claimStaleJobsBatch } from "../../src/db/outbox-sweep";
+import { replaceEmailSettingsBatch } from "../../src/db/email-settings";
 import {
   createOrganizationBatch,
   insertApiKey,
@@ -419,6 +420,22 @@ export const WRITE_BATCHES: WriteBatch[] = [
         ),
       ),
     })),
+  },
+  {
+    file: "update-organization-email",
+    operation: "updateOrganization with `email` (its statements follow the organization's update in one batch)",
+    variants: [
+      {
+        label: "two addresses",
+        statements: replaceEmailSettingsBatch(
+          db,
+          orgId,
+          { addresses: [v("address1"), v("address2")], fromName: v("fromName"), autoAcknowledge: true },
+          now,
+        ),
+      },
+      { label: "turned off (null)", statements: replaceEmailSettingsBatch(db, orgId, null, now) },
+    ],
   },
   {
     file: "add-api-key",

@@ -12,6 +12,8 @@ import {
   revokeApiKey,
   updateOrganization,
 } from "../../db/organizations";
+import { namedBatch } from "../../db/batch";
+import { conflictingAddresses, replaceEmailSettingsBatch } from "../../db/email-settings";
 import { decodeCursor } from "../../db/ticket-queries";
 import { errors, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
@@ -66,11 +68,24 @@ adminApi.openapi(getOrganizationRoute, async (c) => {
 
 adminApi.openapi(updateOrganizationRoute, async (c) => {
   const { orgId } = c.req.valid("param");
-  const body = c.req.valid("json");
+  const { email, ...body } = c.req.valid("json");
   checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
   const { db } = c.var;
-  const updated = await updateOrganization(db, orgId, body, nowIso());
-  if (updated.length === 0) throw errors.organizationNotFound();
+  const now = nowIso();
+  if (email === undefined) {
+    const updated = await updateOrganization(db, orgId, body, now);
+    if (updated.length === 0) throw errors.organizationNotFound();
+  } else {
+    await requireOrganization(db, orgId);
+    try {
+      // One transaction: an address another organization owns rolls the whole update back.
+      await namedBatch(db, { organization: updateOrganization(db, orgId, body, now), ...replaceEmailSettingsBatch(db, orgId, email, now) });
+    } catch (err) {
+      const taken = email ? await conflictingAddresses(db, orgId, email.addresses) : [];
+      if (taken.length === 0) throw err;
+      throw errors.emailAddressTaken(taken[0]!);
+    }
+  }
   return c.json((await getOrganization(db, orgId))!, 200);
 });
 

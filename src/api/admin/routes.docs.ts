@@ -40,10 +40,18 @@ export const adminDocs: Record<string, RouteDocs> = {
   updateOrganization: {
     tags,
     security,
-    summary: "Rename an organization or set/clear its Slack webhook",
+    summary: "Rename an organization, set/clear its Slack webhook, configure its email channel",
     responses: {
       200: jsonContent(organizationSchema, "Updated"),
-      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+      ...errorResponses(
+        400,
+        401,
+        { 404: errors.organizationNotFound() },
+        { 409: errors.emailAddressTaken("support@acme.example") },
+        413,
+        415,
+        500,
+      ),
     },
   },
   createApiKey: {

@@ -8,6 +8,7 @@ import {
   categoryInput,
   createApiKeyBody,
   createOrganizationBody,
+  emailSettingsInput,
   retryJobsBody,
   routingRuleInput,
   routingRulesBody,
@@ -71,6 +72,17 @@ export const organizationSchema = z
         revokedAt: z.nullable(z.string()),
       }),
     ),
+    email: z
+      .nullable(
+        z.object({
+          addresses: z.array(z.string()),
+          fromName: z
+            .nullable(z.string())
+            .register(z.globalRegistry, { description: "Replies are sent under this name; null: the organization's name." }),
+          autoAcknowledge: z.boolean(),
+        }),
+      )
+      .register(z.globalRegistry, { description: "The email channel; null while the organization has no support address." }),
     categories: z.array(categorySchema),
     routingRules: z.array(routingRuleSchema),
   })
@@ -112,6 +124,16 @@ export const retryJobsResponse = z
 // What the document says about the request schemas (the worker validates with them, undescribed).
 describe(webhookUrl, { example: "https://hooks.slack.com/services/T000/B000/XXXX" });
 describe(createOrganizationBody, { id: "CreateOrganizationRequest" });
+describe(emailSettingsInput.shape.addresses, {
+  description:
+    "Inbound support addresses (Email Routing delivers them to this worker), stored lower-cased; each belongs to one organization. The first is the address replies are sent from.",
+  example: ["support@acme.example"],
+});
+describe(emailSettingsInput.shape.fromName, { description: "The display name of replies; the organization's name when absent." });
+describe(emailSettingsInput.shape.autoAcknowledge, {
+  description: "Whether a new email ticket gets one acknowledgement email (default true).",
+});
+describe(emailSettingsInput, { id: "EmailSettings", description: "The email channel; `null` turns it off (the addresses are freed)." });
 describe(updateOrganizationBody, { id: "UpdateOrganizationRequest" });
 // The refine on autoResolve, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent,
 // both branches hold: their defaults are false and true).

@@ -16,9 +16,35 @@ export const createOrganizationBody = z.object({
   slackWebhookUrl: z.optional(webhookUrl),
 });
 
+/** At most this many inbound addresses per organization (the contract's bound). */
+export const MAX_EMAIL_ADDRESSES = 10;
+
+/** An inbound support address: stored lower-cased; a `+tag` is how replies find their ticket, so the address has none. */
+export const supportAddress = z.email().check(
+  z.maxLength(254),
+  z.toLowerCase(),
+  z.refine((a) => !a.split("@")[0]!.includes("+"), { message: "a support address must not contain a +tag" }),
+);
+
+/** The email channel of an organization (src/email/); null turns it off. */
+export const emailSettingsInput = z.object({
+  addresses: z.array(supportAddress).check(
+    z.minLength(1),
+    z.maxLength(MAX_EMAIL_ADDRESSES),
+    z.superRefine((list, ctx) => {
+      list.forEach((a, i) => {
+        if (list.indexOf(a) !== i) ctx.addIssue({ code: "custom", path: [i], message: `duplicate address "${a}"` });
+      });
+    }),
+  ),
+  fromName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  autoAcknowledge: z.optional(z.boolean()),
+});
+
 export const updateOrganizationBody = z.object({
   name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   slackWebhookUrl: z.optional(z.nullable(webhookUrl)),
+  email: z.optional(z.nullable(emailSettingsInput)),
 });
 
 export const categoryInput = z

@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 // Fixed ids so the README's curl examples (the by-id case) work on every machine.
 export const DEMO_ORG_ID = "01936f00-0000-7000-8000-000000000001";
 export const DEMO_CUSTOMER_ID = "01936f00-0000-7000-8000-0000000000c1";
+// The demo organization's support address: `wrangler dev` delivers mail to it at /cdn-cgi/local/email.
+export const DEMO_SUPPORT_ADDRESS = "support@demo.example";
 
 const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
@@ -24,6 +26,8 @@ export const seedSql = (apiKey) => {
      VALUES (${quote(`01936f00-0000-7000-8000-${keyHash.slice(0, 12)}`)}, ${quote(DEMO_ORG_ID)}, ${quote(keyHash)}, ${quote(apiKey.slice(0, 12))}, ${quote(now)})`,
     `INSERT OR IGNORE INTO customers (id, organization_id, email, email_lower, name, phone, categories, created_at, updated_at)
      VALUES (${quote(DEMO_CUSTOMER_ID)}, ${quote(DEMO_ORG_ID)}, 'jane@example.com', 'jane@example.com', 'Jane Doe', NULL, '[]', ${quote(now)}, ${quote(now)})`,
+    `INSERT OR IGNORE INTO email_addresses (address, organization_id, position, created_at)
+     VALUES (${quote(DEMO_SUPPORT_ADDRESS)}, ${quote(DEMO_ORG_ID)}, 0, ${quote(now)})`,
     ...CATEGORIES.map(
       ([name, description, appliesTo, aiEnabled, autoResolve], position) =>
         `INSERT OR IGNORE INTO categories (id, organization_id, name, name_lower, description, applies_to, ai_enabled, auto_resolve, active, position, created_at, updated_at)

@@ -1,7 +1,7 @@
 import { app } from "./app";
 import type { Env } from "./env";
 
-// The queue consumer and the sweeper (Drizzle, the job schemas, the classifiers) are loaded by the
+// The queue consumer, the sweeper and the email handler (Drizzle, the job schemas, the classifiers) are loaded by the
 // first batch or cron tick that needs them, not by every isolate that only answers HTTP requests.
 export default {
   fetch: app.fetch,
@@ -12,6 +12,11 @@ export default {
     }
     const { consumeBatch } = await import("./jobs/consumer");
     await consumeBatch(batch, env);
+  },
+  // Email Routing's deliveries to the organizations' support addresses (src/email/).
+  async email(message, env, ctx) {
+    const { receiveEmail } = await import("./email/inbound");
+    await receiveEmail(message, env, ctx);
   },
   async scheduled(controller, env) {
     const { sweepOutbox } = await import("./jobs/sweeper");

@@ -7,6 +7,7 @@ export const OPERATIONS: readonly Operation[] = [
   {"router":"tickets","operationId":"createTicket","method":"post","path":"/api/ext-v1/ticket/createTicket"},
   {"router":"tickets","operationId":"getTicket","method":"get","path":"/api/ext-v1/ticket/getTicket/{ticketId}"},
   {"router":"tickets","operationId":"listTickets","method":"get","path":"/api/ext-v1/ticket/listTickets"},
+  {"router":"tickets","operationId":"getAttachment","method":"get","path":"/api/ext-v1/ticket/getAttachment/{attachmentId}"},
   {"router":"ticketLifecycle","operationId":"updateTicket","method":"post","path":"/api/ext-v1/ticket/updateTicket"},
   {"router":"ticketLifecycle","operationId":"addMessages","method":"post","path":"/api/ext-v1/ticket/addMessages"},
   {"router":"ticketLifecycle","operationId":"getTicketEvents","method":"get","path":"/api/ext-v1/ticket/getTicketEvents/{ticketId}"},

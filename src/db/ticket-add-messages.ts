@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import * as z from "zod/mini";
 import { activeKey } from "./auth";
 import { idempotencyValues, keyedWriteReport, keyedWriteReportRow, keyIsFree, recordKey, type ReportOf } from "./idempotency";
@@ -56,13 +56,25 @@ const conditionsFor = ({ idempotent }: Variant) => {
     eq(tickets.id, p("ticketId")),
     inKeyOrganization,
     idempotent ? keyIsFree(db, tickets.organizationId, p("idemKey"), p("now")) : undefined,
-    sql`${messageCount} + ${p("count")} <= ${MAX_TICKET_MESSAGES}`,
+    fitsUnderCap(),
   )!;
-  // A customer's reply reopens a ticket that was resolved or waiting for them.
-  const reopens = and(guard, sql`${p("hasCustomer")} = 1`, inArray(tickets.status, ["resolved", "waiting_for_customer"]))!;
-  return { guard, reopens, actor: apiActor(p("keyHash")) };
+  return messageConditions(guard, apiActor(p("keyHash")));
 };
-type Conditions = ReturnType<typeof conditionsFor>;
+
+/**
+ * What the statements adding messages to a ticket are guarded by, however the messages came
+ * (addMessages with an API key, a reply by email: src/db/email-reply.ts): `guard` holds when they
+ * may be added; a customer's reply then reopens a ticket that was resolved or waiting for them.
+ */
+export const messageConditions = (guard: SQL, actor: SQL) => ({
+  guard,
+  reopens: and(guard, sql`${p("hasCustomer")} = 1`, inArray(tickets.status, ["resolved", "waiting_for_customer"]))!,
+  actor,
+});
+type Conditions = ReturnType<typeof messageConditions>;
+
+/** The ticket's message count, for guards against MAX_TICKET_MESSAGES. */
+export const fitsUnderCap = () => sql`${messageCount} + ${p("count")} <= ${MAX_TICKET_MESSAGES}`;
 
 /** Written first, so it can read the ticket as it was (which status a reply reopened). */
 const insertMessageAddedEvent = (c: Conditions) =>
@@ -140,7 +152,7 @@ const insertEventJob = () =>
     .returning({ id: jobs.id, ticketId: jobs.ticketId });
 
 /** The job `insertEventJob` returns, as D1 returns it: with the table's column names. */
-const eventJobRows = z.array(z.object({ id: z.string(), ticket_id: z.string() }));
+export const eventJobRows = z.array(z.object({ id: z.string(), ticket_id: z.string() }));
 
 const recordIdempotencyKey = () =>
   recordKey(db, {
@@ -170,15 +182,24 @@ const reportRow: z.ZodMiniType<ReportOf<ReturnType<typeof report>> | undefined> 
 /** What a replay answers beyond the ticket id, as `recordIdempotencyKey` stored it. */
 const replayResponse = z.object({ messageCount: z.optional(z.number()) });
 
+/**
+ * The statements that add messages under `c`, in batch order: the events first (they read the
+ * ticket as it was), then the change, the messages, and the Slack job for a customer's reply. They
+ * bind `ticketId`, `messages`, `count`, `hasCustomer`, `eventId`, `reopenEventId`, `jobId`, `now`.
+ */
+export const messageStatements = (c: Conditions) => ({
+  messageAddedEvent: insertMessageAddedEvent(c),
+  reopenedEvent: insertReopenedEvent(c),
+  ticket: updateTicket(c),
+  messages: insertMessages(),
+  eventJob: insertEventJob(),
+});
+
 /** The statements of one addMessages, by name, in batch order: events first, then the change. */
 const buildStatements = (v: Variant) => {
   const c = conditionsFor(v);
   return renderPlan({
-    messageAddedEvent: insertMessageAddedEvent(c),
-    reopenedEvent: insertReopenedEvent(c),
-    ticket: updateTicket(c),
-    messages: insertMessages(),
-    eventJob: insertEventJob(),
+    ...messageStatements(c),
     idempotencyKey: v.idempotent ? recordIdempotencyKey() : undefined,
     report: report(),
   });

@@ -21,6 +21,7 @@ export const ticketColumns = {
   assigneeSource: tickets.assigneeSource,
   categorization: tickets.categorization,
   notification: tickets.notification,
+  channel: tickets.channel,
   // Why the ticket's Slack posts are failing: the last error of a post not (yet) sent, newest first.
   // A post that goes out clears its error, so this is null once Slack took them all. Served by the
   // jobs' (ticket_id, kind, event_id) index.
@@ -46,7 +47,7 @@ export const selectTickets = (db: Db) =>
     .leftJoin(devices, eq(devices.id, tickets.deviceId));
 
 type TicketRow = Awaited<ReturnType<typeof selectTickets>>[number];
-type MessageRow = Pick<typeof ticketMessages.$inferSelect, "ticketId" | "role" | "content">;
+type MessageRow = Pick<typeof ticketMessages.$inferSelect, "ticketId" | "role" | "content" | "from"> & { attachments: string };
 
 /** A ticket as the API shows it, without its messages (see `toView` and `toListedView`). */
 const toBaseView = (row: TicketRow) => ({
@@ -60,6 +61,7 @@ const toBaseView = (row: TicketRow) => ({
   categoryConfidence: row.categoryConfidence,
   assignee: row.assignee,
   assigneeSource: row.assigneeSource,
+  channel: row.channel,
   customer: { id: row.customerId, email: row.customerEmail, name: row.customerName ?? emailPrefix(row.customerEmail) },
   device:
     row.deviceId && row.deviceIdentifier !== null ? { id: row.deviceId, identifier: row.deviceIdentifier, type: row.deviceType } : null,
@@ -71,12 +73,37 @@ const toBaseView = (row: TicketRow) => ({
 /** The full ticket, messages included (getTicket, updateTicket). */
 export const toView = (row: TicketRow, messages: MessageRow[] = []) => ({
   ...toBaseView(row),
-  messages: messages.map(({ role, content }) => ({ role, content })),
+  messages: messages.map(messageView),
 });
+
+type AttachmentView = { id: string; filename: string; contentType: string; size: number };
+
+/** A message as the API shows it: an email message also says who sent it and lists its attachments. */
+const messageView = ({ role, content, from, attachments }: MessageRow) => {
+  const files = JSON.parse(attachments) as AttachmentView[];
+  return {
+    role,
+    content,
+    ...(from === null ? {} : { from }),
+    ...(files.length ? { attachments: files } : {}),
+  };
+};
 
 export type TicketView = ReturnType<typeof toView>;
 
-const messageColumns = { ticketId: ticketMessages.ticketId, role: ticketMessages.role, content: ticketMessages.content };
+const messageColumns = {
+  ticketId: ticketMessages.ticketId,
+  role: ticketMessages.role,
+  content: ticketMessages.content,
+  from: ticketMessages.from,
+  // The message's attachments as one JSON array, in their order (attachments_ticket_idx), so the
+  // ticket and its messages stay two statements. Built by SQLite, parsed back in `messageView`.
+  attachments:
+    sql<string>`(select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = ${qualified(ticketMessages.ticketId)} and a.position = ${qualified(ticketMessages.position)} order by a.ordinal) as a)`.as(
+      "attachments",
+    ),
+};
 
 /** One ticket of the key's organization and its messages: two statements for a batch. */
 export const ticketStatements = (db: Db, keyHash: string, ticketId: string) =>
@@ -124,6 +151,7 @@ export type TicketFilters = {
   updatedAfter?: string;
   notification?: TicketRow["notification"];
   categorization?: TicketRow["categorization"];
+  channel?: TicketRow["channel"];
 };
 
 /**
@@ -155,6 +183,7 @@ export const listTickets = async (db: Db, keyHash: string, filters: TicketFilter
     filters.updatedAfter !== undefined ? gt(tickets.updatedAt, filters.updatedAfter) : undefined,
     filters.notification && eq(tickets.notification, filters.notification),
     filters.categorization && eq(tickets.categorization, filters.categorization),
+    filters.channel && eq(tickets.channel, filters.channel),
     after && or(lt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), lt(tickets.id, after.id))),
   ];
   // Listed tickets carry their message count, not their messages: a page of 100 tickets stays a

@@ -5,7 +5,11 @@ import { webhookRequests } from "../webhooks/common-route-requests";
 
 const operations = documentedOperations("/api/ext-v1/");
 
-const notFound = (code: "ticket_not_found" | "customer_not_found" | "device_not_found") => ({ status: 404, code }) as const;
+const notFound = (code: "ticket_not_found" | "customer_not_found" | "device_not_found" | "attachment_not_found") =>
+  ({ status: 404, code }) as const;
+
+/** The fixture ticket gets one attachment (as an email message would), stored in R2 under the id derived from the ticket's. */
+const attachmentOf = (ticketId: string) => `att-${ticketId}`;
 
 /**
  * A valid request per operation, and one naming another organization's things. A new route is
@@ -35,6 +39,21 @@ const requests: Partial<Record<string, OperationRequests>> = {
       request: { body: { ticketId: f.ticketId, messages: [{ role: "customer", content: "x" }] } },
       answer: notFound("ticket_not_found"),
     }),
+  },
+  getAttachment: {
+    // A JSON file, since the common tests read every success body as JSON.
+    prepare: async (f) => {
+      const id = attachmentOf(f.ticketId);
+      await env.ATTACHMENTS.put(`attachments/${f.org.id}/${id}`, '{"hello":"world"}');
+      await env.DB.prepare(
+        `insert into attachments (id, organization_id, ticket_id, position, ordinal, filename, content_type, size, r2_key, created_at)
+         values (?, ?, ?, 0, 0, 'hello.json', 'application/json', 17, ?, ?)`,
+      )
+        .bind(id, f.org.id, f.ticketId, `attachments/${f.org.id}/${id}`, new Date().toISOString())
+        .run();
+    },
+    valid: (f) => ({ params: { attachmentId: attachmentOf(f.ticketId) } }),
+    foreign: (f) => ({ request: { params: { attachmentId: attachmentOf(f.ticketId) } }, answer: notFound("attachment_not_found") }),
   },
   getTicketEvents: {
     valid: (f) => ({ params: { ticketId: f.ticketId } }),

@@ -46,6 +46,7 @@ describe("getTicket", () => {
         categoryConfidence: null,
         assignee: null,
         assigneeSource: null,
+        channel: "api",
         // A customer created by a ticket is named by its email prefix, as Telemetron does.
         customer: { id: expect.any(String), email: "Pat@Example.com", name: "Pat" },
         device: null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ADD_MESSAGES_VARIANTS, addMessagesPlan } from "../../src/db/ticket-add-messages";
+import { emailReplyPlan } from "../../src/db/email-reply";
 import { CREATE_TICKET_VARIANTS, createTicketPlan } from "../../src/db/ticket-create";
 import type { Plan } from "../../src/db/plans";
 import { goldenBatchSql, goldenSql } from "../support/sql-golden";
@@ -9,6 +10,7 @@ import { WRITE_BATCHES } from "../support/write-batches";
 const batches: { name: string; operation: string; variants: Record<string, unknown>[]; plan: (variant: never) => Plan }[] = [
   { name: "create-ticket", operation: "createTicket", variants: CREATE_TICKET_VARIANTS, plan: createTicketPlan },
   { name: "add-messages", operation: "addMessages", variants: ADD_MESSAGES_VARIANTS, plan: addMessagesPlan },
+  { name: "email-reply", operation: "a customer's reply by email (email() handler)", variants: [{}], plan: emailReplyPlan },
 ];
 
 /** A variant's file: the batch's name, then each option that is on (or its value), e.g. create-ticket.email.device.sql. */

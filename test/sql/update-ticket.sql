@@ -179,6 +179,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -197,7 +198,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -380,6 +384,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -398,7 +403,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -595,6 +603,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -613,7 +622,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -810,6 +822,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -828,7 +841,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -1014,6 +1030,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -1032,7 +1049,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -1218,6 +1238,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -1236,7 +1257,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -1421,6 +1445,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -1439,7 +1464,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -1624,6 +1652,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -1642,7 +1671,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -1842,6 +1874,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -1860,7 +1893,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -2060,6 +2096,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -2078,7 +2115,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -2266,6 +2306,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -2284,7 +2325,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -2472,6 +2516,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -2490,7 +2535,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -2675,6 +2723,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -2693,7 +2742,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -2878,6 +2930,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -2896,7 +2949,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -3096,6 +3152,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -3114,7 +3171,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -3314,6 +3374,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -3332,7 +3393,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -3520,6 +3584,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -3538,7 +3603,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -3726,6 +3794,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -3744,7 +3813,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -3928,6 +4000,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -3946,7 +4019,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -4130,6 +4206,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -4148,7 +4225,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -4347,6 +4427,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -4365,7 +4446,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -4564,6 +4648,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -4582,7 +4667,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -4769,6 +4857,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -4787,7 +4876,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -4974,6 +5066,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -4992,7 +5085,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -5178,6 +5274,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -5196,7 +5293,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -5382,6 +5482,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -5400,7 +5501,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -5602,6 +5706,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -5620,7 +5725,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -5822,6 +5930,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -5840,7 +5949,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -6029,6 +6141,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -6047,7 +6160,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -6236,6 +6352,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -6254,7 +6371,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -6440,6 +6560,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -6458,7 +6579,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -6644,6 +6768,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -6662,7 +6787,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -6864,6 +6992,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -6882,7 +7011,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -7084,6 +7216,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -7102,7 +7235,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -7291,6 +7427,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -7309,7 +7446,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -7498,6 +7638,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -7516,7 +7657,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -7700,6 +7844,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -7718,7 +7863,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -7902,6 +8050,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -7920,7 +8069,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -8119,6 +8271,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -8137,7 +8290,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -8336,6 +8492,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -8354,7 +8511,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -8541,6 +8701,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -8559,7 +8720,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -8746,6 +8910,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -8764,7 +8929,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -8950,6 +9118,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -8968,7 +9137,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -9154,6 +9326,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -9172,7 +9345,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -9374,6 +9550,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -9392,7 +9569,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -9594,6 +9774,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -9612,7 +9793,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -9801,6 +9985,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -9819,7 +10004,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -10008,6 +10196,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -10026,7 +10215,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -10212,6 +10404,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -10230,7 +10423,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -10416,6 +10612,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -10434,7 +10631,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -10636,6 +10836,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -10654,7 +10855,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -10856,6 +11060,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -10874,7 +11079,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -11063,6 +11271,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -11081,7 +11290,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -11270,6 +11482,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -11288,7 +11501,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -11473,6 +11689,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -11491,7 +11708,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -11676,6 +11896,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -11694,7 +11915,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -11895,6 +12119,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -11913,7 +12138,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -12114,6 +12342,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -12132,7 +12361,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -12320,6 +12552,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -12338,7 +12571,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -12526,6 +12762,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -12544,7 +12781,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -12731,6 +12971,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -12749,7 +12990,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -12936,6 +13180,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -12954,7 +13199,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -13158,6 +13406,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -13176,7 +13425,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -13380,6 +13632,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -13398,7 +13651,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -13588,6 +13844,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -13606,7 +13863,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -13796,6 +14056,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -13814,7 +14075,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -14001,6 +14265,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -14019,7 +14284,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -14206,6 +14474,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -14224,7 +14493,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -14428,6 +14700,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -14446,7 +14719,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -14650,6 +14926,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -14668,7 +14945,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -14858,6 +15138,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -14876,7 +15157,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))
@@ -15066,6 +15350,7 @@ select "tickets"."id",
   "tickets"."assignee_source",
   "tickets"."categorization",
   "tickets"."notification",
+  "tickets"."channel",
   (select j.last_error from jobs as j where j.ticket_id = "tickets"."id"
     and j.kind in ('notify', 'event') and j.last_error is not null order by j.updated_at desc limit 1) as "notification_error",
   "tickets"."created_at",
@@ -15084,7 +15369,10 @@ where ("tickets"."id" = :ticketId and "tickets"."organization_id" in (select "or
 -- messages
 select "ticket_messages"."ticket_id",
   "ticket_messages"."role",
-  "ticket_messages"."content"
+  "ticket_messages"."content",
+  "ticket_messages"."from_address",
+  (select json_group_array(json_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+    from (select * from attachments as a where a.ticket_id = "ticket_messages"."ticket_id" and a.position = "ticket_messages"."position" order by a.ordinal) as a) as "attachments"
 from "ticket_messages"
 inner join "tickets" on "tickets"."id" = "ticket_messages"."ticket_id"
 where ("ticket_messages"."ticket_id" = :ticketId and "tickets"."organization_id" in (select "organization_id" from "api_keys" where ("api_keys"."key_hash" = :keyHash and "api_keys"."revoked_at" is null)))

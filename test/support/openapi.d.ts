@@ -71,6 +71,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ext-v1/ticket/getAttachment/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment of an email message
+         * @description Extension. The bytes of a file that came with an email message (messages list them under `attachments`). Always served as a download (`content-disposition: attachment`, `x-content-type-options: nosniff`), whatever its type.
+         */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ext-v1/ticket/updateTicket": {
         parameters: {
             query?: never;
@@ -1004,6 +1024,14 @@ export interface components {
             /** @description Extension: the emails skipped as invalid, as sent. */
             invalidEmails: string[];
         };
+        Attachment: {
+            /** @description Download it with getAttachment. */
+            id: string;
+            filename: string;
+            contentType: string;
+            /** @description Bytes. */
+            size: number;
+        };
         BulkMetadataRequest: {
             /**
              * @description Device identifier → its new metadata (a JSON object nesting at most 100 levels), 1..1000 entries. Replaces each device's properties wholesale.
@@ -1322,6 +1350,11 @@ export interface components {
             assignee: string | null;
             /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
             assigneeSource: ("rule" | "manual") | null;
+            /**
+             * @description Extension: where the ticket came from: `api` (createTicket) or `email` (mail to a support address).
+             * @enum {string}
+             */
+            channel: "api" | "email";
             customer: {
                 id: string;
                 email: string;
@@ -1589,6 +1622,11 @@ export interface components {
             assignee: string | null;
             /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
             assigneeSource: ("rule" | "manual") | null;
+            /**
+             * @description Extension: where the ticket came from: `api` (createTicket) or `email` (mail to a support address).
+             * @enum {string}
+             */
+            channel: "api" | "email";
             customer: {
                 id: string;
                 email: string;
@@ -1599,11 +1637,7 @@ export interface components {
                 identifier: string;
                 type: string | null;
             } | null;
-            messages: {
-                /** @enum {string} */
-                role: "customer" | "agent" | "bot";
-                content: string;
-            }[];
+            messages: components["schemas"]["TicketMessage"][];
             processing: {
                 /** @enum {string} */
                 categorization: "pending" | "done" | "skipped" | "failed";
@@ -1645,6 +1679,15 @@ export interface components {
             success: true;
             events: components["schemas"]["TicketEvent"][];
             nextCursor: string | null;
+        };
+        TicketMessage: {
+            /** @enum {string} */
+            role: "customer" | "agent" | "bot";
+            content: string;
+            /** @description Extension, email messages: the sender's address. */
+            from?: string;
+            /** @description Extension, email messages: the files that came with it (absent when none). */
+            attachments?: components["schemas"]["Attachment"][];
         };
         UnassignDeviceFromOwnerRequest: {
             /**
@@ -2222,6 +2265,11 @@ export interface components {
             assignee: string | null;
             /** @description rule: set by a routing rule; manual: set through updateTicket (routing never overrides it). */
             assigneeSource: ("rule" | "manual") | null;
+            /**
+             * @description Extension: where the ticket came from: `api` (createTicket) or `email` (mail to a support address).
+             * @enum {string}
+             */
+            channel: "api" | "email";
             customer: {
                 id: string;
                 email: string;
@@ -2581,6 +2629,7 @@ export interface operations {
                 notification?: "pending" | "sent" | "skipped" | "failed";
                 /** @description Only tickets whose categorization is in this state. */
                 categorization?: "pending" | "done" | "skipped" | "failed";
+                channel?: "api" | "email";
                 /**
                  * @description Only tickets changed after this instant (ISO-8601). Poll with the newest `updatedAt` you have seen to sync changes.
                  * @example 2026-11-29T10:00:00.000Z
@@ -2640,6 +2689,123 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Invalid or revoked API key",
                      *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (100 requests per 10 s per API key, or 100 failed authentications per 60 s per client IP); see retry-after */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Rate limit exceeded for this API key; retry after 10 seconds",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 Sessions bookmark. Every endpoint that touches tickets, customers or devices returns one. By default every request runs on the primary database: a revoked key fails on the very next request and you read your own writes without sending anything. To let a D1 read replica answer a read (lower latency far from the primary), send `first-unconstrained` (any replica; the data may lag a few seconds, and a key revoked within that lag may still read), or the latest bookmark you received (a replica at least that recent; you read your own writes). Writes always run on the primary. A bookmark this database does not know is answered from the primary. */
+                "x-d1-bookmark"?: string;
+            };
+            path: {
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    /** @description `attachment; filename*=UTF-8''<name>` */
+                    "content-disposition"?: string;
+                    /** @description `nosniff` */
+                    "x-content-type-options"?: "nosniff";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Attachment not found",
+                     *       "code": "attachment_not_found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -26,6 +26,7 @@ import {
 } from "../../src/db/job-outcomes";
 import { claimStaleJobsBatch } from "../../src/db/outbox-sweep";
 import { replaceEmailSettingsBatch } from "../../src/db/email-settings";
+import { newEmailTicketBatch, recordBounce } from "../../src/db/email-inbound";
 import {
   createOrganizationBatch,
   insertApiKey,
@@ -420,6 +421,58 @@ export const WRITE_BATCHES: WriteBatch[] = [
         ),
       ),
     })),
+  },
+  {
+    file: "email-new-ticket",
+    operation: "a new ticket by email (email() handler)",
+    variants: [0, 2].map((count) => ({
+      label: `${count} attachments`,
+      statements: newEmailTicketBatch(db, {
+        organizationId: orgId,
+        emailRowId: v("emailRowId"),
+        messageId: v("messageId"),
+        sender: v("sender"),
+        senderName: v("senderName"),
+        ticketId: v("ticketId"),
+        customerId: v("customerId"),
+        title: v("title"),
+        description: v("description"),
+        message: { role: "customer", content: v("content"), from: v("sender") },
+        terms: v("terms"),
+        replyToken: v("replyToken"),
+        attachments: Array.from({ length: count }, (_, i) => ({
+          id: v(`attachmentId${i + 1}`),
+          filename: v(`filename${i + 1}`),
+          contentType: v(`contentType${i + 1}`),
+          size: i + 1,
+          r2Key: v(`r2Key${i + 1}`),
+        })),
+        skipped: [],
+        acknowledge: true,
+        ids: {
+          categorizeJob: v("categorizeJobId"),
+          notifyJob: v("notifyJobId"),
+          ackJob: v("ackJobId"),
+          createdEvent: v("createdEventId"),
+          receivedEvent: v("receivedEventId"),
+        },
+        since: v("since"),
+        now,
+      }),
+    })),
+  },
+  {
+    file: "email-bounce",
+    operation: "a bounce of a message we sent (email() handler)",
+    variants: [
+      {
+        label: "bounce",
+        statements: single(
+          "failedEvent",
+          recordBounce(db, v("ticketId"), orgId, v("eventId"), { messageId: v("messageId"), reason: v("reason") }, now),
+        ),
+      },
+    ],
   },
   {
     file: "update-organization-email",

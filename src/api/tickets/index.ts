@@ -1,5 +1,6 @@
 import { createTicketBatch } from "../../db/ticket-create";
 import { missingReferences } from "../../db/ticket-create-miss";
+import { findAttachment } from "../../db/attachments";
 import { decodeCursor, findTicket, listTickets } from "../../db/ticket-queries";
 import { errors } from "../../http/errors";
 import { acceptReplay, requestHash } from "../../http/idempotency";
@@ -8,7 +9,7 @@ import { enqueueJobs } from "../../jobs/enqueue";
 import { dispatchWebhooks } from "../../webhooks/messages";
 import { createRouter } from "../router";
 import { resolveDescription } from "./description";
-import { createTicketRoute, getTicketRoute, listTicketsRoute } from "./routes";
+import { createTicketRoute, getAttachmentRoute, getTicketRoute, listTicketsRoute } from "./routes";
 
 const CREATED = "Ticket created successfully";
 
@@ -77,4 +78,24 @@ ticketsApi.openapi(listTicketsRoute, async (c) => {
   const page = await listTickets(c.var.db, c.get("keyHash"), { ...filters, updatedAfter }, limit, after);
   if (!page.authorized) throw errors.invalidApiKey();
   return c.json({ success: true as const, tickets: page.tickets, nextCursor: page.nextCursor }, 200);
+});
+
+/**
+ * An attachment's bytes, from R2, after one D1 read that is the key check and the tenancy check at
+ * once: an attachment of another organization is as unknown as one that never existed. Always a
+ * download: a browser must never render a customer's HTML or SVG on our origin.
+ */
+ticketsApi.openapi(getAttachmentRoute, async (c) => {
+  const { authorized, attachment } = await findAttachment(c.var.db, c.get("keyHash"), c.req.valid("param").attachmentId);
+  if (!authorized) throw errors.invalidApiKey();
+  if (!attachment) throw errors.attachmentNotFound();
+  const object = await c.env.ATTACHMENTS.get(attachment.r2Key);
+  if (!object) throw errors.attachmentNotFound();
+  return c.body(object.body, 200, {
+    "content-type": attachment.contentType,
+    "content-length": String(object.size),
+    "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+    "x-content-type-options": "nosniff",
+    "cache-control": "private, no-store",
+  });
 });

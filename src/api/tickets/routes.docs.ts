@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import { errors } from "../../http/errors";
 import { bookmarkResponseHeader } from "../../http/d1-session";
 import { createTicketExamples } from "./examples";
@@ -38,6 +39,25 @@ export const ticketsDocs: Record<string, RouteDocs> = {
     responses: {
       200: { ...jsonContent(getTicketResponse, "The ticket"), headers: bookmarkResponseHeader },
       ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500),
+    },
+  },
+  getAttachment: {
+    tags: ["Tickets"],
+    summary: "Download an attachment of an email message",
+    description:
+      "Extension. The bytes of a file that came with an email message (messages list them under `attachments`). Always " +
+      "served as a download (`content-disposition: attachment`, `x-content-type-options: nosniff`), whatever its type.",
+    security,
+    responses: {
+      200: {
+        description: "The file",
+        headers: {
+          "content-disposition": { description: "`attachment; filename*=UTF-8''<name>`", schema: { type: "string" } },
+          "x-content-type-options": { description: "`nosniff`", schema: { type: "string", enum: ["nosniff"] } },
+        },
+        content: { "application/octet-stream": { schema: z.string().register(z.globalRegistry, { format: "binary" }) } },
+      },
+      ...errorResponses(400, 401, { 404: errors.attachmentNotFound() }, 429, 500),
     },
   },
   listTickets: {

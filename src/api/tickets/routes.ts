@@ -3,7 +3,7 @@ import { createRoute } from "../route";
 import { bookmarkHeader, d1Session } from "../../http/d1-session";
 import { idempotencyHeader } from "../../http/idempotency";
 import { jsonBody } from "../common";
-import { createTicketBody, listTicketsQuery, ticketIdParam } from "./schemas";
+import { attachmentIdParam, createTicketBody, listTicketsQuery, ticketIdParam } from "./schemas";
 
 export const createTicketRoute = createRoute({
   operationId: "createTicket",
@@ -27,4 +27,12 @@ export const listTicketsRoute = createRoute({
   method: "get",
   path: "/api/ext-v1/ticket/listTickets",
   request: { query: listTicketsQuery, headers: z.object(bookmarkHeader) },
+});
+
+export const getAttachmentRoute = createRoute({
+  operationId: "getAttachment",
+  middleware: [d1Session("read")] as const,
+  method: "get",
+  path: "/api/ext-v1/ticket/getAttachment/{attachmentId}",
+  request: { params: attachmentIdParam, headers: z.object(bookmarkHeader) },
 });

@@ -6,6 +6,7 @@ import {
   ASSIGNEE_SOURCES,
   CATEGORIZATION_STATES,
   CATEGORY_SOURCES,
+  CHANNELS,
   NOTIFICATION_STATES,
   PRIORITIES,
   TICKET_STATUSES,
@@ -20,6 +21,25 @@ export const createTicketResponse = z
     message: z.string().register(z.globalRegistry, { example: "Ticket created successfully" }),
   })
   .register(z.globalRegistry, { id: "CreateTicketResponse" });
+
+export const attachmentSchema = z
+  .object({
+    id: z.string().register(z.globalRegistry, { description: "Download it with getAttachment." }),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().check(z.int()).register(z.globalRegistry, { description: "Bytes." }),
+  })
+  .register(z.globalRegistry, { id: "Attachment" });
+
+/** A stored message: what was sent, plus for email messages the sender and the attachments. */
+export const storedMessageSchema = z
+  .extend(messageSchema, {
+    from: z.optional(z.string()).register(z.globalRegistry, { description: "Extension, email messages: the sender's address." }),
+    attachments: z
+      .optional(z.array(attachmentSchema))
+      .register(z.globalRegistry, { description: "Extension, email messages: the files that came with it (absent when none)." }),
+  })
+  .register(z.globalRegistry, { id: "TicketMessage" });
 
 export const ticketSchema = z
   .object({
@@ -40,9 +60,12 @@ export const ticketSchema = z
     assigneeSource: z.nullable(z.enum(ASSIGNEE_SOURCES)).register(z.globalRegistry, {
       description: "rule: set by a routing rule; manual: set through updateTicket (routing never overrides it).",
     }),
+    channel: z.enum(CHANNELS).register(z.globalRegistry, {
+      description: "Extension: where the ticket came from: `api` (createTicket) or `email` (mail to a support address).",
+    }),
     customer: z.object({ id: z.string(), email: z.string(), name: z.string() }),
     device: z.nullable(z.object({ id: z.string(), identifier: z.string(), type: z.nullable(z.string()) })),
-    messages: z.array(messageSchema),
+    messages: z.array(storedMessageSchema),
     processing: z.object({
       categorization: z.enum(CATEGORIZATION_STATES),
       notification: z.enum(NOTIFICATION_STATES),

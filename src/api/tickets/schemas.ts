@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { CATEGORIZATION_STATES, MESSAGE_ROLES, NOTIFICATION_STATES, PRIORITIES, TICKET_STATUSES } from "../../db/schema";
+import { CATEGORIZATION_STATES, CHANNELS, MESSAGE_ROLES, NOTIFICATION_STATES, PRIORITIES, TICKET_STATUSES } from "../../db/schema";
 import { instant, pageQuery } from "../common";
 
 /** Documented input bounds; together they stay under the 1 MiB body limit's spirit. */
@@ -47,6 +47,10 @@ export const ticketIdParam = z.object({
   ticketId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
+export const attachmentIdParam = z.object({
+  attachmentId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+
 export const listTicketsQuery = z.extend(pageQuery, {
   status: z.optional(z.enum(TICKET_STATUSES)),
   category: z.optional(z.string().check(z.maxLength(LIMITS.category))),
@@ -55,6 +59,7 @@ export const listTicketsQuery = z.extend(pageQuery, {
   assignee: z.optional(z.string().check(z.maxLength(200))),
   notification: z.optional(z.enum(NOTIFICATION_STATES)),
   categorization: z.optional(z.enum(CATEGORIZATION_STATES)),
+  channel: z.optional(z.enum(CHANNELS)),
   updatedAfter: z.optional(instant("updatedAfter")),
 });
 

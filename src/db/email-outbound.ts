@@ -103,11 +103,7 @@ export const loadEmailContext: JobContextLoader<EmailJobContext> = async (db, ti
       .select({ messageId: emailMessages.messageId })
       .from(emailMessages)
       .where(
-        and(
-          eq(emailMessages.ticketId, ticketId),
-          eq(emailMessages.organizationId, ticketOrg(ticketId)),
-          eq(emailMessages.direction, "in"),
-        ),
+        and(eq(emailMessages.ticketId, ticketId), eq(emailMessages.organizationId, ticketOrg(ticketId)), eq(emailMessages.direction, "in")),
       )
       .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
       .limit(1),
@@ -129,7 +125,14 @@ export const loadEmailContext: JobContextLoader<EmailJobContext> = async (db, ti
 };
 
 /** One outbound email row of the thread, for the ticket (and its organization), while the job is pending. */
-const insertOutboundMessage = (db: Db, input: { ticketId: string; jobId: string }, id: string, messageId: string, now: string, when?: SQL) =>
+const insertOutboundMessage = (
+  db: Db,
+  input: { ticketId: string; jobId: string },
+  id: string,
+  messageId: string,
+  now: string,
+  when?: SQL,
+) =>
   db
     .insert(emailMessages)
     .select(
@@ -190,7 +193,14 @@ export const recordEmailSentBatch = (db: Db, input: EmailSent, now: string, ids:
     pending(input.jobId),
   ),
   sentMessage: insertOutboundMessage(db, input, ids.sent, input.messageId, now),
-  composedMessage: insertOutboundMessage(db, input, ids.composed, input.composedMessageId, now, sql`${input.composedMessageId} <> ${input.messageId}`),
+  composedMessage: insertOutboundMessage(
+    db,
+    input,
+    ids.composed,
+    input.composedMessageId,
+    now,
+    sql`${input.composedMessageId} <> ${input.messageId}`,
+  ),
   finished: finishJob(db, input.jobId, "done", input.attempts, null, now),
 });
 
@@ -223,4 +233,3 @@ export const recordEmailFailedBatch = (db: Db, input: EmailFailed, now: string, 
   ),
   finished: finishJob(db, input.jobId, "failed", input.attempts, input.error, now),
 });
-

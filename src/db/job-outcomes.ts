@@ -20,7 +20,15 @@ type TicketChanges = Partial<
  */
 export const pending = (jobId: string) => sql`exists (select 1 from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.status} = 'pending')`;
 
-export const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: number, error: string | null, now: string, when?: SQL) =>
+export const finishJob = (
+  db: Db,
+  jobId: string,
+  status: "done" | "failed",
+  attempts: number,
+  error: string | null,
+  now: string,
+  when?: SQL,
+) =>
   db
     .update(jobs)
     .set({ status, attempts, lastError: error, leasedUntil: null, updatedAt: now })

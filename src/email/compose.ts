@@ -36,12 +36,16 @@ export class ComposeError extends Error {}
 // Printable ASCII without space, quotes, angle brackets, parentheses, commas, semicolons, backslash,
 // brackets or "@" in the local part: an address that needs no quoting, so it goes into a header as is.
 // (Internationalized addresses, which need SMTPUTF8, are refused rather than risked.)
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
 // RFC 5322's msg-id without its angle brackets, in the dot-atom form senders use: visible ASCII but
 // "<", ">" and "@" on either side of the one "@". Anything else (a digest key of a mail that had
 // none) is left out of the threading headers.
 const MESSAGE_ID = /^[!-;=?A-~]{1,200}@[!-;=?A-~]{1,200}$/;
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+// C0 (CR and LF among them), DEL, C1, and the Unicode line and paragraph separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 /** An address as a header may carry it, or null. */
 export const safeAddress = (address: string | null | undefined): string | null =>
@@ -56,8 +60,7 @@ export const safeMessageId = (id: string | null | undefined): string | null => (
  * the whole value as one encoded word, so `maxBytes` of UTF-8 is what a header line can take.
  */
 export const headerText = (text: string, maxBytes: number): string => {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/ {2,}/g, " ").trim();
+  const flat = text.replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
   const encoder = new TextEncoder();
   if (encoder.encode(flat).length <= maxBytes) return flat;
   let out = "";

@@ -46,7 +46,10 @@ const plan = (ctx: EmailJobContext, jobId: string, now: Date): Plan => {
 };
 
 /** What a failed send records as the job's last error: the platform's words, bounded, on one line. */
-const sendError = (err: unknown) => `send_email failed: ${String(err instanceof Error ? err.message : err).replace(/\s+/g, " ").slice(0, 300)}`;
+const sendError = (err: unknown) =>
+  `send_email failed: ${String(err instanceof Error ? err.message : err)
+    .replace(/\s+/g, " ")
+    .slice(0, 300)}`;
 
 /**
  * The email job: one email to an email ticket's customer, the acknowledgement of a new ticket or

@@ -30,7 +30,9 @@ const reply: ComposeInput = {
 /** Base64 of UTF-8 text in CRLF lines, in lines of 76: what a text/plain base64 body must be. */
 const base64Lines = (text: string) => {
   const bytes = new TextEncoder().encode(text.replace(/\n/g, "\r\n"));
-  return btoa(String.fromCharCode(...bytes)).match(/.{1,76}/g)!.join("\r\n");
+  return btoa(String.fromCharCode(...bytes))
+    .match(/.{1,76}/g)!
+    .join("\r\n");
 };
 
 const headerBlock = (raw: string) => raw.slice(0, raw.indexOf("\r\n\r\n"));

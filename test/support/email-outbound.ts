@@ -112,9 +112,10 @@ export const acknowledgementJob = (ticket: EmailTicket) => emailJob(ticket, tick
  * `message_added` event with `fromPosition` and `count`); returns the event's id.
  */
 export const agentMessages = async (ticket: EmailTicket, contents: string[], extra: { role: string; content: string }[] = []) => {
-  const [{ count }] = (await rows<{ count: number }>("select count(*) as count from ticket_messages where ticket_id = ?", ticket.ticketId)) as [
-    { count: number },
-  ];
+  const [{ count }] = (await rows<{ count: number }>(
+    "select count(*) as count from ticket_messages where ticket_id = ?",
+    ticket.ticketId,
+  )) as [{ count: number }];
   const added = [...extra, ...contents.map((content) => ({ role: "agent", content }))];
   const eventId = crypto.randomUUID();
   await env.DB.batch([
@@ -141,9 +142,11 @@ export const agentMessages = async (ticket: EmailTicket, contents: string[], ext
 };
 
 /** A mailer that keeps every email it is given; `answer` decides what each send returns or throws. */
-export const captureMailer = (answer: (mail: OutboundMail, n: number) => Promise<{ messageId: string }> = async (_mail, n) => ({
-  messageId: `<platform-${n}@acme.example>`,
-})) => {
+export const captureMailer = (
+  answer: (mail: OutboundMail, n: number) => Promise<{ messageId: string }> = async (_mail, n) => ({
+    messageId: `<platform-${n}@acme.example>`,
+  }),
+) => {
   const sent: OutboundMail[] = [];
   const mailer: Mailer = {
     send: async (mail) => {

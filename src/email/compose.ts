@@ -3,11 +3,13 @@ import { createMimeMessage, Mailbox } from "mimetext/browser";
 /**
  * Outbound email as a complete RFC 5322 message, built with mimetext (its browser entry: no Node
  * Buffer, which workerd lacks). mimetext encodes display names and the subject as RFC 2047
- * base64 words, but writes custom headers (In-Reply-To, References, Auto-Submitted) and addresses
- * as given, and the body as given. So nothing reaches a header unchecked: every text is stripped of
+ * base64, but writes custom headers (In-Reply-To, References, Auto-Submitted) and addresses as
+ * given, and the body as given. So nothing reaches a header unchecked: every text is stripped of
  * control characters (CR and LF above all: a line break in a header starts a new header, which is
  * how "Bcc: …" gets injected), every address and Message-ID must match a strict pattern or is
- * refused, and the body is base64-encoded here.
+ * refused, and the body is base64-encoded here. mimetext writes a whole value as one encoded word;
+ * RFC 2047 (2) allows at most 75 characters per word, so the subject and names are written as
+ * folded words of our own (`encodedWords`) through mimetext's header fields' `dump`.
  */
 
 export type ComposeInput = {
@@ -55,9 +57,8 @@ export const safeMessageId = (id: string | null | undefined): string | null => (
 
 /**
  * Header text from user text: control characters (C0, DEL, C1, and the Unicode line and paragraph
- * separators some parsers break on) become spaces, runs of spaces one, ends trimmed; then clipped so
- * that its base64 word stays on one line of at most 998 characters (RFC 5322 2.1.1): mimetext writes
- * the whole value as one encoded word, so `maxBytes` of UTF-8 is what a header line can take.
+ * separators some parsers break on) become spaces, runs of spaces one, ends trimmed; then clipped
+ * to `maxBytes` of UTF-8 (with an ellipsis), so a header stays a few lines long whatever it is given.
  */
 export const headerText = (text: string, maxBytes: number): string => {
   const flat = text.replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
@@ -74,10 +75,49 @@ export const headerText = (text: string, maxBytes: number): string => {
   return `${out}…`;
 };
 
-// "Subject: =?utf-8?B?" + base64 + "?=" within 998: 4 base64 characters per 3 bytes.
+// Bounds on what a header carries, whatever the title's or name's length (the title is at most 255
+// characters already): a few lines of folded words each.
 const SUBJECT_BYTES = 700;
-// "From: =?utf-8?B?" + base64 + "?= <address>": 254 for the address leaves room for about 500 bytes.
 const NAME_BYTES = 450;
+
+/** The UTF-8 bytes an encoded word holds: "=?utf-8?B?" + 60 base64 characters + "?=" is 72, within RFC 2047's 75. */
+const WORD_BYTES = 45;
+
+/**
+ * Text as RFC 2047 base64 encoded words of at most 75 characters, each holding whole characters
+ * (a word must decode on its own), folded one per line: decoders drop the whitespace between
+ * adjacent encoded words, so the text comes back whole.
+ */
+export const encodedWords = (text: string): string => {
+  const encoder = new TextEncoder();
+  const words: string[] = [];
+  let word = "";
+  let bytes = 0;
+  for (const char of text) {
+    const size = encoder.encode(char).length;
+    if (bytes + size > WORD_BYTES) {
+      words.push(word);
+      word = "";
+      bytes = 0;
+    }
+    word += char;
+    bytes += size;
+  }
+  if (word) words.push(word);
+  const base64 = (w: string) => btoa(String.fromCharCode(...encoder.encode(w)));
+  return words.map((w) => `=?utf-8?B?${base64(w)}?=`).join("\r\n ");
+};
+
+const mailboxText = (m: Mailbox) => (m.name ? `${encodedWords(m.name)} <${m.addr}>` : `<${m.addr}>`);
+
+/** Makes mimetext write the subject and the mailboxes' names as folded encoded words. */
+const foldEncodedWords = (msg: ReturnType<typeof createMimeMessage>) => {
+  for (const field of msg.headers.fields) {
+    if (field.name === "Subject") field.dump = (v) => (typeof v === "string" ? encodedWords(v) : "");
+    if (field.name === "From" || field.name === "Reply-To" || field.name === "To")
+      field.dump = (v) => (v instanceof Mailbox ? mailboxText(v) : Array.isArray(v) ? v.map(mailboxText).join(",\r\n ") : "");
+  }
+};
 
 /** `Re: <title>`, unless the title already is a reply's. */
 export const subjectOf = (title: string) => {
@@ -138,6 +178,7 @@ export const composeEmail = (input: ComposeInput): ComposedEmail => {
   const messageId = `${input.jobId.replace(/[^A-Za-z0-9._-]/g, "")}@${domain}`;
 
   const msg = createMimeMessage();
+  foldEncodedWords(msg);
   msg.setHeader("Date", rfc5322Date(input.date));
   msg.setSender({ addr: from, name: headerText(input.from.name, NAME_BYTES) });
   msg.setHeader("Reply-To", new Mailbox({ addr: replyAddress(from, input.replyToken) }));

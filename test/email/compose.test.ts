@@ -153,6 +153,19 @@ describe("composeEmail", () => {
     expect((await parse(email.raw)).replyTo).toEqual([{ address: "support@acme.example", name: "" }]);
   });
 
+  it("writes a long subject and name as folded encoded words of at most 75 characters that decode back whole", async () => {
+    const title = "Die Druckerwarteschlange hängt seit dem Update — 印刷できません, bitte helfen Sie uns schnell";
+    const name = "Zoë Müller-Lüdenscheidt von und zu Großbritannien-Überseegebiete";
+    const email = composeEmail({ ...acknowledgement, title, to: { address: "pat@example.com", name } });
+    const words = headerBlock(email.raw).match(/=\?utf-8\?B\?[^?]*\?=/g)!;
+    expect(words.length).toBeGreaterThan(4);
+    for (const word of words) expect(word.length).toBeLessThanOrEqual(75);
+    expect(headerBlock(email.raw)).toMatch(/^Subject: =\?utf-8\?B\?[^?]+\?=\r\n =\?utf-8\?B\?/m);
+    const parsed = await parse(email.raw);
+    expect(parsed.subject).toBe(`Re: ${title}`);
+    expect(parsed.to).toEqual([{ address: "pat@example.com", name }]);
+  });
+
   it("keeps every header line within RFC 5322's 998 characters, even for a long non-ASCII title and name", () => {
     const long = "設定".repeat(300);
     const email = composeEmail({ ...acknowledgement, title: long, to: { address: "pat@example.com", name: long } });

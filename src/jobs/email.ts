@@ -18,7 +18,7 @@ type Plan = { kind: "send"; email: ComposedEmail; emailKind: OutboundEmailKind }
 
 const plan = (ctx: EmailJobContext, jobId: string, now: Date): Plan => {
   const { ticket, email, event } = ctx;
-  if (!email || email.channel !== "email") return { kind: "fail", error: "the ticket is not an email ticket" };
+  if (email?.channel !== "email") return { kind: "fail", error: "the ticket is not an email ticket" };
   if (!email.fromAddress) return { kind: "fail", error: "the organization has no email address to send from" };
   const emailKind = event?.type === "created" ? "acknowledgement" : event?.type === "message_added" ? "reply" : undefined;
   if (!emailKind) return { kind: "fail", error: "the job's event is neither a new ticket nor an agent's message" };

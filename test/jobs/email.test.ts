@@ -76,6 +76,25 @@ describe("email jobs: the acknowledgement", () => {
     ]);
   });
 
+  it("lets no stored user text into a header raw: a title with CR/LF and 'Bcc:', names with quotes and <>", async () => {
+    const ticket = await emailTicket({
+      title: "Help\r\nBcc: x@y",
+      fromName: 'Acme "Support" <root@evil.example>',
+      customerName: '"Pat" <pat@evil.example>\r\nBcc: x@y',
+    });
+    const { mailer, sent } = captureMailer();
+    await runEmailQueue([await acknowledgementJob(ticket)], { deps: { mailer } });
+
+    const raw = sent[0]!.raw;
+    const block = raw.slice(0, raw.indexOf("\r\n\r\n"));
+    for (const line of block.split("\r\n")) expect(line).toMatch(/^([A-Za-z-]+: | )[\x20-\x7e]*$/);
+    const parsed = await PostalMime.parse(raw);
+    expect(parsed.headers.map((h) => h.key)).not.toContain("bcc");
+    expect(parsed.subject).toBe("Re: Help Bcc: x@y");
+    expect(parsed.from).toEqual({ address: ticket.fromAddress, name: 'Acme "Support" <root@evil.example>' });
+    expect(parsed.to).toEqual([{ address: ticket.customerEmail, name: '"Pat" <pat@evil.example> Bcc: x@y' }]);
+  });
+
   it("uses the organization's name when it has no display name for email", async () => {
     const ticket = await emailTicket({ orgName: "Globex", fromName: null });
     const { mailer, sent } = captureMailer();

@@ -5,15 +5,16 @@ import type { OutboundMail, Mailer } from "../../src/email/mailer";
 import { consumeBatch } from "../../src/jobs/consumer";
 import type { PipelineDeps } from "../../src/jobs/deps";
 import type { JobMessage } from "../../src/jobs/messages";
+import { admin } from "./http";
 import { createOrg, type TestOrg } from "./orgs";
 import { JOBS_QUEUE } from "./queue";
 import { newTicket, rows } from "./tickets";
 
 /**
- * An email ticket for the outbound side's tests, until the inbound handler makes real ones: a
- * ticket created through the API, then made an email ticket in D1 the way the inbound batch
- * stores one (channel, reply token, the organization's addresses and display name, the customer's
- * name, the received mail's Message-ID).
+ * An email ticket for the outbound side's tests, until the inbound handler makes real ones: an
+ * organization with email settings (the operator API), a ticket created through the API, then
+ * made an email ticket in D1 the way the inbound batch stores one (channel, reply token, the
+ * customer's name, the received mail's Message-ID).
  */
 export type EmailTicket = {
   org: TestOrg;
@@ -46,21 +47,19 @@ export const emailTicket = async (
   const ticketId = await newTicket(org.apiKey, { title: opts.title ?? "Printer jam", customerEmail });
   const replyToken = `tok${n}${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
   const addresses = opts.addresses ?? [`support${n}@acme.example`];
+  // The organization's email settings through the operator API (PATCH /admin/organizations/{id}).
+  if (addresses.length > 0) {
+    const res = await admin("PATCH", `/admin/organizations/${org.id}`, {
+      email: { addresses, ...(opts.fromName ? { fromName: opts.fromName } : {}) },
+    });
+    if (res.status !== 200) throw new Error(`email settings failed: ${res.status} ${res.text}`);
+  }
   await env.DB.batch([
     env.DB.prepare("update tickets set channel = ?, reply_token = ? where id = ?").bind(opts.channel ?? "email", replyToken, ticketId),
-    env.DB.prepare("update organizations set email_from_name = ? where id = ?").bind(opts.fromName ?? null, org.id),
     env.DB.prepare("update customers set name = ? where organization_id = ? and email_lower = ?").bind(
       opts.customerName === undefined ? `Customer ${n}` : opts.customerName,
       org.id,
       customerEmail.toLowerCase(),
-    ),
-    ...addresses.map((address, position) =>
-      env.DB.prepare("insert into email_addresses (address, organization_id, position, created_at) values (?, ?, ?, ?)").bind(
-        address,
-        org.id,
-        position,
-        new Date().toISOString(),
-      ),
     ),
     ...(opts.inbound ?? [`inbound-${n}@mail.example.com`]).map((messageId, i) =>
       env.DB.prepare(

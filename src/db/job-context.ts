@@ -196,9 +196,10 @@ export type JobContextLoader<Context extends BaseJobContext = BaseJobContext> = 
   jobId: string,
 ) => Promise<Context | undefined>;
 
-const baseStatements = (db: Db, ticketId: string) => ({ jobs: ticketJobs(db, ticketId), ticket: pipelineTicket(db, ticketId) });
+/** The statements every loader starts with (src/db/email-outbound.ts builds its loader from them too). */
+export const baseStatements = (db: Db, ticketId: string) => ({ jobs: ticketJobs(db, ticketId), ticket: pipelineTicket(db, ticketId) });
 
-const baseContext = (rows: { jobs: JobRow[]; ticket: Rows<typeof pipelineTicket> }, jobId: string): BaseJobContext | undefined => {
+export const baseContext = (rows: { jobs: JobRow[]; ticket: Rows<typeof pipelineTicket> }, jobId: string): BaseJobContext | undefined => {
   const ticket = rows.ticket[0];
   if (!ticket) return undefined;
   return {

@@ -38,6 +38,9 @@ export const JOB_KIND_TRAITS = {
   // A Slack post, but about the organization's webhook endpoint, not the ticket: not one of the
   // ticket's posts (notificationError, retryNotification and the post order leave it out).
   webhook_disabled: { slackPost: false, postRank: null, waitedOnBy: [] },
+  // An email to the ticket's customer (src/jobs/email.ts), not a Slack post: its failures are the
+  // ticket's `email_failed` events, never its notificationError, and no post waits for it.
+  email: { slackPost: false, postRank: null, waitedOnBy: [] },
 } satisfies Record<JobKind, JobKindTraits>;
 
 const kindsOf = (has: (traits: JobKindTraits) => boolean): JobKind[] =>

@@ -18,9 +18,17 @@ type TicketChanges = Partial<
  * Guards every write of a job's outcome: it applies only while the job is still pending. D1
  * runs a batch as one transaction, so of two deliveries racing on one job exactly one wins.
  */
-const pending = (jobId: string) => sql`exists (select 1 from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.status} = 'pending')`;
+export const pending = (jobId: string) => sql`exists (select 1 from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.status} = 'pending')`;
 
-const finishJob = (db: Db, jobId: string, status: "done" | "failed", attempts: number, error: string | null, now: string, when?: SQL) =>
+export const finishJob = (
+  db: Db,
+  jobId: string,
+  status: "done" | "failed",
+  attempts: number,
+  error: string | null,
+  now: string,
+  when?: SQL,
+) =>
   db
     .update(jobs)
     .set({ status, attempts, lastError: error, leasedUntil: null, updatedAt: now })
@@ -334,9 +342,30 @@ export type DeadLetterFailure = {
   ticketStates: readonly ("categorization" | "notification")[];
   /** The ticket's pending jobs of these kinds, which were waiting for this one and fail with it. */
   waitingJobs: readonly (typeof JOB_KINDS)[number][];
-  /** Whether the job was a Slack post, whose failure leaves a `notification_failed` event. */
-  post: boolean;
+  /**
+   * The ticket event its failure leaves: `notification_failed` for a Slack post, `email_failed`
+   * for an email to the customer, none for the others.
+   */
+  failureEvent: (typeof FAILURE_EVENTS)[number] | null;
 };
+
+/** The event types a dead-lettered job may leave on its ticket. */
+export const FAILURE_EVENTS = ["notification_failed", "email_failed"] as const;
+
+const jobEventId = (jobId: string) => sql`(select nullif(j.event_id, '') from jobs as j where j.id = ${jobId})`;
+// The job's last real error (what the user can act on), else why it was dead-lettered.
+const lastErrorOr = (input: DeadLetterOutcome) =>
+  sql`coalesce((select j.last_error from jobs as j where j.id = ${input.jobId}), ${input.error.slice(0, 300)})`;
+const notificationFailedData = (input: DeadLetterOutcome) =>
+  sql`json_object('eventId', ${jobEventId(input.jobId)},
+          'error', ${lastErrorOr(input)})`;
+/** As src/db/email-outbound.ts writes `email_failed`: which email (by the event it answers) and why. */
+const emailFailedData = (input: DeadLetterOutcome) =>
+  sql`json_object('eventId', ${jobEventId(input.jobId)}, 'kind', ${emailKindOfEvent(jobEventId(input.jobId))}, 'error', ${lastErrorOr(input)})`;
+
+/** `acknowledgement` or `reply`: what an email job sends, from the type of the event it acts on. */
+export const emailKindOfEvent = (eventId: SQL) =>
+  sql`(select case e.type when 'created' then 'acknowledgement' when 'message_added' then 'reply' end from ticket_events as e where e.id = ${eventId})`;
 
 type DeadLetterOutcome = { ticketId: string; jobId: string; attempts: number; error: string; fails: DeadLetterFailure };
 
@@ -351,7 +380,7 @@ export const recordDeadLetter = async (db: Db, input: DeadLetterOutcome, now: st
 
 /** recordDeadLetter's batch, each statement under its name, in batch order, with the ids of the events it may write. */
 export const recordDeadLetterBatch = (db: Db, input: DeadLetterOutcome, now: string, ids: { event: string }) => {
-  const { ticketStates, waitingJobs, post } = input.fails;
+  const { ticketStates, waitingJobs, failureEvent } = input.fails;
   const failIfPending = (column: typeof tickets.categorization | typeof tickets.notification) =>
     sql`case when ${column} = 'pending' then 'failed' else ${column} end`;
   const changes = {
@@ -361,19 +390,19 @@ export const recordDeadLetterBatch = (db: Db, input: DeadLetterOutcome, now: str
   const fail = { status: "failed" as const, lastError: input.error, updatedAt: now };
   // Statement order matters: each is guarded by the dead job still being pending, so it goes last.
   return {
+    // The statement keeps its name and, for a kind that leaves no event, its SQL (guarded off) from
+    // when only Slack posts left one, so every batch keeps its shape whatever the kind.
     failedPostEvent: insertEvent(
       db,
       input.ticketId,
       {
         id: ids.event,
-        type: "notification_failed",
+        type: failureEvent ?? "notification_failed",
         actor: PIPELINE_ACTOR,
-        // The job's last real error (what the user can act on), else why it was dead-lettered.
-        data: sql`json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = ${input.jobId}),
-          'error', coalesce((select j.last_error from jobs as j where j.id = ${input.jobId}), ${input.error.slice(0, 300)}))`,
+        data: failureEvent === "email_failed" ? emailFailedData(input) : notificationFailedData(input),
         now,
       },
-      post ? pending(input.jobId) : sql`0`,
+      failureEvent ? pending(input.jobId) : sql`0`,
     ),
     ticket: db
       .update(tickets)

@@ -21,7 +21,9 @@ export const APPLIES_TO = ["ticket", "customer", "device", "any"] as const;
 // event: the Slack message for one ticket event (a customer reply, a status change).
 // webhook_disabled: tells the organization's Slack that a webhook endpoint was disabled after 5 days
 // of failures (event_id holds the endpoint's id; the ticket is that of the delivery that disabled it).
-export const JOB_KINDS = ["categorize", "notify", "route", "event", "webhook_disabled"] as const;
+// email: one outbound email of an email ticket (src/jobs/email.ts); event_id is the `created` event
+// for the acknowledgement of a new ticket, the `message_added` event for an agent's reply.
+export const JOB_KINDS = ["categorize", "notify", "route", "event", "webhook_disabled", "email"] as const;
 export const EVENT_TYPES = [
   "created",
   "categorized",

@@ -77,9 +77,10 @@ const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, dead
 /**
  * The queue handler for the jobs queue and its dead-letter queue. Messages are handled
  * independently and acked or retried one by one, so one failing job never replays its batch.
+ * `overrides`: dependencies replaced at their boundary (tests keep the mailer's bytes).
  */
-export const consumeBatch = async (batch: MessageBatch<unknown>, env: Env): Promise<void> => {
-  const deps = pipelineDeps(env);
+export const consumeBatch = async (batch: MessageBatch<unknown>, env: Env, overrides: Partial<PipelineDeps> = {}): Promise<void> => {
+  const deps = { ...pipelineDeps(env), ...overrides };
   const deadLetter = isDeadLetterQueue(batch.queue);
   await Promise.all(batch.messages.map((m) => handleMessage(deps, m, deadLetter)));
   // The events these jobs wrote have webhook deliveries (the outbox trigger's): one pointer per organization.

@@ -1,6 +1,7 @@
 import { textGenerator, type TextGenerator } from "../ai/binding";
 import { createDb, type Db } from "../db/client";
 import type { Env } from "../env";
+import { sendEmailMailer, type Mailer } from "../email/mailer";
 import { createPacer, type Pacer } from "../slack/pacer";
 import type { JobMessage } from "./messages";
 
@@ -16,6 +17,8 @@ export type PipelineDeps = {
   /** Paces Slack posts per webhook within this invocation. */
   slackPacer: Pacer;
   random: () => number;
+  /** Sends the email jobs' messages (the send_email binding; tests keep the bytes instead). */
+  mailer: Mailer;
   /**
    * Organizations whose jobs in this batch may have written events with webhook deliveries: the
    * consumer sends each one dispatch message after the batch (see `noteWebhooks`).
@@ -36,5 +39,6 @@ export const pipelineDeps = (env: Env): PipelineDeps => ({
   allowedWebhookOrigins: env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
   slackPacer: createPacer(Number(env.SLACK_MIN_INTERVAL_MS)),
   random: Math.random,
+  mailer: sendEmailMailer(env.SEND_EMAIL),
   webhookOrgs: new Set(),
 });

@@ -9,7 +9,9 @@ import {
 import { JOB_KIND_TRAITS, type JobKind } from "../db/job-kinds";
 import type { DeadLetterFailure } from "../db/job-outcomes";
 import type { SweepRule } from "../db/outbox-sweep";
+import { loadEmailContext } from "../db/email-outbound";
 import { runCategorize } from "./categorize";
+import { runEmail } from "./email";
 import type { PipelineDeps } from "./deps";
 import { runEventNotify } from "./event-notify";
 import type { JobMessage } from "./messages";
@@ -41,12 +43,17 @@ export type JobHandler = {
 
 /**
  * What fails with a dead-lettered job of `kind`: the ticket's `ticketStates`, and what the kind's
- * traits say: the jobs waiting for it, and for a Slack post a `notification_failed` event.
+ * traits say: the jobs waiting for it, and the event its failure leaves (a Slack post's
+ * `notification_failed` unless the kind names another; none for a kind that is no post).
  */
-const failing = (kind: JobKind, ticketStates: DeadLetterFailure["ticketStates"]): DeadLetterFailure => ({
+const failing = (
+  kind: JobKind,
+  ticketStates: DeadLetterFailure["ticketStates"],
+  failureEvent: DeadLetterFailure["failureEvent"] = JOB_KIND_TRAITS[kind].slackPost ? "notification_failed" : null,
+): DeadLetterFailure => ({
   ticketStates,
   waitingJobs: JOB_KIND_TRAITS[kind].waitedOnBy,
-  post: JOB_KIND_TRAITS[kind].slackPost,
+  failureEvent,
 });
 
 /**
@@ -91,6 +98,15 @@ export const JOB_HANDLERS = {
     load: loadWebhookDisabledContext,
     run: runWebhookDisabled,
     deadLetter: { lastTry: null, fails: failing("webhook_disabled", []) },
+    sweep: "on-write",
+  },
+  email: {
+    load: loadEmailContext,
+    run: runEmail,
+    // No last try: sending again is what just failed six times. The customer's email is marked
+    // failed on the ticket (`email_failed`), which an agent sees in the ticket's events.
+    deadLetter: { lastTry: null, fails: failing("email", [], "email_failed") },
+    // Sent by the write that stored it (addMessages, the inbound email handler).
     sweep: "on-write",
   },
 } satisfies Record<JobKind, JobHandler>;

@@ -14,8 +14,9 @@ beforeEach(() => {
 });
 
 // One ticket with a job of every kind: categorize and notify from createTicket, route from a
-// manual category once categorization is done, event from a customer reply, and a webhook_disabled
-// notice as the webhook consumer writes it (its event_id names the disabled endpoint).
+// manual category once categorization is done, event from a customer reply, a webhook_disabled
+// notice as the webhook consumer writes it (its event_id names the disabled endpoint), and an email
+// job for the ticket's `created` event.
 let ticketId: string;
 let jobIds: Record<JobKind, string>;
 beforeAll(async () => {
@@ -29,6 +30,15 @@ beforeAll(async () => {
   await rows(
     `insert into jobs (id, organization_id, ticket_id, kind, event_id, created_at, updated_at)
      select 'webhook-disabled-job', organization_id, id, 'webhook_disabled', 'some-endpoint', ?, ? from tickets where id = ?`,
+    now,
+    now,
+    ticketId,
+  );
+  // An email job as addMessages or the inbound handler writes it: its event_id names the event it answers.
+  await rows(
+    `insert into jobs (id, organization_id, ticket_id, kind, event_id, created_at, updated_at)
+     select 'email-job', t.organization_id, t.id, 'email', e.id, ?, ? from tickets as t
+     join ticket_events as e on e.ticket_id = t.id and e.type = 'created' where t.id = ?`,
     now,
     now,
     ticketId,

@@ -10,9 +10,9 @@ describe("the job-kind registry", () => {
 
   // Checked by `npm run typecheck`: each @ts-expect-error fails it should the line below compile.
   it("does not compile with a kind that has no handler, or a handler that lacks a part", () => {
-    // A kind added to JOB_KINDS (here "email") without an entry.
-    // @ts-expect-error Property 'email' is missing
-    JOB_HANDLERS satisfies Record<JobKind | "email", JobHandler>;
+    // A kind added to JOB_KINDS (here "sms") without an entry.
+    // @ts-expect-error Property 'sms' is missing
+    JOB_HANDLERS satisfies Record<JobKind | "sms", JobHandler>;
     const { sweep: _sweep, ...routeWithoutSweep } = JOB_HANDLERS.route;
     // @ts-expect-error Property 'sweep' is missing
     ({ ...JOB_HANDLERS, route: routeWithoutSweep }) satisfies Record<JobKind, JobHandler>;
@@ -30,8 +30,8 @@ describe("the job kinds' traits", () => {
 
   // Checked by `npm run typecheck`, as above.
   it("does not compile with a kind that has no traits, or traits that lack a part", () => {
-    // @ts-expect-error Property 'email' is missing
-    JOB_KIND_TRAITS satisfies Record<JobKind | "email", JobKindTraits>;
+    // @ts-expect-error Property 'sms' is missing
+    JOB_KIND_TRAITS satisfies Record<JobKind | "sms", JobKindTraits>;
     const { postRank: _postRank, ...eventWithoutRank } = JOB_KIND_TRAITS.event;
     // @ts-expect-error Property 'postRank' is missing
     ({ ...JOB_KIND_TRAITS, event: eventWithoutRank }) satisfies Record<JobKind, JobKindTraits>;
@@ -46,12 +46,24 @@ describe("the job kinds' traits", () => {
   it("agrees with the registry on which dead-lettered jobs are posts and which jobs wait for which", () => {
     for (const kind of JOB_KINDS) {
       const { fails } = JOB_HANDLERS[kind].deadLetter;
-      expect({ kind, post: fails.post, waitingJobs: fails.waitingJobs }).toEqual({
+      expect({ kind, post: fails.failureEvent === "notification_failed", waitingJobs: fails.waitingJobs }).toEqual({
         kind,
         post: SLACK_POST_KINDS.includes(kind),
         waitingJobs: JOB_KIND_TRAITS[kind].waitedOnBy,
       });
     }
+  });
+
+  it("leaves an email_failed event for a dead-lettered email, and no event for the kinds that are neither posts nor emails", () => {
+    const events = Object.fromEntries(JOB_KINDS.map((kind) => [kind, JOB_HANDLERS[kind].deadLetter.fails.failureEvent]));
+    expect(events).toEqual({
+      categorize: null,
+      notify: "notification_failed",
+      route: null,
+      event: "notification_failed",
+      webhook_disabled: null,
+      email: "email_failed",
+    });
   });
 
   it("makes the jobs swept after categorization exactly those that wait for the categorize job", () => {

@@ -6,6 +6,8 @@ import { MAX_LISTED_DEVICES } from "../../src/db/customers";
 import { REDRIVE_BATCH } from "../../src/db/job-retry";
 import { MAX_TICKET_MESSAGES } from "../../src/db/ticket-add-messages";
 import { CREATE_TICKET_VARIANTS, createTicketPlan } from "../../src/db/ticket-create";
+import { REFERENCES_LATEST } from "../../src/db/email-outbound";
+import { EMAIL_LEASE_MS } from "../../src/jobs/email";
 import { STALE_AFTER_MS, SWEEP } from "../../src/jobs/sweeper";
 
 // Numbers that matter live in code; prose that states one is checked against it here, and counts
@@ -36,6 +38,9 @@ describe("README.md and ARCHITECTURE.md", () => {
     ["ARCHITECTURE.md", `at most ${MAX_TERMS} terms`],
     ["ARCHITECTURE.md", `failed jobs pending again in one batch (≤${REDRIVE_BATCH} a round)`],
     ["ARCHITECTURE.md", `pending > ${STALE_AFTER_MS / 60_000} min without a live`],
+    ["ARCHITECTURE.md", `the thread's Message-IDs (its first, its latest ${REFERENCES_LATEST}, its latest received`],
+    ["ARCHITECTURE.md", `References the thread's first Message-ID and its latest ${REFERENCES_LATEST},`],
+    ["ARCHITECTURE.md", `claimed (a lease of ${EMAIL_LEASE_MS / 1000} s,`],
     [
       "ARCHITECTURE.md",
       `(≤${n(SWEEP.claimPerRound)} a round), purge expired idempotency records (≤${n(SWEEP.purgePerRound)} a round), ≤${SWEEP.maxRounds} rounds`,

@@ -8,7 +8,7 @@
 update "jobs"
 set "enqueued_at" = :now,
   "updated_at" = :now
-where "jobs"."id" in (select id from (select "id" from "jobs" where ("jobs"."status" = 'pending' and "jobs"."kind" in ('categorize', 'route', 'event', 'webhook_disabled') and ("jobs"."enqueued_at" is null or "jobs"."enqueued_at" < :staleBefore)) union all select "jobs"."id" from "jobs" inner join "jobs" "categorize_job" on ("categorize_job"."ticket_id" = "jobs"."ticket_id" and "categorize_job"."kind" = 'categorize' and "categorize_job"."status" = 'done') where ("jobs"."status" = 'pending' and "jobs"."kind" in ('notify') and ("jobs"."enqueued_at" is null or "jobs"."enqueued_at" < :staleBefore))) limit 2000)
+where "jobs"."id" in (select id from (select "id" from "jobs" where ("jobs"."status" = 'pending' and "jobs"."kind" in ('categorize', 'route', 'event', 'webhook_disabled', 'email') and ("jobs"."enqueued_at" is null or "jobs"."enqueued_at" < :staleBefore)) union all select "jobs"."id" from "jobs" inner join "jobs" "categorize_job" on ("categorize_job"."ticket_id" = "jobs"."ticket_id" and "categorize_job"."kind" = 'categorize' and "categorize_job"."status" = 'done') where ("jobs"."status" = 'pending' and "jobs"."kind" in ('notify') and ("jobs"."enqueued_at" is null or "jobs"."enqueued_at" < :staleBefore))) limit 2000)
 returning "id",
   "kind",
   "ticket_id";

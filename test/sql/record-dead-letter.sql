@@ -184,3 +184,38 @@ set "status" = 'failed',
   "last_error" = coalesce("jobs"."last_error", :error),
   "updated_at" = :now
 where ("jobs"."id" = :jobId and "jobs"."status" = 'pending');
+
+-- ==== variant: email
+
+-- failedPostEvent
+insert into "ticket_events" ("id", "ticket_id", "organization_id", "type", "actor", "data", "created_at")
+select :eventId as "id",
+  "id",
+  "organization_id",
+  'email_failed' as "type",
+  json_object('type', 'pipeline') as "actor",
+  json_object('eventId', (select nullif(j.event_id, '') from jobs as j where j.id = :jobId), 'kind', (select case e.type when 'created' then 'acknowledgement' when 'message_added' then 'reply' end from ticket_events as e where e.id = (select nullif(j.event_id, '') from jobs as j where j.id = :jobId)), 'error', coalesce((select j.last_error from jobs as j where j.id = :jobId), :error)) as "data",
+  :now as "created_at"
+from "tickets"
+where ("tickets"."id" = :ticketId and exists (select 1 from "jobs" where "jobs"."id" = :jobId and "jobs"."status" = 'pending'));
+
+-- ticket
+update "tickets"
+set "updated_at" = case when :now > "tickets"."updated_at" then :now
+    else strftime('%Y-%m-%dT%H:%M:%fZ', "tickets"."updated_at", '+0.001 seconds') end
+where ("tickets"."id" = :ticketId and exists (select 1 from "jobs" where "jobs"."id" = :jobId and "jobs"."status" = 'pending') and 0);
+
+-- waitingJobs
+update "jobs"
+set "status" = 'failed',
+  "last_error" = :error,
+  "updated_at" = :now
+where ("jobs"."ticket_id" = :ticketId and 0 and "jobs"."status" = 'pending' and exists (select 1 from "jobs" where "jobs"."id" = :jobId and "jobs"."status" = 'pending'));
+
+-- job
+update "jobs"
+set "status" = 'failed',
+  "attempts" = max("jobs"."attempts", 5),
+  "last_error" = coalesce("jobs"."last_error", :error),
+  "updated_at" = :now
+where ("jobs"."id" = :jobId and "jobs"."status" = 'pending');

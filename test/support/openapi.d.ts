@@ -896,7 +896,7 @@ export interface webhooks {
         put?: never;
         /**
          * ticket.email_sent
-         * @description The ticket event `email_sent`.
+         * @description An email to the ticket's customer went out (the acknowledgement of a new email ticket, or an agent's reply): `event.data` `{ eventId, kind: acknowledgement | reply, messageId, to }`, `eventId` being the event it answers.
          */
         post: operations["webhook_ticket_email_sent"];
         delete?: never;
@@ -916,7 +916,7 @@ export interface webhooks {
         put?: never;
         /**
          * ticket.email_failed
-         * @description The ticket event `email_failed`.
+         * @description An email to the ticket's customer failed for good (retries exhausted, or it can never be sent): `event.data` `{ eventId, kind: acknowledgement | reply, error }`.
          */
         post: operations["webhook_ticket_email_failed"];
         delete?: never;
@@ -1467,7 +1467,7 @@ export interface components {
              * @description Only jobs of this kind; all kinds when absent.
              * @enum {string}
              */
-            kind?: "categorize" | "notify" | "route" | "event" | "webhook_disabled";
+            kind?: "categorize" | "notify" | "route" | "event" | "webhook_disabled" | "email";
             /**
              * Format: date-time
              * @description Only jobs that failed at or after this instant (ISO-8601).

@@ -27,6 +27,7 @@ import {
 import { claimStaleJobsBatch } from "../../src/db/outbox-sweep";
 import { replaceEmailSettingsBatch } from "../../src/db/email-settings";
 import { newEmailTicketBatch, recordBounce } from "../../src/db/email-inbound";
+import { OUTBOUND_EMAIL_KINDS, recordEmailFailedBatch, recordEmailSentBatch } from "../../src/db/email-outbound";
 import {
   createOrganizationBatch,
   insertApiKey,
@@ -353,8 +354,41 @@ export const WRITE_BATCHES: WriteBatch[] = [
     })),
   },
   {
+    file: "record-email-sent",
+    operation: "recordEmailSent (an email job's email went out)",
+    variants: OUTBOUND_EMAIL_KINDS.map((kind) => ({
+      label: kind,
+      statements: recordEmailSentBatch(
+        db,
+        {
+          ticketId: v("ticketId"),
+          jobId: v("jobId"),
+          attempts: 1,
+          kind,
+          to: v("to"),
+          messageId: v("messageId"),
+          composedMessageId: v("composedMessageId"),
+        },
+        now,
+        { event: v("eventId"), sent: v("sentRowId"), composed: v("composedRowId") },
+      ),
+    })),
+  },
+  {
+    file: "record-email-failed",
+    operation: "recordEmailFailed (an email that can never be sent)",
+    variants: [
+      {
+        label: "failed",
+        statements: recordEmailFailedBatch(db, { ticketId: v("ticketId"), jobId: v("jobId"), attempts: 1, error: v("error") }, now, {
+          event: v("eventId"),
+        }),
+      },
+    ],
+  },
+  {
     file: "claim-job",
-    operation: "claimJob (a notify or event job's lease)",
+    operation: "claimJob (a notify, event or email job's lease)",
     variants: [{ label: "lease", statements: single("claimed", claimJobStatement(db, v("jobId"), now, v("until"))) }],
   },
   {

@@ -267,6 +267,17 @@ export const newEmailTicketBatch = (db: Db, t: NewEmailTicket) => {
       .insert(jobs)
       .select(outbox(t.ids.categorizeJob, "categorize", t.now).unionAll(outbox(t.ids.notifyJob, "notify", null)))
       .returning({ id: jobs.id, kind: jobs.kind }),
+    // The acknowledgement (src/jobs/email.ts), when the mail was no machine's and the organization wants one.
+    ackJob: db
+      .insert(jobs)
+      .select(
+        db
+          .select(outboxRow({ id: t.ids.ackJob, kind: "email", enqueuedAt: t.now, eventId: t.ids.createdEvent, now: t.now }))
+          .from(tickets)
+          .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
+          .where(and(thisTicket, eq(organizations.emailAutoAcknowledge, true), sql`${t.acknowledge ? 1 : 0} = 1`)),
+      )
+      .returning({ id: jobs.id, kind: jobs.kind }),
     createdEvent: db.insert(ticketEvents).select(
       db
         .select(
@@ -300,9 +311,9 @@ export const storeNewEmailTicket = async (db: Db, t: NewEmailTicket) => {
   const results = await namedBatch(db, newEmailTicketBatch(db, t));
   const report = results.report[0];
   if (!report?.stored) return null;
-  const queued: JobMessage[] = results.jobs
-    .filter((j) => j.kind === "categorize")
-    .map((j) => ({ jobId: j.id, kind: j.kind, ticketId: t.ticketId }));
+  // Sent now: categorize, and the acknowledgement if one was written (notify follows categorization).
+  const sent = [...results.jobs, ...results.ackJob].filter((j) => j.kind !== "notify");
+  const queued: JobMessage[] = sent.map((j) => ({ jobId: j.id, kind: j.kind, ticketId: t.ticketId }));
   return { jobs: queued, webhooks: report.webhooks === 1 };
 };
 

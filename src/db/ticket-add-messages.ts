@@ -21,9 +21,11 @@ type Values = {
   messages: string;
   count: number;
   hasCustomer: number;
+  emailsCustomer: number;
   eventId: string;
   reopenEventId: string;
   jobId: string;
+  emailJobId: string;
   idemKey: string;
   idemHash: string | null;
   now: string;
@@ -151,6 +153,22 @@ const insertEventJob = () =>
     )
     .returning({ id: jobs.id, ticketId: jobs.ticketId });
 
+/**
+ * An agent's answer on an email ticket is emailed to the customer (src/jobs/email.ts), unless the
+ * call said `notifyCustomer: false`; the job acts on this call's `message_added` event.
+ */
+const insertEmailJob = () =>
+  db
+    .insert(jobs)
+    .select(
+      db
+        .select(outboxRow({ id: p("emailJobId"), kind: "email", enqueuedAt: p("now"), eventId: ticketEvents.id, now: p("now") }))
+        .from(ticketEvents)
+        .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+        .where(and(eq(ticketEvents.id, p("eventId")), eq(tickets.channel, "email"), sql`${p("emailsCustomer")} = 1`)),
+    )
+    .returning({ id: jobs.id, ticketId: jobs.ticketId });
+
 /** The job `insertEventJob` returns, as D1 returns it: with the table's column names. */
 export const eventJobRows = z.array(z.object({ id: z.string(), ticket_id: z.string() }));
 
@@ -200,6 +218,7 @@ const buildStatements = (v: Variant) => {
   const c = conditionsFor(v);
   return renderPlan({
     ...messageStatements(c),
+    emailJob: insertEmailJob(),
     idempotencyKey: v.idempotent ? recordIdempotencyKey() : undefined,
     report: report(),
   });
@@ -229,6 +248,8 @@ export const addMessagesBatch = async (
     keyHash: string;
     ticketId: string;
     messages: { role: string; content: string }[];
+    /** Whether an agent's messages on an email ticket are emailed to the customer (default true). */
+    notifyCustomer?: boolean;
     idempotency?: { key: string; requestHash: string };
   },
   now: string,
@@ -239,17 +260,20 @@ export const addMessagesBatch = async (
     messages: JSON.stringify(input.messages),
     count: input.messages.length,
     hasCustomer: input.messages.some((m) => m.role === "customer") ? 1 : 0,
+    emailsCustomer: input.notifyCustomer !== false && input.messages.some((m) => m.role === "agent") ? 1 : 0,
     eventId: newId(),
     reopenEventId: newId(),
     jobId: newId(),
+    emailJobId: newId(),
     now,
     ...idempotencyValues(input.idempotency, now),
   };
   const results = await runPlan(d1, addMessagesPlan({ idempotent: input.idempotency !== undefined }), values);
   const report = reportRow.parse(results.report.results[0]);
-  const queued = eventJobRows
-    .parse(results.eventJob.results)
-    .map((r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id }));
+  const queued = [
+    ...eventJobRows.parse(results.eventJob.results).map((r): JobMessage => ({ jobId: r.id, kind: "event", ticketId: r.ticket_id })),
+    ...eventJobRows.parse(results.emailJob.results).map((r): JobMessage => ({ jobId: r.id, kind: "email", ticketId: r.ticket_id })),
+  ];
 
   if (!report) return { kind: "unauthorized" };
   if (report.added) {

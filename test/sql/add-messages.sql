@@ -65,6 +65,27 @@ where ("ticket_events"."id" = :eventId and :hasCustomer = 1)
 returning "id",
   "ticket_id";
 
+-- emailJob
+insert into "jobs" ("id", "organization_id", "ticket_id", "kind", "status", "attempts", "last_error", "enqueued_at", "webhook_url", "leased_until", "event_id", "created_at", "updated_at")
+select :emailJobId as "id",
+  "tickets"."organization_id",
+  "tickets"."id",
+  'email' as "kind",
+  'pending' as "status",
+  0 as "attempts",
+  null as "last_error",
+  :now as "enqueued_at",
+  null as "webhook_url",
+  null as "leased_until",
+  "ticket_events"."id" as "event_id",
+  :now as "created_at",
+  :now as "updated_at"
+from "ticket_events"
+inner join "tickets" on "tickets"."id" = "ticket_events"."ticket_id"
+where ("ticket_events"."id" = :eventId and "tickets"."channel" = 'email' and :emailsCustomer = 1)
+returning "id",
+  "ticket_id";
+
 -- report
 select "api_keys"."organization_id" as "organizationId",
   "tickets"."id" as "ticketId",

@@ -107,6 +107,27 @@ where "tickets"."id" = :ticketId
 returning "id",
   "kind";
 
+-- ackJob
+insert into "jobs" ("id", "organization_id", "ticket_id", "kind", "status", "attempts", "last_error", "enqueued_at", "webhook_url", "leased_until", "event_id", "created_at", "updated_at")
+select :ackJobId as "id",
+  "tickets"."organization_id",
+  "tickets"."id",
+  'email' as "kind",
+  'pending' as "status",
+  0 as "attempts",
+  null as "last_error",
+  :now as "enqueued_at",
+  null as "webhook_url",
+  null as "leased_until",
+  :createdEventId as "event_id",
+  :now as "created_at",
+  :now as "updated_at"
+from "tickets"
+inner join "organizations" on "organizations"."id" = "tickets"."organization_id"
+where ("tickets"."id" = :ticketId and "organizations"."email_auto_acknowledge" = 1 and 1 = 1)
+returning "id",
+  "kind";
+
 -- createdEvent
 insert into "ticket_events" ("id", "ticket_id", "organization_id", "type", "actor", "data", "created_at")
 select :createdEventId as "id",
@@ -255,6 +276,27 @@ select :notifyJobId as "id",
   :now as "updated_at"
 from "tickets"
 where "tickets"."id" = :ticketId
+returning "id",
+  "kind";
+
+-- ackJob
+insert into "jobs" ("id", "organization_id", "ticket_id", "kind", "status", "attempts", "last_error", "enqueued_at", "webhook_url", "leased_until", "event_id", "created_at", "updated_at")
+select :ackJobId as "id",
+  "tickets"."organization_id",
+  "tickets"."id",
+  'email' as "kind",
+  'pending' as "status",
+  0 as "attempts",
+  null as "last_error",
+  :now as "enqueued_at",
+  null as "webhook_url",
+  null as "leased_until",
+  :createdEventId as "event_id",
+  :now as "created_at",
+  :now as "updated_at"
+from "tickets"
+inner join "organizations" on "organizations"."id" = "tickets"."organization_id"
+where ("tickets"."id" = :ticketId and "organizations"."email_auto_acknowledge" = 1 and 1 = 1)
 returning "id",
   "kind";
 

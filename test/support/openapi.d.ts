@@ -944,6 +944,8 @@ export interface components {
                 role: "customer" | "agent" | "bot";
                 content: string;
             }[];
+            /** @description Extension, email tickets: whether the `agent` messages of this call are emailed to the customer (default true). `false` keeps them on the ticket only (an internal note). */
+            notifyCustomer?: boolean;
         };
         AddMessagesResponse: {
             /** @constant */

@@ -45,6 +45,7 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
       keyHash: c.get("keyHash"),
       ticketId: body.ticketId,
       messages: body.messages,
+      notifyCustomer: body.notifyCustomer,
       // The path is part of the hash: a key first used for another endpoint is a 422 here.
       idempotency: idempotencyKey ? { key: idempotencyKey, requestHash: await requestHash({ addMessages: body }) } : undefined,
     },

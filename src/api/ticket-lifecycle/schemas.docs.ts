@@ -77,5 +77,9 @@ describe(updateTicketBody, { id: "UpdateTicketRequest" });
 describe(addMessagesBody.shape.messages, {
   example: [{ role: "customer", content: "It happened again this morning." }],
 });
+describe(addMessagesBody.shape.notifyCustomer, {
+  description:
+    "Extension, email tickets: whether the `agent` messages of this call are emailed to the customer (default true). `false` keeps them on the ticket only (an internal note).",
+});
 describe(addMessagesBody, { id: "AddMessagesRequest" });
 describe(retryNotificationBody, { id: "RetryNotificationRequest" });

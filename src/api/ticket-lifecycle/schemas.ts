@@ -24,6 +24,7 @@ export const updateTicketBody = z
 export const addMessagesBody = z.object({
   ticketId,
   messages: z.array(messageSchema).check(z.minLength(1), z.maxLength(LIMITS.messages)),
+  notifyCustomer: z.optional(z.boolean()),
 });
 
 export const ticketEventsParams = z.object({ ticketId: ticketId });

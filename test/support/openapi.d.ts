@@ -876,7 +876,7 @@ export interface webhooks {
         put?: never;
         /**
          * ticket.email_received
-         * @description The ticket event `email_received`.
+         * @description A mail from the customer was stored on the ticket (it opened the ticket, or a reply was added): `event.data` `{ messageId, from, attachments, skipped }`, `attachments` the number kept and `skipped` the names left out.
          */
         post: operations["webhook_ticket_email_received"];
         delete?: never;
@@ -916,7 +916,7 @@ export interface webhooks {
         put?: never;
         /**
          * ticket.email_failed
-         * @description An email to the ticket's customer failed for good (retries exhausted, or it can never be sent): `event.data` `{ eventId, kind: acknowledgement | reply, error }`.
+         * @description An email to the ticket's customer failed for good (retries exhausted, or it can never be sent): `event.data` `{ eventId, kind: acknowledgement | reply, error }`, or for a bounce of one we sent `{ kind: bounce, error, bounceMessageId }`.
          */
         post: operations["webhook_ticket_email_failed"];
         delete?: never;

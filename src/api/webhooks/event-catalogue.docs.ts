@@ -16,12 +16,15 @@ const MEANINGS: Partial<Record<WebhookEventType, string>> = {
   "ticket.message_added": "Messages were appended: `event.data` `{ count, fromPosition, reopenedFrom }`.",
   "ticket.notification_sent": "A Slack post about the ticket went out: `event.data` `{ eventId? }`.",
   "ticket.notification_failed": "A Slack post about the ticket failed for good: `event.data` `{ error, eventId? }`.",
+  "ticket.email_received":
+    "A mail from the customer was stored on the ticket (it opened the ticket, or a reply was added): " +
+    "`event.data` `{ messageId, from, attachments, skipped }`, `attachments` the number kept and `skipped` the names left out.",
   "ticket.email_sent":
     "An email to the ticket's customer went out (the acknowledgement of a new email ticket, or an agent's reply): " +
     "`event.data` `{ eventId, kind: acknowledgement | reply, messageId, to }`, `eventId` being the event it answers.",
   "ticket.email_failed":
     "An email to the ticket's customer failed for good (retries exhausted, or it can never be sent): " +
-    "`event.data` `{ eventId, kind: acknowledgement | reply, error }`.",
+    "`event.data` `{ eventId, kind: acknowledgement | reply, error }`, or for a bounce of one we sent `{ kind: bounce, error, bounceMessageId }`.",
 };
 
 const HEADERS = [

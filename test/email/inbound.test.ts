@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { receiveEmail } from "../../src/email/inbound";
 import { EMAIL_LIMITS } from "../../src/email/parse";
 import { countingD1 } from "../support/counting";
+import { captureWebhookSends, createEndpoint } from "../support/webhooks";
 import { deliverEmail, emailOrg, fixture } from "../support/email";
 import { call } from "../support/http";
 import { createOrg } from "../support/orgs";
@@ -146,6 +147,33 @@ describe("email(): a new mail becomes a ticket", () => {
     await deliverEmail(fixture("gmail-new", org.domain), { env: { DB: counting.binding } });
     await onlyTicket(org.id);
     expect(counting.counts.roundTrips).toBe(2);
+  });
+});
+
+describe("email(): an email ticket is like any other afterwards", () => {
+  it("has its events delivered to the organization's webhook endpoints", async () => {
+    const org = await emailOrg();
+    await createEndpoint(org, { url: "https://hooks.example.com/tickets" });
+    const webhooks = captureWebhookSends();
+    captureSends();
+    await deliverEmail(fixture("gmail-new", org.domain));
+    const ticketId = await onlyTicket(org.id);
+    expect(webhooks.take().map((m) => m.body)).toEqual([{ type: "dispatch", organizationId: org.id }]);
+    const types = await rows<{ event_type: string }>(
+      "select d.event_type from webhook_deliveries as d join ticket_events as e on e.id = d.event_id where e.ticket_id = ? order by e.created_at, e.id",
+      ticketId,
+    );
+    expect(types.map((t) => t.event_type)).toEqual(["ticket.created", "ticket.email_received"]);
+  });
+
+  it("takes updateTicket like an API ticket", async () => {
+    const org = await emailOrg();
+    captureSends();
+    await deliverEmail(fixture("gmail-new", org.domain));
+    const ticketId = await onlyTicket(org.id);
+    const res = await call("POST", "/api/ext-v1/ticket/updateTicket", { key: org.apiKey, body: { ticketId, status: "resolved" } });
+    expect(res.status).toBe(200);
+    expect(res.json.ticket).toMatchObject({ status: "resolved", channel: "email" });
   });
 });
 

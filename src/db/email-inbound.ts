@@ -333,7 +333,8 @@ export const recordBounce = (
       id: eventId,
       type: "email_failed",
       actor: PIPELINE_ACTOR,
-      data: sql`json_object('bounce', ${data.messageId}, 'reason', ${data.reason})`,
+      // The shape of the email job's own email_failed (src/db/email-outbound.ts), with the bounce's Message-ID.
+      data: sql`json_object('kind', 'bounce', 'error', ${data.reason}, 'bounceMessageId', ${data.messageId})`,
       now,
     },
     eq(tickets.organizationId, organizationId),

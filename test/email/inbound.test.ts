@@ -294,8 +294,9 @@ describe("email(): bounces", () => {
     await onlyTicket(org.id);
     const [failed] = await rows<{ data: string }>("select data from ticket_events where ticket_id = ? and type = 'email_failed'", ticketId);
     expect(JSON.parse(failed!.data)).toEqual({
-      bounce: "20261201100601.9A1B2C3D4E@mx.example.net",
-      reason: "Undelivered Mail Returned to Sender",
+      kind: "bounce",
+      error: "Undelivered Mail Returned to Sender",
+      bounceMessageId: "20261201100601.9A1B2C3D4E@mx.example.net",
     });
   });
 

@@ -11,7 +11,7 @@ select :eventId as "id",
   "organization_id",
   'email_failed' as "type",
   json_object('type', 'pipeline') as "actor",
-  json_object('bounce', :messageId, 'reason', :reason) as "data",
+  json_object('kind', 'bounce', 'error', :reason, 'bounceMessageId', :messageId) as "data",
   :now as "created_at"
 from "tickets"
 where ("tickets"."id" = :ticketId and "tickets"."organization_id" = :organizationId);

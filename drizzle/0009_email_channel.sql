@@ -38,6 +38,7 @@ CREATE TABLE `email_messages` (
 CREATE UNIQUE INDEX `email_messages_org_message_uq` ON `email_messages` (`organization_id`,`message_id`);--> statement-breakpoint
 CREATE INDEX `email_messages_ticket_idx` ON `email_messages` (`ticket_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `email_messages_org_sender_idx` ON `email_messages` (`organization_id`,`sender`,`created_at`);--> statement-breakpoint
+CREATE INDEX `email_messages_org_opened_idx` ON `email_messages` (`organization_id`,`created_at`) WHERE "email_messages"."opened_ticket" = 1;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `email_from_name` text;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `email_auto_acknowledge` integer DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE `ticket_messages` ADD `from_address` text;--> statement-breakpoint

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { attachments, emailAddresses, emailMessages } from "./email-schema";
@@ -7,13 +8,26 @@ import { outboxRow } from "./outbox";
 import { customers, jobs, organizations, ticketEvents, ticketMessages, tickets } from "./schema";
 import { eventRow, insertEvent, PIPELINE_ACTOR } from "./ticket-events";
 import { hasWebhooks } from "./webhook-flag";
+import { qualified } from "./sql";
+import { MAX_TICKET_MESSAGES } from "./ticket-add-messages";
 import type { JobMessage } from "../jobs/messages";
 
 /** One sender may open at most this many tickets per hour in one organization (the contract's bound); past it, mail is rejected. */
 export const NEW_TICKETS_PER_SENDER_PER_HOUR = 20;
 
+/**
+ * An organization acknowledges at most this many new email tickets per hour; past it tickets are
+ * still opened, unacknowledged. Anyone can forge a From address, so without a bound a flood of
+ * forged senders (each under its own hourly limit) would make us mail that many strangers.
+ */
+export const ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR = 100;
+
 /** The event actor of what a mail did: the sender's address. */
 export const emailActor = (address: unknown) => sql`json_object('type', 'email', 'address', ${address})`;
+
+/** How many messages a ticket holds (its primary key's prefix). */
+const messagesOf = (ticketId: SQLiteColumn) =>
+  sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(ticketId)})`;
 
 /** A JSON array bound as one parameter, as a set of values: `x in (select value from json_each(?))`. */
 const inJson = (column: unknown, values: string[]) => sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
@@ -43,7 +57,7 @@ export const inboundContext = async (db: Db, q: InboundQuery) => {
   const org = sql`(select a.organization_id from email_addresses as a where a.address = ${q.address})`;
   const threadTicket = (ids: string[], direction?: "out") =>
     db
-      .select({ ticketId: emailMessages.ticketId })
+      .select({ ticketId: emailMessages.ticketId, messages: messagesOf(emailMessages.ticketId) })
       .from(emailMessages)
       .where(
         and(
@@ -70,7 +84,7 @@ export const inboundContext = async (db: Db, q: InboundQuery) => {
       .from(emailMessages)
       .where(and(eq(emailMessages.organizationId, org), eq(emailMessages.messageId, q.messageId))),
     db
-      .select({ ticketId: tickets.id })
+      .select({ ticketId: tickets.id, messages: messagesOf(tickets.id) })
       .from(tickets)
       .where(and(eq(tickets.replyToken, q.tag ?? ""), eq(tickets.organizationId, org))),
     threadTicket(q.thread),
@@ -89,10 +103,13 @@ export const inboundContext = async (db: Db, q: InboundQuery) => {
   ]);
   const organization = owner[0];
   if (!organization) return undefined;
+  const thread = byToken[0] ?? byThread[0];
   return {
     organization,
     duplicate: stored.length > 0,
-    ticketId: byToken[0]?.ticketId ?? byThread[0]?.ticketId ?? null,
+    ticketId: thread?.ticketId ?? null,
+    // A reply to a ticket at MAX_TICKET_MESSAGES cannot be added to it: it opens a follow-up ticket.
+    ticketFull: thread !== undefined && thread.messages >= MAX_TICKET_MESSAGES,
     openedLastHour: recent[0]?.count ?? 0,
     bouncedTicketId: bounced[0]?.ticketId ?? null,
   };
@@ -125,7 +142,7 @@ export type NewEmailTicket = {
 const mailStored = (emailRowId: string) => sql`exists (select 1 from email_messages as em where em.id = ${emailRowId})`;
 
 /** The attachments of the ticket's message at `position` (a JSON array bound as one value). */
-export const insertAttachments = (db: Db, ticketId: unknown, list: unknown, position: SQL, now: unknown) =>
+export const insertAttachments = (db: Db, ticketId: unknown, list: unknown, position: SQL, now: unknown, when: SQL) =>
   db.insert(attachments).select(
     db
       .select(
@@ -144,7 +161,7 @@ export const insertAttachments = (db: Db, ticketId: unknown, list: unknown, posi
       )
       .from(tickets)
       .crossJoin(sql`json_each(${list}) as j`)
-      .where(sql`${tickets.id} = ${ticketId}`),
+      .where(and(sql`${tickets.id} = ${ticketId}`, when)),
   );
 
 /** The `email_received` event: which mail, from whom, what it carried and what was left out. */
@@ -262,7 +279,9 @@ export const newEmailTicketBatch = (db: Db, t: NewEmailTicket) => {
         .from(tickets)
         .where(thisTicket),
     ),
-    ...(t.attachments.length ? { attachments: insertAttachments(db, t.ticketId, JSON.stringify(t.attachments), sql`0`, t.now) } : {}),
+    ...(t.attachments.length
+      ? { attachments: insertAttachments(db, t.ticketId, JSON.stringify(t.attachments), sql`0`, t.now, stored) }
+      : {}),
     jobs: db
       .insert(jobs)
       .select(outbox(t.ids.categorizeJob, "categorize", t.now).unionAll(outbox(t.ids.notifyJob, "notify", null)))
@@ -275,7 +294,16 @@ export const newEmailTicketBatch = (db: Db, t: NewEmailTicket) => {
           .select(outboxRow({ id: t.ids.ackJob, kind: "email", enqueuedAt: t.now, eventId: t.ids.createdEvent, now: t.now }))
           .from(tickets)
           .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
-          .where(and(thisTicket, eq(organizations.emailAutoAcknowledge, true), sql`${t.acknowledge ? 1 : 0} = 1`)),
+          .where(
+            and(
+              thisTicket,
+              eq(organizations.emailAutoAcknowledge, true),
+              sql`${t.acknowledge ? 1 : 0} = 1`,
+              // This mail's own row is counted (email_messages_org_opened_idx).
+              sql`(select count(*) from email_messages as r where r.organization_id = ${t.organizationId} and r.opened_ticket = 1
+                and r.created_at > ${t.since}) <= ${ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR}`,
+            ),
+          ),
       )
       .returning({ id: jobs.id, kind: jobs.kind }),
     createdEvent: db.insert(ticketEvents).select(
@@ -317,25 +345,40 @@ export const storeNewEmailTicket = async (db: Db, t: NewEmailTicket) => {
   return { jobs: queued, webhooks: report.webhooks === 1 };
 };
 
-/** A bounce of a message we sent: `email_failed` on its ticket (the pipeline's actor: the mail system told us). */
-export const recordBounce = (
+/**
+ * A bounce of a message we sent, as one batch: the bounce's own Message-ID row (so a redelivered
+ * bounce adds nothing, like any mail), then `email_failed` on the ticket, only if that row was
+ * written by this delivery (the pipeline's actor: the mail system told us).
+ */
+export const recordBounceBatch = (
   db: Db,
-  ticketId: string,
-  organizationId: string,
-  eventId: string,
-  data: { messageId: string; reason: string },
+  b: { ticketId: string; organizationId: string; emailRowId: string; eventId: string; messageId: string; reason: string },
   now: string,
-) =>
-  insertEvent(
+) => ({
+  mail: db
+    .insert(emailMessages)
+    .values({
+      id: b.emailRowId,
+      organizationId: b.organizationId,
+      messageId: b.messageId,
+      ticketId: b.ticketId,
+      direction: "in",
+      sender: null,
+      openedTicket: false,
+      createdAt: now,
+    })
+    .onConflictDoNothing(),
+  failedEvent: insertEvent(
     db,
-    ticketId,
+    b.ticketId,
     {
-      id: eventId,
+      id: b.eventId,
       type: "email_failed",
       actor: PIPELINE_ACTOR,
       // The shape of the email job's own email_failed (src/db/email-outbound.ts), with the bounce's Message-ID.
-      data: sql`json_object('kind', 'bounce', 'error', ${data.reason}, 'bounceMessageId', ${data.messageId})`,
+      data: sql`json_object('kind', 'bounce', 'error', ${b.reason}, 'bounceMessageId', ${b.messageId})`,
       now,
     },
-    eq(tickets.organizationId, organizationId),
-  );
+    and(eq(tickets.organizationId, b.organizationId), mailStored(b.emailRowId)),
+  ),
+});

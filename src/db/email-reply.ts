@@ -63,7 +63,8 @@ const buildStatements = () => {
             }),
           )
           .from(tickets)
-          .where(ticketOfOrg),
+          // A full ticket takes no reply: then nothing of this mail is stored (the handler retries it as a new ticket).
+          .where(and(ticketOfOrg, fitsUnderCap())),
       )
       .onConflictDoNothing(),
     ...messageStatements(c),
@@ -73,6 +74,8 @@ const buildStatements = () => {
       p("attachments"),
       sql`(select max(m.position) from ticket_messages as m where m.ticket_id = ${p("ticketId")})`,
       p("now"),
+      // Only with the message this delivery added (its event exists exactly then).
+      sql`exists (select 1 from ticket_events as e where e.id = ${p("eventId")})`,
     ),
     receivedEvent: insertEvent(
       db,

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { organizations, tickets } from "./schema";
 
@@ -49,6 +50,8 @@ export const emailMessages = sqliteTable(
     uniqueIndex("email_messages_org_message_uq").on(t.organizationId, t.messageId),
     index("email_messages_ticket_idx").on(t.ticketId, t.createdAt),
     index("email_messages_org_sender_idx").on(t.organizationId, t.sender, t.createdAt),
+    // The acknowledgements' hourly bound counts the tickets an organization's mail opened.
+    index("email_messages_org_opened_idx").on(t.organizationId, t.createdAt).where(sql`${t.openedTicket} = 1`),
   ],
 );
 

@@ -145,13 +145,14 @@ const base64Body = (text: string) => {
 
 /** The plain-text body: the acknowledgement's fixed text, or the agent's messages with a footer. */
 export const bodyOf = (input: ComposeInput) => {
-  const greeting = input.to.name ? `Hello ${input.to.name},` : "Hello,";
   const footer = `--\nTicket ${input.ticketId}. Reply to this email to add to it.`;
+  // Anyone can send mail under any From address, so the acknowledgement repeats nothing the sender
+  // wrote (no name, no title in its body): it cannot carry a stranger's text to a forged address.
   if (input.kind === "acknowledgement")
     return [
-      greeting,
+      "Hello,",
       "",
-      `We have received your request "${headerText(input.title, 1000)}" and opened ticket ${input.ticketId} for it. We will answer you by email.`,
+      `We have received your request and opened ticket ${input.ticketId} for it. We will answer you by email.`,
       "",
       "To add anything to your request, reply to this email: your reply is added to the ticket.",
       "",

@@ -1,5 +1,6 @@
 import { createDb } from "../db/client";
-import { inboundContext, NEW_TICKETS_PER_SENDER_PER_HOUR, recordBounce, storeNewEmailTicket } from "../db/email-inbound";
+import { namedBatch } from "../db/batch";
+import { inboundContext, NEW_TICKETS_PER_SENDER_PER_HOUR, recordBounceBatch, storeNewEmailTicket } from "../db/email-inbound";
 import { storeEmailReply } from "../db/email-reply";
 import { emailPrefix } from "../db/customers";
 import { ticketTerms } from "../ai/terms";
@@ -19,8 +20,7 @@ export type InboundOutcome =
   | { kind: "duplicate" }
   | { kind: "bounce"; ticketId: string | null }
   | { kind: "created"; ticketId: string }
-  | { kind: "replied"; ticketId: string }
-  | { kind: "not_stored"; reason: string };
+  | { kind: "replied"; ticketId: string };
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -29,13 +29,23 @@ const newReplyToken = () => [...crypto.getRandomValues(new Uint8Array(16))].map(
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 
+/** A note names at most this many left-out attachments, each name clipped, so it stays a few lines whatever the mail holds. */
+const NOTE_NAMES = 10;
+const NOTE_NAME_CHARS = 100;
+
+/** The names of left-out attachments a note or an event lists: the first NOTE_NAMES, clipped, and how many more. */
+const skippedNames = (skipped: string[]) => {
+  const names = skipped.slice(0, NOTE_NAMES).map((n) => clip(n, NOTE_NAME_CHARS));
+  return skipped.length > NOTE_NAMES ? [...names, `and ${skipped.length - NOTE_NAMES} more`] : names;
+};
+
 /** The stored message: the text (clipped like an API message), saying which attachments were left out. */
 const messageContent = (text: string, skipped: string[], limits: EmailLimits) => {
   const note = skipped.length
-    ? `\n\n[${skipped.length} attachment${skipped.length === 1 ? "" : "s"} not kept (at most ${limits.attachments}, ${formatBytes(limits.attachmentBytes)} each): ${skipped.join(", ")}]`
+    ? `\n\n[${skipped.length} attachment${skipped.length === 1 ? "" : "s"} not kept (at most ${limits.attachments}, ${formatBytes(limits.attachmentBytes)} each): ${skippedNames(skipped).join(", ")}]`
     : "";
   const body = text || "(no text)";
-  return clip(body, limits.content - note.length) + note;
+  return clip(body, Math.max(1, limits.content - note.length)) + note;
 };
 
 type StoredAttachment = { id: string; filename: string; contentType: string; size: number; r2Key: string };
@@ -119,21 +129,24 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
   if (context.duplicate) return { kind: "duplicate" };
   const { organization } = context;
   if (mail.bounce) {
-    // A bounce opens no ticket; one of a message we sent is recorded on that message's ticket.
+    // A bounce opens no ticket; one of a message we sent is recorded on that message's ticket, once.
     const ticketId = context.bouncedTicketId;
     if (ticketId) {
-      await recordBounce(
-        db,
+      const bounce = {
         ticketId,
-        organization.id,
-        newId(),
-        { messageId: mail.messageId, reason: clip(mail.subject || "delivery failed", 200) },
-        now,
-      );
+        organizationId: organization.id,
+        emailRowId: newId(),
+        eventId: newId(),
+        messageId: mail.messageId,
+        reason: clip(mail.subject || "delivery failed", 200),
+      };
+      await namedBatch(db, recordBounceBatch(db, bounce, now));
     }
     return { kind: "bounce", ticketId };
   }
-  if (!context.ticketId && context.openedLastHour >= NEW_TICKETS_PER_SENDER_PER_HOUR) {
+  // A reply goes onto its ticket, unless that ticket is full: then it opens a follow-up ticket.
+  const replyTo = context.ticketFull ? null : context.ticketId;
+  if (!replyTo && context.openedLastHour >= NEW_TICKETS_PER_SENDER_PER_HOUR) {
     return { kind: "rejected", reason: `Too many new tickets from this sender: at most ${NEW_TICKETS_PER_SENDER_PER_HOUR} per hour` };
   }
 
@@ -141,8 +154,8 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
   let stored: { jobs: Parameters<typeof enqueueJobs>[1]; webhooks: boolean } | null;
   let ticketId: string;
   try {
-    if (context.ticketId) {
-      ticketId = context.ticketId;
+    if (replyTo) {
+      ticketId = replyTo;
       stored = await storeEmailReply(
         env.DB,
         {
@@ -152,7 +165,7 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
           sender: mail.from.address,
           content: messageContent(visibleReply(mail.text), mail.skipped, limits),
           attachments,
-          skipped: mail.skipped,
+          skipped: skippedNames(mail.skipped),
           automated: mail.automated,
         },
         now,
@@ -166,13 +179,16 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
     throw err;
   }
   if (!stored) {
+    // What the read decided no longer held at the write (a copy of this mail stored meanwhile, the
+    // ticket filled up, the sender's limit reached): never a silent drop. Thrown, so the sending
+    // server delivers again and that delivery decides afresh (a duplicate, a follow-up ticket, a rejection).
     await deleteAttachments(env.ATTACHMENTS, attachments);
-    return { kind: "not_stored", reason: "a copy of this mail was stored meanwhile, or its ticket is full" };
+    throw new Error("email not stored: what the read decided changed before the write; the delivery is retried");
   }
   // Durable already: a lost send is re-sent by the sweeper.
   ctx.waitUntil(enqueueJobs(env.JOBS, stored.jobs));
   if (stored.webhooks) ctx.waitUntil(dispatchWebhooks(env.WEBHOOKS, organization.id));
-  return context.ticketId ? { kind: "replied", ticketId } : { kind: "created", ticketId };
+  return replyTo ? { kind: "replied", ticketId } : { kind: "created", ticketId };
 };
 
 const newTicketOf = (
@@ -200,7 +216,7 @@ const newTicketOf = (
     terms: JSON.stringify(ticketTerms({ title, description: null, messages })),
     replyToken: newReplyToken(),
     attachments,
-    skipped: mail.skipped,
+    skipped: skippedNames(mail.skipped),
     acknowledge: !mail.automated,
     ids: { categorizeJob: newId(), notifyJob: newId(), ackJob: newId(), createdEvent: newId(), receivedEvent: newId() },
     since: new Date(Date.parse(now) - HOUR_MS).toISOString(),

@@ -69,14 +69,15 @@ const isAutomated = (mail: Email, sender: string) => {
 };
 
 /**
- * A bounce: a multipart/report of type delivery-status (RFC 3464), or a system sender's mail. The
+ * A bounce: a multipart/report of type delivery-status (RFC 3464). The
  * original's Message-ID is in the returned headers inside it; the parser renders those as text, so
  * the raw bytes are searched (message/rfc822 and text/rfc822-headers parts are not base64-encoded).
  */
-const bounceOf = (mail: Email, raw: ArrayBuffer, sender: string, ownId: string | undefined) => {
+const bounceOf = (mail: Email, raw: ArrayBuffer, ownId: string | undefined) => {
   const type = header(mail, "content-type")?.toLowerCase() ?? "";
-  const isReport = type.startsWith("multipart/report") && type.includes("delivery-status");
-  if (!isReport && !SYSTEM_SENDER.test(sender)) return null;
+  // Only a delivery-status report is a bounce: a person writing from postmaster@ still gets a ticket
+  // (never answered automatically: that sender is `automated`).
+  if (!(type.startsWith("multipart/report") && type.includes("delivery-status"))) return null;
   const text = new TextDecoder("latin1").decode(raw);
   const originalIds = [...text.matchAll(/^message-id:[ \t]*<([^<>\s]+)>/gim)].map((m) => m[1]!).filter((id) => id !== ownId);
   return { originalIds: [...new Set(originalIds)] };
@@ -131,7 +132,7 @@ export const parseMail = async (raw: ArrayBuffer, envelopeFrom: string, limits: 
       thread: [...new Set([...messageIds(mail.inReplyTo), ...messageIds(mail.references).reverse()])],
       text: bodyText(mail),
       automated: isAutomated(mail, address),
-      bounce: bounceOf(mail, raw, address, ownId),
+      bounce: bounceOf(mail, raw, ownId),
       attachments: kept,
       skipped,
     },

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { deliverEmail, emailOrg, fixture } from "../support/email";
 import { captureMailer, runEmailQueue } from "../support/email-outbound";
 import { call } from "../support/http";
-import { captureSends } from "../support/queue";
+import { captureSends, runQueue } from "../support/queue";
+import { interceptSlack } from "../support/slack";
+import { ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR } from "../../src/db/email-inbound";
 import { getTicket, rows } from "../support/tickets";
 
 const GMAIL_ID = "CAJx3f0nK2+Q8Hh7X_new-ticket@mail.gmail.com";
@@ -103,5 +105,35 @@ describe("the email conversation, end to end", () => {
       body: { ticketId: created.json.ticketId, messages: [{ role: "agent", content: "Hello" }] },
     });
     expect(sends.take()).toEqual([]);
+  });
+});
+
+describe("the email channel's bounds on what it sends", () => {
+  it("acknowledges at most ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR new tickets per organization per hour (forged senders)", async () => {
+    const org = await emailOrg();
+    const sends = captureSends();
+    const kinds: string[] = [];
+    for (let i = 0; i <= ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR; i++) {
+      const raw = fixture("gmail-new", org.domain)
+        .replace(GMAIL_ID, `flood-${i}@mail.example`)
+        .replace("jane.doe@example.com", `sender-${i}@example.com`);
+      await deliverEmail(raw);
+      kinds.push(...sends.take().map((m) => m.kind));
+    }
+    expect(kinds.filter((k) => k === "categorize")).toHaveLength(ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR + 1);
+    expect(kinds.filter((k) => k === "email")).toHaveLength(ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR);
+  });
+});
+
+describe("an email ticket through the pipeline", () => {
+  it("reaches the organization's Slack like an API ticket", async () => {
+    const org = await emailOrg({ autoAcknowledge: false }, { slackWebhookUrl: "https://hooks.slack.com/services/T1/B1/email" });
+    const sends = captureSends();
+    await deliverEmail(fixture("gmail-new", org.domain));
+    const posts = interceptSlack();
+    await runQueue(sends.take());
+    await runQueue(sends.take());
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0]!.body)).toContain("Can’t log in after password reset");
   });
 });

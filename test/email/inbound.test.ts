@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { receiveEmail } from "../../src/email/inbound";
 import { EMAIL_LIMITS } from "../../src/email/parse";
+import { MAX_TICKET_MESSAGES } from "../../src/db/ticket-add-messages";
 import { countingD1 } from "../support/counting";
 import { captureWebhookSends, createEndpoint } from "../support/webhooks";
 import { deliverEmail, emailOrg, fixture } from "../support/email";
@@ -199,7 +200,23 @@ describe("email(): exactly once, durable before acknowledged", () => {
     expect(await rows("select id from email_messages where organization_id = ?", org.id)).toEqual([]);
   });
 
-  it("throws when D1 fails, so the mail is retried instead of lost", async () => {
+  it("throws when the write batch fails after the attachments were put, and deletes them from R2", async () => {
+    const org = await emailOrg();
+    let batches = 0;
+    const failingWrite = new Proxy(env.DB, {
+      get: (target, prop) =>
+        prop === "batch"
+          ? (statements: D1PreparedStatement[]) =>
+              ++batches === 1 ? target.batch(statements) : Promise.reject(new Error("D1_ERROR: write failed"))
+          : Reflect.get(target, prop, target),
+    });
+    await expect(deliverEmail(fixture("attachment", org.domain), { env: { DB: failingWrite } })).rejects.toThrow(/write failed/);
+    expect(batches).toBe(2);
+    expect((await env.ATTACHMENTS.list({ prefix: `attachments/${org.id}/` })).objects).toEqual([]);
+    expect(await rows("select id from email_messages where organization_id = ?", org.id)).toEqual([]);
+  });
+
+  it("throws when D1 cannot be read, so the mail is retried instead of lost", async () => {
     const org = await emailOrg();
     const broken = new Proxy(env.DB, {
       get: (target, prop) =>
@@ -264,6 +281,41 @@ describe("email(): threading", () => {
     expect((await getTicket(first.apiKey, ticketId)).json.ticket.messages).toHaveLength(1);
   });
 
+  it("opens a follow-up ticket for a reply to a ticket that holds the most messages, leaving the full one as it was", async () => {
+    const org = await emailOrg();
+    const { ticketId } = await gmailTicket(org);
+    await rows(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+       insert into ticket_messages (ticket_id, position, role, content) select ?, i, 'agent', 'filler' from n`,
+      MAX_TICKET_MESSAGES - 1,
+      ticketId,
+    );
+    const reply = fixture("gmail-reply", org.domain, { THREAD_ID: GMAIL_ID });
+    const { rejected } = await deliverEmail(reply);
+    expect(rejected).toBeUndefined();
+    const all = await rows<{ id: string }>("select id from tickets where organization_id = ? order by created_at", org.id);
+    expect(all).toHaveLength(2);
+    expect(await rows("select count(*) as n from ticket_messages where ticket_id = ?", ticketId)).toEqual([{ n: MAX_TICKET_MESSAGES }]);
+    const followUp = (await getTicket(org.apiKey, all[1]!.id)).json.ticket;
+    expect(followUp.messages[0]?.content).toContain("That worked, thank you!");
+  });
+
+  it("keeps a reply's attachments with the reply's own message", async () => {
+    const org = await emailOrg();
+    const { ticketId } = await gmailTicket(org);
+    const reply = fixture("attachment", org.domain).replace(
+      "Message-ID: <CAJx3f0qAttach_1@mail.gmail.com>",
+      `Message-ID: <CAJx3f0qAttach_1@mail.gmail.com>\r\nIn-Reply-To: <${GMAIL_ID}>`,
+    );
+    await deliverEmail(reply);
+    const { json } = await getTicket(org.apiKey, ticketId);
+    expect(json.ticket.messages.map((m) => m.attachments?.map((a) => a.filename) ?? [])).toEqual([
+      [],
+      ["screenshot.png", "invoice-2026-11.pdf"],
+    ]);
+    expect((await env.ATTACHMENTS.list({ prefix: `attachments/${org.id}/` })).objects).toHaveLength(2);
+  });
+
   it("keeps an out-of-office reply on its ticket, but it neither reopens the ticket nor tells Slack", async () => {
     const org = await emailOrg();
     const { ticketId, sends } = await gmailTicket(org);
@@ -298,6 +350,26 @@ describe("email(): bounces", () => {
       error: "Undelivered Mail Returned to Sender",
       bounceMessageId: "20261201100601.9A1B2C3D4E@mx.example.net",
     });
+  });
+
+  it("records a redelivered bounce once", async () => {
+    const org = await emailOrg();
+    const { ticketId } = await gmailTicket(org);
+    const sentId = `${crypto.randomUUID()}@${org.domain}`;
+    await rows(
+      "insert into email_messages (id, organization_id, message_id, ticket_id, direction, created_at) values (?, ?, ?, ?, 'out', ?)",
+      crypto.randomUUID(),
+      org.id,
+      sentId,
+      ticketId,
+      new Date().toISOString(),
+    );
+    const bounce = fixture("bounce", org.domain, { SENT_ID: sentId });
+    await deliverEmail(bounce, { from: "" });
+    await deliverEmail(bounce, { from: "" });
+    expect(await rows("select count(*) as n from ticket_events where ticket_id = ? and type = 'email_failed'", ticketId)).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it("drops a bounce of a message it does not know, storing nothing", async () => {
@@ -357,6 +429,52 @@ describe("email(): attachments", () => {
     expect(stored.content).toBe(
       "Here is the screenshot and the invoice.\n\n[1 attachment not kept (at most 1, 64 bytes each): screenshot.png]",
     );
+  });
+
+  it("names at most ten left-out attachments, clipped, and never loses the customer's text to the note", async () => {
+    const org = await emailOrg();
+    const part = (i: number) =>
+      [
+        "--b1",
+        `Content-Type: text/plain; name="${"n".repeat(240)}-${i}.txt"`,
+        `Content-Disposition: attachment; filename="${"n".repeat(240)}-${i}.txt"`,
+        "",
+        "x",
+      ].join("\r\n");
+    const raw = [
+      "From: Jane <jane.doe@example.com>",
+      `To: support@${org.domain}`,
+      "Subject: Many files",
+      "Message-ID: <many-files@example.com>",
+      'Content-Type: multipart/mixed; boundary="b1"',
+      "",
+      "--b1",
+      "Content-Type: text/plain",
+      "",
+      "Hello there",
+      ...Array.from({ length: 60 }, (_, i) => part(i)),
+      "--b1--",
+      "",
+    ].join("\r\n");
+    captureSends();
+    const bytes = new TextEncoder().encode(raw);
+    const message = {
+      from: "jane.doe@example.com",
+      to: org.address,
+      headers: new Headers(),
+      raw: new Response(bytes).body!,
+      rawSize: bytes.byteLength,
+      setReject: () => undefined,
+    } as unknown as ForwardableEmailMessage;
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const ctx = createExecutionContext();
+    await receiveEmail(message, env, ctx, { ...EMAIL_LIMITS, attachments: 0 });
+    await waitOnExecutionContext(ctx);
+    const { json } = await getTicket(org.apiKey, await onlyTicket(org.id));
+    const content = json.ticket.messages[0]!.content;
+    expect(content.startsWith("Hello there\n\n[60 attachments not kept")).toBe(true);
+    expect(content.endsWith(", and 50 more]")).toBe(true);
+    expect(content.length).toBeLessThan(EMAIL_LIMITS.content);
   });
 
   it("answers 404 for another organization's attachment and for an unknown id", async () => {

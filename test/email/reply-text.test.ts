@@ -37,3 +37,12 @@ describe("htmlToText", () => {
     expect(htmlToText(html)).toBe("Hello there,\n\nLine two\nLine three & <four> ☺\n\n- a\n- b");
   });
 });
+
+describe("htmlToText on a stranger's HTML", () => {
+  it("reads a megabyte of unclosed tags, comments and scripts in one pass", () => {
+    const hostile = `<p>Hello</p>${"<style".repeat(50_000)}`;
+    expect(htmlToText(hostile)).toBe("Hello");
+    expect(htmlToText(`<p>Hi</p>${"<!--".repeat(50_000)}`)).toBe("Hi");
+    expect(htmlToText(`Hi ${"<".repeat(200_000)}`)).toBe(`Hi ${"<".repeat(200_000)}`.trim());
+  });
+});

@@ -8,6 +8,8 @@ import { MAX_TICKET_MESSAGES } from "../../src/db/ticket-add-messages";
 import { CREATE_TICKET_VARIANTS, createTicketPlan } from "../../src/db/ticket-create";
 import { REFERENCES_LATEST } from "../../src/db/email-outbound";
 import { EMAIL_LEASE_MS } from "../../src/jobs/email";
+import { ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR, NEW_TICKETS_PER_SENDER_PER_HOUR } from "../../src/db/email-inbound";
+import { EMAIL_LIMITS, formatBytes } from "../../src/email/parse";
 import { STALE_AFTER_MS, SWEEP } from "../../src/jobs/sweeper";
 
 // Numbers that matter live in code; prose that states one is checked against it here, and counts
@@ -41,6 +43,12 @@ describe("README.md and ARCHITECTURE.md", () => {
     ["ARCHITECTURE.md", `the thread's Message-IDs (its first, its latest ${REFERENCES_LATEST}, its latest received`],
     ["ARCHITECTURE.md", `References the thread's first Message-ID and its latest ${REFERENCES_LATEST},`],
     ["ARCHITECTURE.md", `claimed (a lease of ${EMAIL_LEASE_MS / 1000} s,`],
+    ["README.md", `acknowledges at most ${ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR} new tickets an hour`],
+    ["README.md", `a sender's ${NEW_TICKETS_PER_SENDER_PER_HOUR + 1}st new ticket within an hour`],
+    ["README.md", `(at most ${EMAIL_LIMITS.attachments} per mail, ${formatBytes(EMAIL_LIMITS.attachmentBytes)} each;`],
+    ["README.md", `mail over ${formatBytes(EMAIL_LIMITS.rawBytes)}, unparseable`],
+    ["README.md", `holds the most messages (${n(MAX_TICKET_MESSAGES)})`],
+    ["ARCHITECTURE.md", `More than ${NEW_TICKETS_PER_SENDER_PER_HOUR} new tickets`],
     [
       "ARCHITECTURE.md",
       `(≤${n(SWEEP.claimPerRound)} a round), purge expired idempotency records (≤${n(SWEEP.purgePerRound)} a round), ≤${SWEEP.maxRounds} rounds`,

@@ -4,6 +4,10 @@
 
 -- ==== variant: bounce
 
+-- mail
+insert into "email_messages" ("id", "organization_id", "message_id", "ticket_id", "direction", "sender", "opened_ticket", "created_at") values (:emailRowId, :organizationId, :messageId, :ticketId, 'in', null, 0, :now)
+on conflict do nothing;
+
 -- failedEvent
 insert into "ticket_events" ("id", "ticket_id", "organization_id", "type", "actor", "data", "created_at")
 select :eventId as "id",
@@ -14,4 +18,4 @@ select :eventId as "id",
   json_object('kind', 'bounce', 'error', :reason, 'bounceMessageId', :messageId) as "data",
   :now as "created_at"
 from "tickets"
-where ("tickets"."id" = :ticketId and "tickets"."organization_id" = :organizationId);
+where ("tickets"."id" = :ticketId and ("tickets"."organization_id" = :organizationId and exists (select 1 from email_messages as em where em.id = :emailRowId)));

@@ -124,7 +124,8 @@ select :ackJobId as "id",
   :now as "updated_at"
 from "tickets"
 inner join "organizations" on "organizations"."id" = "tickets"."organization_id"
-where ("tickets"."id" = :ticketId and "organizations"."email_auto_acknowledge" = 1 and 1 = 1)
+where ("tickets"."id" = :ticketId and "organizations"."email_auto_acknowledge" = 1 and 1 = 1 and (select count(*) from email_messages as r where r.organization_id = :organizationId and r.opened_ticket = 1
+                and r.created_at > :since) <= 100)
 returning "id",
   "kind";
 
@@ -241,7 +242,7 @@ select json_extract(j.value, '$.id') as "id",
   :now as "created_at"
 from "tickets"
 cross join json_each('[{"id":":attachmentId1","filename":":filename1","contentType":":contentType1","size":1,"r2Key":":r2Key1"},{"id":":attachmentId2","filename":":filename2","contentType":":contentType2","size":2,"r2Key":":r2Key2"}]') as j
-where "tickets"."id" = :ticketId;
+where ("tickets"."id" = :ticketId and exists (select 1 from email_messages as em where em.id = :emailRowId));
 
 -- jobs
 insert into "jobs" ("id", "organization_id", "ticket_id", "kind", "status", "attempts", "last_error", "enqueued_at", "webhook_url", "leased_until", "event_id", "created_at", "updated_at")
@@ -296,7 +297,8 @@ select :ackJobId as "id",
   :now as "updated_at"
 from "tickets"
 inner join "organizations" on "organizations"."id" = "tickets"."organization_id"
-where ("tickets"."id" = :ticketId and "organizations"."email_auto_acknowledge" = 1 and 1 = 1)
+where ("tickets"."id" = :ticketId and "organizations"."email_auto_acknowledge" = 1 and 1 = 1 and (select count(*) from email_messages as r where r.organization_id = :organizationId and r.opened_ticket = 1
+                and r.created_at > :since) <= 100)
 returning "id",
   "kind";
 

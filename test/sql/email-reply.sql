@@ -12,7 +12,7 @@ select :emailRowId as "id",
   0 as "opened_ticket",
   :now as "created_at"
 from "tickets"
-where ("tickets"."id" = :ticketId and "tickets"."organization_id" = :organizationId)
+where (("tickets"."id" = :ticketId and "tickets"."organization_id" = :organizationId) and (select count(*) from ticket_messages as m where m.ticket_id = "tickets"."id") + :count <= 1000)
 on conflict do nothing;
 
 -- messageAddedEvent
@@ -93,7 +93,7 @@ select json_extract(j.value, '$.id') as "id",
   :now as "created_at"
 from "tickets"
 cross join json_each(:attachments) as j
-where "tickets"."id" = :ticketId;
+where ("tickets"."id" = :ticketId and exists (select 1 from ticket_events as e where e.id = :eventId));
 
 -- receivedEvent
 insert into "ticket_events" ("id", "ticket_id", "organization_id", "type", "actor", "data", "created_at")

@@ -12,13 +12,14 @@ let domains = 0;
 /** An organization with the email channel on, at a support address of a domain no other test uses. */
 export const emailOrg = async (
   settings: { fromName?: string; autoAcknowledge?: boolean } = {},
+  org: { slackWebhookUrl?: string } = {},
 ): Promise<TestOrg & { domain: string; address: string }> => {
-  const org = await createOrg({ name: "Acme" });
+  const created = await createOrg({ name: "Acme", ...org });
   const domain = `acme-${++domains}-${crypto.randomUUID().slice(0, 8)}.example`;
   const address = `support@${domain}`;
-  const res = await admin("PATCH", `/admin/organizations/${org.id}`, { email: { addresses: [address], ...settings } });
+  const res = await admin("PATCH", `/admin/organizations/${created.id}`, { email: { addresses: [address], ...settings } });
   if (res.status !== 200) throw new Error(`email settings failed: ${res.status} ${res.text}`);
-  return { ...org, domain, address };
+  return { ...created, domain, address };
 };
 
 /**

@@ -26,7 +26,7 @@ import {
 } from "../../src/db/job-outcomes";
 import { claimStaleJobsBatch } from "../../src/db/outbox-sweep";
 import { replaceEmailSettingsBatch } from "../../src/db/email-settings";
-import { newEmailTicketBatch, recordBounce } from "../../src/db/email-inbound";
+import { newEmailTicketBatch, recordBounceBatch } from "../../src/db/email-inbound";
 import { OUTBOUND_EMAIL_KINDS, recordEmailFailedBatch, recordEmailSentBatch } from "../../src/db/email-outbound";
 import {
   createOrganizationBatch,
@@ -501,9 +501,17 @@ export const WRITE_BATCHES: WriteBatch[] = [
     variants: [
       {
         label: "bounce",
-        statements: single(
-          "failedEvent",
-          recordBounce(db, v("ticketId"), orgId, v("eventId"), { messageId: v("messageId"), reason: v("reason") }, now),
+        statements: recordBounceBatch(
+          db,
+          {
+            ticketId: v("ticketId"),
+            organizationId: orgId,
+            emailRowId: v("emailRowId"),
+            eventId: v("eventId"),
+            messageId: v("messageId"),
+            reason: v("reason"),
+          },
+          now,
         ),
       },
     ],

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import published from "../../docs/openapi.json";
 import type { ErrorCode } from "../../src/http/errors";
 import { capturingQueue, countingD1, createUndispatched, fetchWithEnv } from "./counting";
+import { withShardDb } from "./shards";
 import { admin, call } from "./http";
 import { createOrg, type TestOrg } from "./orgs";
 
@@ -155,8 +156,8 @@ export const runCommonRouteTests = (operations: Operation[], requests: Partial<R
       const f = await createRouteFixture();
       const entry = entryFor(op, requests);
       await entry.prepare?.(f);
-      const d1 = countingD1(env.DB);
-      const res = await send(op, entry.valid(f), f.org.apiKey, { DB: d1.binding });
+      const d1 = countingD1(f.org.db);
+      const res = await send(op, entry.valid(f), f.org.apiKey, withShardDb(f.org.shard, d1.binding));
       expect(res.status, res.text).toBe(200);
       expect(d1.counts.roundTrips).toBe(1);
     });

@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness check (no auth, touches no binding) */
+        /**
+         * Health check: the worker is up and every D1 shard has its schema (no auth)
+         * @description Each D1 shard's applied migrations are read once per worker isolate (a shard found behind: again every 30 s), so this check costs no query per call. 503 when a shard's schema is behind this worker's: its organizations' requests get `shard_unavailable` until `wrangler d1 migrations apply` reaches it.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -472,11 +475,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every organization, newest first, with its API key counts (never the keys) */
+        /**
+         * Every organization of every shard, newest first, with its shard and API key counts (never the keys)
+         * @description One query per shard, in parallel, merged; `nextCursor` pages them all together.
+         */
         get: operations["listOrganizations"];
         put?: never;
-        /** Create an organization and its first API key */
+        /** Create an organization and its first API key, on the D1 shard with the fewest organizations (or `shard`) */
         post: operations["createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per D1 shard: organizations, tickets and the database's approximate size
+         * @description One batch per shard, in parallel. Counting reads every organization and ticket row of each shard (D1 bills rows read): an operator's call, not one to poll.
+         */
+        get: operations["listShards"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1016,6 +1042,11 @@ export interface components {
         CreatedOrganization: {
             id: string;
             name: string;
+            /**
+             * @description The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.
+             * @example 1
+             */
+            shard: number;
             /** @description Shown once; store it now. */
             apiKey: string;
         };
@@ -1026,6 +1057,8 @@ export interface components {
              * @example https://hooks.slack.com/services/T000/B000/XXXX
              */
             slackWebhookUrl?: string;
+            /** @description The D1 shard to place the organization on (0 … the number of shards − 1). By default the shard with the fewest organizations. It cannot change afterwards (ARCHITECTURE.md: moving an organization). */
+            shard?: number;
         };
         CreateOrUpdateCustomerRequest: {
             /**
@@ -1163,7 +1196,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1181,7 +1214,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1203,7 +1236,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1218,10 +1251,29 @@ export interface components {
         Health: {
             /** @constant */
             ok: true;
+            shards: number;
+        };
+        HealthFailed: {
+            /** @constant */
+            success: false;
+            error: string;
+            /** @constant */
+            code: "shard_unavailable";
+            shardsBehind: {
+                shard: number;
+                binding: string;
+                applied: string | null;
+                needed: string;
+            }[];
         };
         ListedOrganization: {
             id: string;
             name: string;
+            /**
+             * @description The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.
+             * @example 1
+             */
+            shard: number;
             slackWebhookUrl: string | null;
             createdAt: string;
             updatedAt: string;
@@ -1298,6 +1350,11 @@ export interface components {
         Organization: {
             id: string;
             name: string;
+            /**
+             * @description The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.
+             * @example 1
+             */
+            shard: number;
             slackWebhookUrl: string | null;
             createdAt: string;
             updatedAt: string;
@@ -1489,6 +1546,22 @@ export interface components {
              *     ]
              */
             categories?: string[];
+        };
+        ShardsResponse: {
+            shards: {
+                shard: number;
+                /**
+                 * @description The D1 binding (D1_SHARDS)
+                 * @example DB_1
+                 */
+                binding: string;
+                /** @description Whether its applied migrations reach this worker's; when false its organizations get 503 and the counts are null. */
+                schemaCurrent: boolean;
+                organizations: number | null;
+                tickets: number | null;
+                /** @description PRAGMA page_count × page_size: the database file's size, free pages included. D1's limit is 10 GB per database. */
+                approximateBytes: number | null;
+            }[];
         };
         Ticket: {
             id: string;
@@ -2086,13 +2159,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The worker is up */
+            /** @description The worker is up and every shard is current (`shards`: how many) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A shard's schema is behind: which, and its newest applied migration */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthFailed"];
                 };
             };
         };
@@ -2270,6 +2352,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getTicket: {
@@ -2380,6 +2478,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2496,6 +2610,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2845,6 +2975,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getTicketEvents: {
@@ -2960,6 +3106,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3125,6 +3287,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3296,6 +3474,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     queryCustomer: {
@@ -3445,6 +3639,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getCustomer: {
@@ -3556,6 +3766,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3694,6 +3920,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     bulkUpdateDeviceMetadata: {
@@ -3822,6 +4064,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3976,6 +4234,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     assignDevicesToOwner: {
@@ -4104,6 +4378,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4252,6 +4542,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4406,6 +4712,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createEndpoint: {
@@ -4555,6 +4877,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listEndpoints: {
@@ -4647,6 +4985,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4801,6 +5155,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteEndpoint: {
@@ -4945,6 +5315,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5099,6 +5485,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listDeliveries: {
@@ -5214,6 +5616,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5368,6 +5786,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listOrganizations: {
@@ -5441,6 +5875,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5556,6 +6006,74 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listShards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every shard, in D1_SHARDS order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShardsResponse"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getOrganization: {
@@ -5643,6 +6161,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5776,6 +6310,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createApiKey: {
@@ -5904,6 +6454,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     revokeApiKey: {
@@ -5990,6 +6556,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -6136,6 +6718,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     replaceRoutingRules: {
@@ -6264,6 +6862,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     retryJobs: {
@@ -6387,6 +7001,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

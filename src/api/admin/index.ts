@@ -1,17 +1,23 @@
-import type { Db } from "../../db/client";
+import { createDb, type Db } from "../../db/client";
 import { REDRIVE_BATCH, redriveFailedJobs } from "../../db/job-retry";
 import {
   addApiKey,
   categoryNames,
   createOrganization,
   getOrganization,
-  listOrganizations,
+  listOrganizationsPage,
+  mergeOrganizationPages,
+  organizationCount,
   organizationExists,
   replaceCategories,
   replaceRoutingRules,
   revokeApiKey,
+  shardSummary,
   updateOrganization,
 } from "../../db/organizations";
+import { shardSchema } from "../../db/shard-schema";
+import { isShard, shardCount, shardD1, shardIndexes, shardNames } from "../../db/shards";
+import type { Env } from "../../env";
 import { decodeCursor } from "../../db/ticket-queries";
 import { errors, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
@@ -24,6 +30,7 @@ import {
   createOrganizationRoute,
   getOrganizationRoute,
   listOrganizationsRoute,
+  listShardsRoute,
   putCategoriesRoute,
   putRoutingRulesRoute,
   retryJobsRoute,
@@ -45,23 +52,62 @@ const requireOrganization = async (db: Db, orgId: string) => {
   if (!(await organizationExists(db, orgId))) throw errors.organizationNotFound();
 };
 
+/** Drizzle on a shard's primary, once the shard is known to have this worker's schema (503 otherwise). */
+const shardDb = async (env: Env, shard: number) => {
+  if (!(await shardSchema(env, shard)).ok) throw errors.shardUnavailable(shard);
+  return createDb(shardD1(env, shard));
+};
+
+/**
+ * Where a new organization goes: the shard asked for, or the one with the fewest organizations (the
+ * lowest index on a tie), counted on every shard at once: one statement per shard, in parallel.
+ */
+const placement = async (env: Env, asked: number | undefined) => {
+  if (asked !== undefined) {
+    if (!isShard(env, asked)) {
+      throw errors.invalidField("shard", `shard must be one of this deployment's shards, 0 to ${shardCount(env) - 1}`);
+    }
+    return asked;
+  }
+  const counts = await Promise.all(shardIndexes(env).map(async (shard) => organizationCount(await shardDb(env, shard))));
+  return counts.indexOf(Math.min(...counts));
+};
+
 adminApi.openapi(createOrganizationRoute, async (c) => {
-  const body = c.req.valid("json");
+  const { shard: asked, ...body } = c.req.valid("json");
   checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
-  return c.json(await createOrganization(c.var.db, body, nowIso()), 201);
+  const shard = await placement(c.env, asked);
+  return c.json(await createOrganization(await shardDb(c.env, shard), shard, body, nowIso()), 201);
 });
 
 adminApi.openapi(listOrganizationsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && !after) throw errors.invalidCursor();
-  return c.json(await listOrganizations(c.var.db, limit, after), 200);
+  const pages = await Promise.all(
+    shardIndexes(c.env).map(async (shard) => ({ shard, rows: await listOrganizationsPage(await shardDb(c.env, shard), limit, after) })),
+  );
+  return c.json(mergeOrganizationPages(pages, limit), 200);
+});
+
+adminApi.openapi(listShardsRoute, async (c) => {
+  const names = shardNames(c.env);
+  const shards = await Promise.all(
+    names.map(async (binding, shard) => {
+      const schema = await shardSchema(c.env, shard);
+      const summary = schema.ok
+        ? await shardSummary(shardD1(c.env, shard))
+        : { organizations: null, tickets: null, approximateBytes: null };
+      return { shard, binding, schemaCurrent: schema.ok, ...summary };
+    }),
+  );
+  return c.json({ shards }, 200);
 });
 
 adminApi.openapi(getOrganizationRoute, async (c) => {
   const org = await getOrganization(c.var.db, c.req.valid("param").orgId);
   if (!org) throw errors.organizationNotFound();
-  return c.json(org, 200);
+  return c.json({ ...org, shard: c.var.shard }, 200);
 });
 
 adminApi.openapi(updateOrganizationRoute, async (c) => {
@@ -71,7 +117,7 @@ adminApi.openapi(updateOrganizationRoute, async (c) => {
   const { db } = c.var;
   const updated = await updateOrganization(db, orgId, body, nowIso());
   if (updated.length === 0) throw errors.organizationNotFound();
-  return c.json((await getOrganization(db, orgId))!, 200);
+  return c.json({ ...(await getOrganization(db, orgId))!, shard: c.var.shard }, 200);
 });
 
 adminApi.openapi(createApiKeyRoute, async (c) => {
@@ -131,7 +177,7 @@ adminApi.openapi(retryJobsRoute, async (c) => {
   for (let round = 0; round < RETRY_ROUNDS; round++) {
     // One batch commits a round's jobs as pending before their one sendBatch; a lost send is re-sent by the sweeper.
     const jobs = await redriveFailedJobs(db, orgId, filter, nowIso());
-    await enqueueJobs(c.env.JOBS, jobs);
+    await enqueueJobs(c.env.JOBS, c.var.shard, jobs);
     retried += jobs.length;
     more = jobs.length === REDRIVE_BATCH;
     if (!more) break;

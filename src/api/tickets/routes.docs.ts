@@ -28,7 +28,7 @@ export const ticketsDocs: Record<string, RouteDocs> = {
           },
         },
       },
-      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 422, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 422, 429, 500, 503),
     },
   },
   getTicket: {
@@ -37,7 +37,7 @@ export const ticketsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(getTicketResponse, "The ticket"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500, 503),
     },
   },
   listTickets: {
@@ -46,7 +46,7 @@ export const ticketsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(listTicketsResponse, "A page of tickets"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, 429, 500),
+      ...errorResponses(400, 401, 429, 500, 503),
     },
   },
 };

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { jsonContent } from "./common.docs";
+import { errorSchema, jsonContent } from "./common.docs";
 import type { RouteDocs } from "./route";
 
 /** What the OpenAPI document says about each operation beyond what its route validates (build time only). */
@@ -19,15 +19,12 @@ export const healthDocs: Record<string, RouteDocs> = {
       ),
       503: jsonContent(
         z
-          .object({
-            success: z.literal(false),
-            error: z.string(),
-            code: z.literal("shard_unavailable"),
+          .extend(errorSchema, {
             shardsBehind: z.array(
               z.object({ shard: z.number(), binding: z.string(), applied: z.nullable(z.string()), needed: z.string() }),
             ),
           })
-          .register(z.globalRegistry, { id: "HealthFailed" }),
+          .register(z.globalRegistry, { id: "HealthError" }),
         "A shard's schema is behind: which, and its newest applied migration",
       ),
     },

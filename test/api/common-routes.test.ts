@@ -43,7 +43,7 @@ const requests: Partial<Record<string, OperationRequests>> = {
   retryNotification: {
     // Only a failed notification can be retried.
     prepare: async (f) => {
-      await env.DB.prepare("update jobs set status = 'failed' where ticket_id = ? and kind = 'notify'").bind(f.ticketId).run();
+      await f.org.db.prepare("update jobs set status = 'failed' where ticket_id = ? and kind = 'notify'").bind(f.ticketId).run();
     },
     valid: (f) => ({ body: { ticketId: f.ticketId } }),
     foreign: (f) => ({ request: { body: { ticketId: f.ticketId } }, answer: notFound("ticket_not_found") }),

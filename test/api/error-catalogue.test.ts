@@ -55,6 +55,7 @@ const ARGS: Partial<Record<keyof typeof errors, unknown[]>> = {
   customerEmailTaken: [ARG],
   rateLimited: [NUM],
   tooManyWebhookEndpoints: [NUM],
+  shardUnavailable: [NUM],
 };
 /** Factories whose message is their caller's (a validator's issue, Hono's text): checked by rule below. */
 const PASSTHROUGH = new Set<string>(["validationFailed", "invalidField", "badRequest"]);

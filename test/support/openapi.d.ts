@@ -1253,12 +1253,21 @@ export interface components {
             ok: true;
             shards: number;
         };
-        HealthFailed: {
+        HealthError: {
             /** @constant */
             success: false;
+            /** @example Validation failed */
             error: string;
-            /** @constant */
-            code: "shard_unavailable";
+            /**
+             * @description Stable machine-readable name of the error (README: error codes)
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
+            }[];
             shardsBehind: {
                 shard: number;
                 binding: string;
@@ -2174,7 +2183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthFailed"];
+                    "application/json": components["schemas"]["HealthError"];
                 };
             };
         };
@@ -6040,6 +6049,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShardsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Missing, unknown or revoked credentials */

@@ -36,7 +36,7 @@ export const adminDocs: Record<string, RouteDocs> = {
     summary: "Per D1 shard: organizations, tickets and the database's approximate size",
     description:
       "One batch per shard, in parallel. Counting reads every organization and ticket row of each shard (D1 bills rows read): an operator's call, not one to poll.",
-    responses: { 200: jsonContent(shardsResponse, "Every shard, in D1_SHARDS order"), ...errorResponses(401, 500) },
+    responses: { 200: jsonContent(shardsResponse, "Every shard, in D1_SHARDS order"), ...errorResponses(400, 401, 500) },
   },
   getOrganization: {
     tags,

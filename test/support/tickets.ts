@@ -27,13 +27,15 @@ const aggregateOnly = (list: Record<string, unknown>[]) =>
   list.length === 1 && Object.values(list[0]!).every((v) => v === null || typeof v === "number");
 
 /**
- * A query's rows, wherever they are: tests query one organization's or one ticket's rows, which live
- * on one shard, so the query runs on every shard and the answers are put together. Rows are
+ * A query's rows, wherever they are: tests query (or update, by id) one organization's or one ticket's
+ * rows, which live on one shard, so the query runs on every shard and the answers are put together. Rows are
  * concatenated (ids are unique across shards). An aggregate (one row of numbers from every shard:
  * `count(*)`, `max(…)`) is added up column by column, nulls left out: the other shards hold none
  * of the rows, so the sum is the owning shard's answer.
  */
 export const rows = async <T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> => {
+  // An update, a delete or an `insert … select` by id touches the one shard that has the row; `insert … values` must name its shard.
+  if (/^\s*insert\b[\s\S]*\bvalues\b/i.test(query)) throw new Error("rows() runs on every shard; insert values with rowsOn(org.shard, …)");
   const answers = await Promise.all(ALL_SHARDS.map((shard) => rowsOn<Record<string, unknown>>(shard, query, ...params)));
   if (answers.every(aggregateOnly)) {
     const sum: Record<string, number | null> = {};

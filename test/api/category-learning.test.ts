@@ -235,7 +235,10 @@ describe("learning costs no round trip", () => {
   it("a correction through updateTicket: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey, "Billing");
     const d1 = countingD1(org.db);
-    const res = await fetchWithEnv(jsonPost(UPDATE, org.apiKey, { ticketId: id, category: "Technical" }), withShardDb(org.shard, d1.binding));
+    const res = await fetchWithEnv(
+      jsonPost(UPDATE, org.apiKey, { ticketId: id, category: "Technical" }),
+      withShardDb(org.shard, d1.binding),
+    );
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
     expect(await termRows(org.id)).toEqual(expectedTerms("technical"));

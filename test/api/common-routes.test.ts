@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { documentedOperations, type OperationRequests, runCommonRouteTests } from "../support/common-route-tests";
 import { webhookRequests } from "../webhooks/common-route-requests";

@@ -66,10 +66,12 @@ describe("retryNotification", () => {
     const { org, id } = await failedTicket();
     // The failed first notification plus failed event posts to pass one batch by 50.
     const statements = Array.from({ length: REDRIVE_BATCH + 49 }, (_, i) =>
-      org.db.prepare(
-        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+      org.db
+        .prepare(
+          `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
          values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
-      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+        )
+        .bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
     );
     await org.db.batch(statements);
     expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: REDRIVE_BATCH, more: true });
@@ -125,10 +127,12 @@ describe("operator retry of an organization's failed jobs", () => {
     const { org, id } = await failedTicket();
     // 250 failed event posts of one ticket, written straight to the outbox.
     const statements = Array.from({ length: 250 }, (_, i) =>
-      org.db.prepare(
-        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+      org.db
+        .prepare(
+          `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
          values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
-      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+        )
+        .bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
     );
     await org.db.batch(statements);
     const res = await retryJobs(org.id, {});
@@ -143,10 +147,12 @@ describe("operator retry of an organization's failed jobs", () => {
     const bound = RETRY_ROUNDS * REDRIVE_BATCH;
     // The failed first notification plus enough failed event posts to pass the bound by 50.
     const statements = Array.from({ length: bound + 49 }, (_, i) =>
-      org.db.prepare(
-        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+      org.db
+        .prepare(
+          `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
          values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
-      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+        )
+        .bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
     );
     await org.db.batch(statements);
     expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: bound, more: true });

@@ -92,9 +92,7 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
     const db = recordingDb(org);
     const body = { title: "w", customerEmail: "w@example.com" };
     for (const bookmark of ["first-unconstrained", "0000007b-0000b26e-00001538-0c3e"]) {
-      expect(
-        (await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), db.env)).status,
-      ).toBe(200);
+      expect((await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), db.env)).status).toBe(200);
     }
     expect(db.constraints).toEqual(["first-primary", "first-primary"]);
   });

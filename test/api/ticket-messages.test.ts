@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingD1, fetchWithEnv } from "../support/counting";
 import { ADD_MESSAGES, addMessages, eventsOf, storedTicket, updateTicket } from "../support/lifecycle";

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createUndispatched } from "../support/counting";
 import { call } from "../support/http";
@@ -85,10 +84,11 @@ describe("listTickets", () => {
     const stamp = "2026-01-01T00:00:00.000Z";
     // Same created_at for all: the id breaks ties, so no page skips or repeats a ticket.
     for (let i = 0; i < 12; i++) {
-      await org.db.prepare(
-        `insert into tickets (id, organization_id, customer_id, title, priority, categorization, created_at, updated_at)
+      await org.db
+        .prepare(
+          `insert into tickets (id, organization_id, customer_id, title, priority, categorization, created_at, updated_at)
          values (?, ?, ?, ?, 'low', 'done', ?, ?)`,
-      )
+        )
         .bind(`00000000-0000-7000-8000-0000000000${String(i).padStart(2, "0")}`, org.id, customer, `same ${i}`, stamp, stamp)
         .run();
     }
@@ -139,17 +139,19 @@ describe("listTickets", () => {
     const big = Array.from({ length: 100 }, (_, i) => ({ role: "customer", content: `${i}`.padEnd(10_000, "x") }));
     const id = await newTicket(org.apiKey, { title: "x".repeat(255), description: "d".repeat(20_000), messages: big });
     // 99 more copies of it, straight in D1 (creating them through the API would take minutes).
-    await org.db.prepare(
-      `insert into tickets (id, organization_id, customer_id, title, description, priority, categorization, created_at, updated_at)
+    await org.db
+      .prepare(
+        `insert into tickets (id, organization_id, customer_id, title, description, priority, categorization, created_at, updated_at)
        select printf('%s-%03d', t.id, n.value), t.organization_id, t.customer_id, t.title, t.description, t.priority, t.categorization, t.created_at, t.updated_at
        from tickets t, json_each('[${Array.from({ length: 99 }, (_, i) => i).join(",")}]') n where t.id = ?`,
-    )
+      )
       .bind(id)
       .run();
-    await org.db.prepare(
-      `insert into ticket_messages (ticket_id, position, role, content)
+    await org.db
+      .prepare(
+        `insert into ticket_messages (ticket_id, position, role, content)
        select t.id, m.position, m.role, m.content from tickets t join ticket_messages m on m.ticket_id = ? where t.id like ? || '-%'`,
-    )
+      )
       .bind(id, id)
       .run();
     const res = await call("GET", `${LIST}?limit=100`, { key: org.apiKey });

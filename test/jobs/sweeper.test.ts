@@ -52,24 +52,27 @@ it("catches up a backlog larger than one round: every lost job re-sent once, eve
   const { id } = await ticketAndMessage(sends, org.apiKey, { title: "seed" });
   const old = new Date(Date.now() - 60 * MINUTE).toISOString();
   // 2,500 tickets whose categorize send was lost an hour ago, and 25,000 expired idempotency records.
-  await org.db.prepare(
-    `with recursive n(i) as (select 1 union all select i + 1 from n where i < 2500)
+  await org.db
+    .prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < 2500)
      insert into tickets (id, organization_id, customer_id, title, priority, categorization, created_at, updated_at)
      select printf('backlog-%05d', i), t.organization_id, t.customer_id, 'lost', 'low', 'pending', ?1, ?1 from n, tickets t where t.id = ?2`,
-  )
+    )
     .bind(old, id)
     .run();
-  await org.db.prepare(
-    `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, enqueued_at, created_at, updated_at)
+  await org.db
+    .prepare(
+      `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, enqueued_at, created_at, updated_at)
      select 'job-' || t.id, t.organization_id, t.id, 'categorize', 'pending', 0, ?1, ?1, ?1 from tickets t where t.id like 'backlog-%'`,
-  )
+    )
     .bind(old)
     .run();
-  await org.db.prepare(
-    `with recursive n(i) as (select 1 union all select i + 1 from n where i < 25000)
+  await org.db
+    .prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < 25000)
      insert into idempotency_keys (organization_id, key, request_hash, ticket_id, created_at, expires_at)
      select ?1, 'expired-' || i, 'h', ?2, ?3, ?3 from n`,
-  )
+    )
     .bind(org.id, id, old)
     .run();
 

@@ -46,3 +46,30 @@ export const rows = async <T = Record<string, unknown>>(query: string, ...params
   }
   return answers.flat() as T[];
 };
+
+/**
+ * `env.DB.prepare(…)` for tests that reach rows by id without knowing their shard: `all` and `first`
+ * are `rows` (every shard, put together), `run` runs on every shard (an update by id changes the
+ * one row there is).
+ */
+export const allShards = {
+  prepare: (query: string) => {
+    const statement = (params: unknown[]) => ({
+      bind: (...values: unknown[]) => statement(values),
+      all: async <T = Record<string, unknown>>() => ({ results: await rows<T>(query, ...params) }),
+      first: async <T = Record<string, unknown>>() => (await rows<T>(query, ...params))[0] ?? null,
+      run: async () => {
+        const results = await Promise.all(
+          ALL_SHARDS.map((shard) =>
+            shardDb(shard)
+              .prepare(query)
+              .bind(...params)
+              .run(),
+          ),
+        );
+        return { changes: results.reduce((n, r) => n + r.meta.changes, 0) };
+      },
+    });
+    return statement([]);
+  },
+};

@@ -56,19 +56,23 @@ export const organizationCount = async (db: Db) => (await db.select({ n: sql<num
 /**
  * What the operator's per-shard summary shows of one shard, in one batch: organizations and tickets
  * (counts over the primary keys' indexes: a read of every row, billed as such, for an operator call),
- * and the database's size as SQLite reports it (pages × page size).
+ * and the database's size. `PRAGMA page_count` is refused by D1 (SQLITE_AUTH; `page_size` is allowed),
+ * so the size is D1's own `meta.size_after` of the same batch: the database file's bytes, which is
+ * page_count × page_size; `pages` is that over `PRAGMA page_size`.
  */
 export const shardSummary = async (d1: D1Database) => {
-  const [counts, pageCount, pageSize] = await d1.batch<Record<string, number>>([
+  const [counts, pageSize] = await d1.batch<Record<string, number>>([
     d1.prepare("select (select count(*) from organizations) as organizations, (select count(*) from tickets) as tickets"),
-    d1.prepare("pragma page_count"),
     d1.prepare("pragma page_size"),
   ]);
-  const value = (r: D1Result<Record<string, number>> | undefined) => Number(Object.values(r?.results[0] ?? {})[0] ?? 0);
+  const bytes = counts?.meta.size_after ?? 0;
+  const pageBytes = Number(pageSize?.results[0]?.page_size ?? 0);
   return {
     organizations: counts?.results[0]?.organizations ?? 0,
     tickets: counts?.results[0]?.tickets ?? 0,
-    approximateBytes: value(pageCount) * value(pageSize),
+    approximateBytes: bytes,
+    pages: pageBytes ? Math.round(bytes / pageBytes) : null,
+    pageSize: pageBytes || null,
   };
 };
 

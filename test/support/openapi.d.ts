@@ -1568,8 +1568,15 @@ export interface components {
                 schemaCurrent: boolean;
                 organizations: number | null;
                 tickets: number | null;
-                /** @description PRAGMA page_count × page_size: the database file's size, free pages included. D1's limit is 10 GB per database. */
+                /** @description The database file's size (pages × page size, free pages included) as D1 reports it with every result (`meta.size_after`; D1 refuses `PRAGMA page_count`). D1's limit is 10 GB per database. */
                 approximateBytes: number | null;
+                /** @description approximateBytes / pageSize */
+                pages: number | null;
+                /**
+                 * @description PRAGMA page_size
+                 * @example 4096
+                 */
+                pageSize: number | null;
             }[];
         };
         Ticket: {

@@ -97,7 +97,7 @@ adminApi.openapi(listShardsRoute, async (c) => {
       const schema = await shardSchema(c.env, shard);
       const summary = schema.ok
         ? await shardSummary(shardD1(c.env, shard))
-        : { organizations: null, tickets: null, approximateBytes: null };
+        : { organizations: null, tickets: null, approximateBytes: null, pages: null, pageSize: null };
       return { shard, binding, schemaCurrent: schema.ok, ...summary };
     }),
   );

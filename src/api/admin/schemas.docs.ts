@@ -123,8 +123,11 @@ export const shardsResponse = z
         organizations: z.nullable(z.number().check(z.int())),
         tickets: z.nullable(z.number().check(z.int())),
         approximateBytes: z.nullable(z.number().check(z.int())).register(z.globalRegistry, {
-          description: "PRAGMA page_count × page_size: the database file's size, free pages included. D1's limit is 10 GB per database.",
+          description:
+            "The database file's size (pages × page size, free pages included) as D1 reports it with every result (`meta.size_after`; D1 refuses `PRAGMA page_count`). D1's limit is 10 GB per database.",
         }),
+        pages: z.nullable(z.number().check(z.int())).register(z.globalRegistry, { description: "approximateBytes / pageSize" }),
+        pageSize: z.nullable(z.number().check(z.int())).register(z.globalRegistry, { description: "PRAGMA page_size", example: 4096 }),
       }),
     ),
   })

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { forgetShardSchemas, SCHEMA_MIGRATION } from "../../src/db/shard-schema";
 import { countingD1, fetchWithEnv } from "../support/counting";
-import { call } from "../support/http";
+import { admin, call } from "../support/http";
 import { createOrg } from "../support/orgs";
 import { runCron, runQueue } from "../support/queue";
 import { shardDb, withShardDb } from "../support/shards";
@@ -62,6 +62,14 @@ describe("a shard whose schema is behind", () => {
     await runCron(Date.now());
     const sweeps = logged.mock.calls.map((c) => JSON.parse(String(c[0]))).filter((l) => l.msg === "outbox sweep");
     expect(sweeps.map((l) => l.shard).sort()).toEqual([0, 1]);
+  });
+
+  it("takes no new organization by default while another shard can, and refuses one asked for", async () => {
+    await fallBehind();
+    const placed = [];
+    for (let i = 0; i < 4; i++) placed.push((await admin("POST", "/admin/organizations", { name: `placed ${i}` })).json.shard);
+    expect(placed).not.toContain(2);
+    expect((await admin("POST", "/admin/organizations", { name: "asked", shard: 2 })).status).toBe(503);
   });
 
   it("is served again once migrated, without a deploy", async () => {

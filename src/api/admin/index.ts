@@ -60,7 +60,8 @@ const shardDb = async (env: Env, shard: number) => {
 
 /**
  * Where a new organization goes: the shard asked for, or the one with the fewest organizations (the
- * lowest index on a tie), counted on every shard at once: one statement per shard, in parallel.
+ * lowest index on a tie) among the shards whose schema is current, counted on every shard at once:
+ * one statement per shard, in parallel.
  */
 const placement = async (env: Env, asked: number | undefined) => {
   if (asked !== undefined) {
@@ -69,8 +70,13 @@ const placement = async (env: Env, asked: number | undefined) => {
     }
     return asked;
   }
-  const counts = await Promise.all(shardIndexes(env).map(async (shard) => organizationCount(await shardDb(env, shard))));
-  return counts.indexOf(Math.min(...counts));
+  // A shard whose schema is behind takes no new organization while others can.
+  const usable = (await Promise.all(shardIndexes(env).map(async (shard) => ((await shardSchema(env, shard)).ok ? shard : -1)))).filter(
+    (shard) => shard >= 0,
+  );
+  if (usable.length === 0) throw errors.shardUnavailable(0);
+  const counts = await Promise.all(usable.map(async (shard) => organizationCount(await shardDb(env, shard))));
+  return usable[counts.indexOf(Math.min(...counts))]!;
 };
 
 adminApi.openapi(createOrganizationRoute, async (c) => {

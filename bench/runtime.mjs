@@ -113,7 +113,11 @@ export const applyMigrations = async (db) => {
   const dir = new URL("../drizzle/", import.meta.url);
   const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
   // Recorded in d1_migrations as wrangler does: the worker checks each shard's newest (src/db/shard-schema.ts).
-  await db.prepare("create table if not exists d1_migrations (id integer primary key autoincrement, name text unique, applied_at timestamp default current_timestamp not null)").run();
+  await db
+    .prepare(
+      "create table if not exists d1_migrations (id integer primary key autoincrement, name text unique, applied_at timestamp default current_timestamp not null)",
+    )
+    .run();
   for (const file of files) {
     const sql = await readFile(new URL(file, dir), "utf8");
     const statements = sql

@@ -66,9 +66,18 @@ const openLimiter = { limit: async () => ({ success: true }) };
 const bodyFor = (i) => {
   switch (i % 3) {
     case 0:
-      return { title: "Charged twice for the March invoice", description: "Two charges of $49.00 on March 3rd.", customerEmail: `new-${i}@example.org` };
+      return {
+        title: "Charged twice for the March invoice",
+        description: "Two charges of $49.00 on March 3rd.",
+        customerEmail: `new-${i}@example.org`,
+      };
     case 1:
-      return { title: "Cannot log in after password reset", description: "The login page says invalid.", customerEmail: `CUSTOMER${i % 20}@EXAMPLE.COM`, category: "Billing" };
+      return {
+        title: "Cannot log in after password reset",
+        description: "The login page says invalid.",
+        customerEmail: `CUSTOMER${i % 20}@EXAMPLE.COM`,
+        category: "Billing",
+      };
     default:
       return {
         title: "App crashes on Settings",

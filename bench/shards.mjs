@@ -106,7 +106,10 @@ const urls = {};
 for (const n of SHARD_COUNTS) urls[n] = (await mf.unsafeGetDirectURL(`shards-${n}`)).href;
 
 const load = async (n, durationMs) => {
-  const res = await fetch(`${urls[n]}__bench/load`, { method: "POST", body: JSON.stringify({ durationMs, clients: CLIENTS, keys: keys[n] }) });
+  const res = await fetch(`${urls[n]}__bench/load`, {
+    method: "POST",
+    body: JSON.stringify({ durationMs, clients: CLIENTS, keys: keys[n] }),
+  });
   if (!res.ok) throw new Error(`shards-${n}: ${res.status} ${await res.text()}`);
   const result = await res.json();
   if (result.failureCount) throw new Error(`shards-${n}: ${result.failureCount} failures, e.g. ${result.failures[0]}`);
@@ -123,7 +126,9 @@ for (let r = 0; r < ROUNDS; r++) {
     const result = await load(n, ROUND_MS);
     rounds[n].push(result);
     const busiest = Math.max(...result.shards.map((s) => s.utilization));
-    log(`round ${r + 1}, ${n} shard(s): ${result.rps.toFixed(0)} creates/s, p50 ${result.p50} ms, p99 ${result.p99} ms, busiest writer ${(busiest * 100).toFixed(0)} %`);
+    log(
+      `round ${r + 1}, ${n} shard(s): ${result.rps.toFixed(0)} creates/s, p50 ${result.p50} ms, p99 ${result.p99} ms, busiest writer ${(busiest * 100).toFixed(0)} %`,
+    );
   }
 }
 await mf.dispose();

@@ -92,3 +92,6 @@ export const shardOfOrganization = (organizationId: string): number => {
   const m = ORG_SHARD.exec(organizationId);
   return m ? Number(m[1]) : 0;
 };
+
+/** The database of deployment-wide directories (DIRECTORY_SHARD): look a directory up here, then use the organization's own shard. */
+export const directoryD1 = (env: ShardEnv): D1Database => shardD1(env, DIRECTORY_SHARD);

@@ -6,6 +6,7 @@ import { admin, call } from "../support/http";
 import { createOrg } from "../support/orgs";
 import { runCron, runQueue } from "../support/queue";
 import { shardDb, withShardDb } from "../support/shards";
+import { runWebhookQueue } from "../support/webhooks";
 
 const LIST = "/api/ext-v1/ticket/listTickets";
 
@@ -58,6 +59,8 @@ describe("a shard whose schema is behind", () => {
     const result = await runQueue([{ jobId: "j", kind: "categorize", ticketId: "t", shard: 2 }]);
     expect(result.retryMessages).toEqual([{ msgId: "msg-0" }]);
     expect(result.delays["msg-0"]).toBe(60);
+    const webhooks = await runWebhookQueue([{ type: "dispatch", organizationId: "org2_x", shard: 2 }]);
+    expect(webhooks.retryMessages.map((m) => m.msgId)).toEqual(["wh-0"]);
     const logged = vi.spyOn(console, "log");
     await runCron(Date.now());
     const sweeps = logged.mock.calls.map((c) => JSON.parse(String(c[0]))).filter((l) => l.msg === "outbox sweep");

@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { createOrg } from "../support/orgs";
 import { captureSends, runCron } from "../support/queue";
-import { captureWebhookSends, createEndpoint, deliveriesOf, drainWebhooks, eventIdOf, interceptReceivers } from "../support/webhooks";
+import {
+  captureWebhookSends,
+  createEndpoint,
+  deliveriesOf,
+  drainWebhooks,
+  eventIdOf,
+  interceptReceivers,
+  runWebhookQueue,
+  WEBHOOKS_DLQ,
+} from "../support/webhooks";
 
 describe("webhooks on every shard", () => {
   it.each([1, 2])(
@@ -32,4 +41,22 @@ describe("webhooks on every shard", () => {
       expect((await deliveriesOf(eventId))[0]).toMatchObject({ status: "succeeded" });
     },
   );
+
+  it("the webhooks dead-letter handler marks the attempt failed on its own shard", async () => {
+    captureSends();
+    const sends = captureWebhookSends();
+    const org = await createOrg({ shard: 2 });
+    await createEndpoint(org, { url: "https://receiver.example.com/a" });
+    const created = await call("POST", "/api/ext-v1/ticket/createTicket", {
+      key: org.apiKey,
+      body: { title: "t", customerEmail: "a@example.com" },
+    });
+    await runWebhookQueue(sends.take().map((m) => m.body));
+    const [deliver] = sends.take().map((m) => m.body);
+    expect(deliver).toMatchObject({ type: "deliver", shard: 2 });
+    await runWebhookQueue([deliver!], { queue: WEBHOOKS_DLQ });
+    expect(await deliveriesOf(await eventIdOf(created.json.ticketId, "created"))).toMatchObject([
+      { status: "failed", error: "delivery failed repeatedly inside the worker" },
+    ]);
+  });
 });

@@ -92,7 +92,9 @@ export const consumeBatch = async (batch: MessageBatch<unknown>, env: Env): Prom
   const shared = { slackPacer: createPacer(Number(env.SLACK_MIN_INTERVAL_MS)), webhookOrgs: new Map<string, number>() };
   await Promise.all(
     [...byShard].map(async ([shard, list]) => {
-      if (!(await shardUsable(env, shard))) {
+      // The schema check failing (D1 unreachable) retries this shard's messages like any D1 failure; the other shards go on.
+      const usable = await shardUsable(env, shard).catch(() => false);
+      if (!usable) {
         for (const { message } of list) message.retry({ delaySeconds: SHARD_UNAVAILABLE_RETRY_SECONDS });
         return;
       }

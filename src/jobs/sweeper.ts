@@ -34,13 +34,19 @@ type SweepResult = { resent: number; unsent: number; purged: number; rounds: num
 /**
  * The cron sweeper, on every shard at once (each shard is its own writer, so they do not wait for
  * each other): re-sends outbox jobs whose queue message was lost and purges expired idempotency
- * records. A shard whose schema is behind is skipped (logged) until it is migrated. Returns the
- * totals and each shard's own.
+ * records. A shard whose schema is behind is skipped (logged) until it is migrated, and one whose sweep
+ * fails is logged; the others are swept all the same. Returns the totals and each shard's own.
  */
 export const sweepOutbox = async (env: Env, scheduledTime: number) => {
-  const perShard = await Promise.all(
+  // One shard failing (D1 unreachable) must not stop the others' sweeps: it is logged and retried next minute.
+  const settled = await Promise.allSettled(
     shardIndexes(env).map(async (shard) => ((await shardUsable(env, shard)) ? sweepShard(env, shard, scheduledTime) : undefined)),
   );
+  const perShard = settled.map((r, shard) => {
+    if (r.status === "fulfilled") return r.value;
+    console.error(JSON.stringify({ msg: "outbox sweep failed on a shard", shard, error: String(r.reason).slice(0, 200) }));
+    return undefined;
+  });
   const total = { resent: 0, unsent: 0, purged: 0, rounds: 0 };
   for (const r of perShard) {
     if (!r) continue;

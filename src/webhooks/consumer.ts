@@ -44,7 +44,7 @@ export const consumeWebhookBatch = async (batch: MessageBatch<unknown>, env: Env
   }
   await Promise.all(
     [...byShard].map(async ([shard, messages]) => {
-      if (!(await shardUsable(env, shard))) {
+      if (!(await shardUsable(env, shard).catch(() => false))) {
         for (const message of messages) message.retry({ delaySeconds: SHARD_UNAVAILABLE_RETRY_SECONDS });
         return;
       }

@@ -16,9 +16,15 @@ export const WEBHOOK_SWEEP = { claimPerRound: 1_000, maxRounds: 10, sendBatch: 1
  * send was lost. So the outbox, not the queue, is the record: a lost message delays, never loses.
  */
 export const sweepWebhooks = async (env: Env, scheduledTime: number) => {
-  const sent = await Promise.all(
+  // As the outbox sweep: a shard that fails is logged, the others are swept all the same.
+  const settled = await Promise.allSettled(
     shardIndexes(env).map(async (shard) => ((await shardUsable(env, shard)) ? (await sweepShard(env, shard, scheduledTime)).sent : 0)),
   );
+  const sent = settled.map((r, shard) => {
+    if (r.status === "fulfilled") return r.value;
+    console.error(JSON.stringify({ msg: "webhook sweep failed on a shard", shard, error: String(r.reason).slice(0, 200) }));
+    return 0;
+  });
   return { sent: sent.reduce((a, b) => a + b, 0), shards: sent };
 };
 

@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, fakeAi } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, DEAD_LETTER_QUEUE, runCron, runQueue } from "../support/queue";
+import { shardDb } from "../support/shards";
 import { getTicket } from "../support/tickets";
 
 let sends: ReturnType<typeof captureSends>;
@@ -28,6 +29,18 @@ describe("jobs on every shard", () => {
     expect((await getTicket(org.apiKey, id)).json.ticket).toMatchObject({ category: "Billing", processing: { categorization: "done" } });
     // The next job (notify) names shard 2 as well.
     expect(sends.take()).toEqual([{ jobId: (await jobsOf(id)).notify.id, kind: "notify", ticketId: id, shard: 2 }]);
+  });
+
+  it("a shard whose database fails does not stop the sweep of the others", async () => {
+    const org = await orgWithCategories({ shard: 2 });
+    const { id } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice charged twice" });
+    vi.spyOn(shardDb(1), "batch").mockRejectedValue(new Error("D1_ERROR: shard 1 is down"));
+    const logged = vi.spyOn(console, "error");
+    await runCron(Date.now() + 11 * MINUTE);
+    expect(sends.take().filter((m) => m.ticketId === id)).toEqual([expect.objectContaining({ kind: "categorize", shard: 2 })]);
+    expect(logged.mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringContaining('"msg":"outbox sweep failed on a shard","shard":1'),
+    );
   });
 
   it("one consumer batch serves the jobs of three shards, each on its own database", async () => {

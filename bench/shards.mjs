@@ -111,7 +111,9 @@ const load = async (n, durationMs) => {
     body: JSON.stringify({ durationMs, clients: CLIENTS, keys: keys[n] }),
   });
   if (!res.ok) throw new Error(`shards-${n}: ${res.status} ${await res.text()}`);
-  const result = await res.json();
+  /** @type {{ requests: number; seconds: number; rps: number; p50: number; p99: number; failures: string[]; failureCount: number;
+   *   shards: { batches: number; statements: number; busyMs: number; utilization: number }[] }} */
+  const result = /** @type {any} */ (await res.json());
   if (result.failureCount) throw new Error(`shards-${n}: ${result.failureCount} failures, e.g. ${result.failures[0]}`);
   return result;
 };

@@ -2,13 +2,13 @@
 // read per job (every round trip of the job: its context batch and its outcome batch), at 0 and
 // 100 labelled tickets per category on the operator-style eval set, and the organization's learned
 // state (category_terms and category_labels) in bytes. Prints `COST {...}` lines for bench/categorize.mjs.
-import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import operator from "../eval/fixtures/banking77-operator.json";
 import type { JobMessage } from "../src/jobs/messages";
 import { fetchWithEnv } from "../test/support/counting";
 import { jsonPost } from "../test/support/http";
-import { createOrg, setCategories } from "../test/support/orgs";
+import { createOrg, setCategories, type TestOrg } from "../test/support/orgs";
+import { withShardDb } from "../test/support/shards";
 import { captureSends, runQueue } from "../test/support/queue";
 import { CREATE, rows } from "../test/support/tickets";
 
@@ -16,10 +16,10 @@ const set = operator.sets.operator;
 const JOBS = 50;
 const UNLIMITED = { RATE_LIMITER: { limit: async () => ({ success: true }) } };
 
-/** env.DB with every batch's rows read added up (what D1 bills per query, from each result's meta). */
-const rowsReadingDb = () => {
+/** The organization's shard binding with every batch's rows read added up (what D1 bills per query, from each result's meta). */
+const rowsReadingDb = (org: TestOrg) => {
   const counts = { rowsRead: 0, roundTrips: 0 };
-  const db = new Proxy(env.DB, {
+  const db = new Proxy(org.db, {
     get(target, prop) {
       if (prop === "batch")
         return async (stmts: D1PreparedStatement[]) => {
@@ -64,9 +64,9 @@ describe("categorize job cost", () => {
       sends.take();
       for (const e of set.test.slice(0, JOBS)) await create(org.apiKey, e.text);
       const messages: JobMessage[] = sends.take();
-      const { db, counts } = rowsReadingDb();
+      const { db, counts } = rowsReadingDb(org);
       // One job per delivery, so the rows read are per job.
-      for (const m of messages) await runQueue([m], { env: { AI: undefined, DB: db as D1Database } });
+      for (const m of messages) await runQueue([m], { env: { AI: undefined, ...withShardDb(org.shard, db) } });
       const [state] = await rows<{ termRows: number; labelRows: number; bytes: number }>(
         `select (select count(*) from category_terms where organization_id = ?1) as termRows,
                 (select count(*) from category_labels where organization_id = ?1) as labelRows,

@@ -10,7 +10,14 @@ const recorded = new Map();
 const replayingD1 = (db) => {
   const sqlOf = new WeakMap();
   const statement = (stmt, sql) => {
-    const wrapped = { bind: (...args) => statement(stmt.bind(...args), sql) };
+    const wrapped = {
+      bind: (...args) => statement(stmt.bind(...args), sql),
+      // A statement on its own (the once-per-isolate schema check, src/db/shard-schema.ts) runs for real.
+      first: (...args) => stmt.first(...args),
+      all: () => stmt.all(),
+      run: () => stmt.run(),
+      raw: (...args) => stmt.raw(...args),
+    };
     sqlOf.set(wrapped, { stmt, sql });
     return wrapped;
   };

@@ -40,6 +40,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const countCosts = async (url, customerIds) => {
   const perKind = {};
   const kinds = ["new customer by email", "known customer by email + category", "known customer by id", "chat messages"];
+  // An isolate reads its shard's d1_migrations once, before the first request (src/db/shard-schema.ts): not a create's cost.
+  await fetch(`${url}health`);
   for (let i = 0; i < 40; i++) {
     const res = await postJson(url + PATH.slice(1), headersFor(), bodyFor(i, customerIds, "count"));
     if (res.status !== 200) throw new Error(`counting request failed: ${res.status} ${res.body}`);

@@ -112,12 +112,18 @@ export const startRuntime = async ({ bundlePath, names = WORKER_NAMES, replayedB
 export const applyMigrations = async (db) => {
   const dir = new URL("../drizzle/", import.meta.url);
   const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
+  // Recorded in d1_migrations as wrangler does: the worker checks each shard's newest (src/db/shard-schema.ts).
+  await db
+    .prepare(
+      "create table if not exists d1_migrations (id integer primary key autoincrement, name text unique, applied_at timestamp default current_timestamp not null)",
+    )
+    .run();
   for (const file of files) {
     const sql = await readFile(new URL(file, dir), "utf8");
     const statements = sql
       .split("--> statement-breakpoint")
       .map((s) => s.trim())
       .filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
+    await db.batch([...statements.map((s) => db.prepare(s)), db.prepare("insert into d1_migrations (name) values (?)").bind(file)]);
   }
 };

@@ -18,8 +18,7 @@ CREATE TABLE `email_addresses` (
 	`address` text PRIMARY KEY NOT NULL,
 	`organization_id` text NOT NULL,
 	`position` integer NOT NULL,
-	`created_at` text NOT NULL,
-	FOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE cascade
+	`created_at` text NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `email_addresses_org_idx` ON `email_addresses` (`organization_id`,`position`);--> statement-breakpoint

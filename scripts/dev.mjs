@@ -19,12 +19,22 @@ const run = (args, { quiet = false } = {}) => {
  * a confirmation prompt (answered by its non-interactive fallback), then the whole table again after
  * each migration: a screenful on every start that has anything to apply.
  */
-const migrationSummary = (output) => {
-  if (/No migrations to apply/.test(output)) return "Local D1: migrations up to date.";
+const migrationSummary = (binding, output) => {
+  if (/No migrations to apply/.test(output)) return `Local D1 ${binding}: migrations up to date.`;
   const pending = output.split(/About to apply/)[0] ?? "";
   const names = [...pending.matchAll(/\b(\d{4}_[\w-]+)\.sql\b/g)].map((m) => m[1]);
-  return names.length ? `Local D1: applied ${names.join(", ")}.` : "Local D1: migrations applied.";
+  return names.length ? `Local D1 ${binding}: applied ${names.join(", ")}.` : `Local D1 ${binding}: migrations applied.`;
 };
+
+/**
+ * The shards' D1 bindings, in order: wrangler.toml's D1_SHARDS (src/db/shards.ts reads the same
+ * variable). Every shard gets every migration; the worker refuses a shard that is behind.
+ */
+const shardBindings = (toml) =>
+  (toml.match(/^D1_SHARDS\s*=\s*"([^"]*)"/m)?.[1] ?? "DB")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
@@ -50,7 +60,10 @@ if (!vars.DEMO_API_KEY) {
   process.exit(1);
 }
 
-console.log(migrationSummary(run(["d1", "migrations", "apply", "DB", "--local"], { quiet: true })));
+for (const binding of shardBindings(readFileSync("wrangler.toml", "utf8"))) {
+  console.log(migrationSummary(binding, run(["d1", "migrations", "apply", binding, "--local"], { quiet: true })));
+}
+// The demo organization's key (`tik_…`, no shard in it) is shard 0's, like every key issued before sharding.
 run(["d1", "execute", "DB", "--local", "--command", seedSql(vars.DEMO_API_KEY)], { quiet: true });
 console.log(`Demo organization ready; API key: ${vars.DEMO_API_KEY}`);
 console.log('Workers AI has no local mode: each organization\'s learned classifier categorizes tickets (categorySource "fallback").');

@@ -20,6 +20,8 @@ export type Variables = {
   requestId: string;
   /** SHA-256 hex of the presented API key; the organization is resolved in the handler's own batch. */
   keyHash: string;
+  /** The organization's shard, from the API key's prefix or the `/admin` path's organization id (src/db/shards.ts). */
+  shard: number;
 };
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

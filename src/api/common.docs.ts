@@ -30,6 +30,7 @@ const ERROR_DESCRIPTIONS = {
   422: "Idempotency-Key reused with a different body",
   429: `Rate limit exceeded (${perKey.limit} requests per ${perKey.period} s per API key, or ${perIp.limit} failed authentications per ${perIp.period} s per client IP); see retry-after`,
   500: "Internal server error",
+  503: "The organization's database shard has not been migrated to this worker's schema yet; retry later",
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
@@ -48,6 +49,7 @@ const DEFAULT_ERRORS = {
   422: errors.idempotencyMismatch,
   429: () => errors.rateLimited(perKey.period),
   500: errors.internal,
+  503: () => errors.shardUnavailable(1),
 } satisfies Partial<Record<ErrorStatus, () => ApiError>>;
 
 type DefaultStatus = keyof typeof DEFAULT_ERRORS;

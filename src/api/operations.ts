@@ -30,6 +30,7 @@ export const OPERATIONS: readonly Operation[] = [
   {"router":"webhooks","operationId":"redeliver","method":"post","path":"/api/ext-v1/webhook/redeliver"},
   {"router":"admin","operationId":"createOrganization","method":"post","path":"/admin/organizations"},
   {"router":"admin","operationId":"listOrganizations","method":"get","path":"/admin/organizations"},
+  {"router":"admin","operationId":"listShards","method":"get","path":"/admin/shards"},
   {"router":"admin","operationId":"getOrganization","method":"get","path":"/admin/organizations/{orgId}"},
   {"router":"admin","operationId":"updateOrganization","method":"patch","path":"/admin/organizations/{orgId}"},
   {"router":"admin","operationId":"createApiKey","method":"post","path":"/admin/organizations/{orgId}/api-keys"},

@@ -6,16 +6,18 @@ export const EMAIL_DIRECTIONS = ["in", "out"] as const;
 
 /**
  * The inbound support addresses (lower-cased, without `+tag`), each owned by one organization
- * across the deployment: the primary key is what turns a second claim into a 409. `position` 0 is
- * the address replies are sent from.
+ * across the deployment. On shard 0 the table is the deployment's directory, every organization's
+ * addresses whatever its shard: its primary key is what turns a second claim into a 409, and the
+ * email handler finds a recipient's organization there (src/email/directory.ts). On any other shard
+ * it holds a copy of its own organizations' addresses, for their reads and email jobs. No foreign
+ * key, since the directory names organizations that live on other shards. `position` 0 is the
+ * address replies are sent from.
  */
 export const emailAddresses = sqliteTable(
   "email_addresses",
   {
     address: text("address").primaryKey(),
-    organizationId: text("organization_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id").notNull(),
     position: integer("position").notNull(),
     createdAt: text("created_at").notNull(),
   },

@@ -6,16 +6,12 @@ import { organizations } from "./schema";
 export type EmailSettingsInput = { addresses: string[]; fromName?: string; autoAcknowledge?: boolean } | null;
 
 /**
- * PATCH /admin/organizations/{id}'s `email`, as statements for the update's batch: the
- * organization's addresses replaced (none when `null` turns the channel off) and its settings.
- * An address another organization owns fails the batch on `email_addresses`' primary key, so the
- * whole update rolls back and the handler answers 409 (`conflictingAddresses` names it).
+ * The organization's addresses replaced (none when `null` turns the channel off), as statements for
+ * a batch: on shard 0 the deployment's directory (an address another organization owns fails the
+ * batch on `email_addresses`' primary key, so it rolls back and the handler answers 409;
+ * `conflictingAddresses` names it), and on the organization's own shard its copy.
  */
-export const replaceEmailSettingsBatch = (db: Db, orgId: string, email: NonNullable<EmailSettingsInput> | null, now: string) => ({
-  settings: db
-    .update(organizations)
-    .set({ emailFromName: email?.fromName ?? null, emailAutoAcknowledge: email?.autoAcknowledge ?? true, updatedAt: now })
-    .where(eq(organizations.id, orgId)),
+export const emailAddressesBatch = (db: Db, orgId: string, email: NonNullable<EmailSettingsInput> | null, now: string) => ({
   deleteAddresses: db.delete(emailAddresses).where(eq(emailAddresses.organizationId, orgId)),
   // One insert for all (at most MAX_EMAIL_ADDRESSES, 4 parameters each: well under D1's 100).
   ...(email
@@ -25,6 +21,15 @@ export const replaceEmailSettingsBatch = (db: Db, orgId: string, email: NonNulla
           .values(email.addresses.map((address, position) => ({ address, organizationId: orgId, position, createdAt: now }))),
       }
     : {}),
+});
+
+/** PATCH /admin/organizations/{id}'s `email` on the organization's own shard: its settings and its addresses. */
+export const replaceEmailSettingsBatch = (db: Db, orgId: string, email: NonNullable<EmailSettingsInput> | null, now: string) => ({
+  settings: db
+    .update(organizations)
+    .set({ emailFromName: email?.fromName ?? null, emailAutoAcknowledge: email?.autoAcknowledge ?? true, updatedAt: now })
+    .where(eq(organizations.id, orgId)),
+  ...emailAddressesBatch(db, orgId, email, now),
 });
 
 /** Of `addresses`, those another organization owns. */

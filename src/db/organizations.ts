@@ -5,13 +5,14 @@ import { API_KEY_DISPLAY_LENGTH, generateApiKey, sha256Hex } from "../lib/crypto
 import { newId } from "../lib/ids";
 import { namedBatch } from "./batch";
 import { addressesOf, emailSettingsView } from "./email-settings";
+import { apiKeyPrefix, newOrganizationId, shardOfOrganization } from "./shards";
 import { variantsOf } from "./plans";
 import { qualified } from "./sql";
 import { type Cursor, encodeCursor } from "./ticket-queries";
 
-/** A fresh key for an organization: the row to store (digest only) and the key to show once. */
+/** A fresh key for an organization: the row to store (digest only) and the key to show once; its prefix names the organization's shard. */
 export const mintApiKey = async (organizationId: string, now: string, label: string | null = null) => {
-  const apiKey = generateApiKey();
+  const apiKey = generateApiKey(apiKeyPrefix(shardOfOrganization(organizationId)));
   const row = {
     id: newId(),
     organizationId,
@@ -42,11 +43,38 @@ export const createOrganizationBatch = (
   apiKey: insertApiKey(db, key),
 });
 
-export const createOrganization = async (db: Db, input: { name: string; slackWebhookUrl?: string }, now: string) => {
-  const id = newId();
+/** A new organization on `shard` (`db` is that shard's): its id and its first key carry the shard. */
+export const createOrganization = async (db: Db, shard: number, input: { name: string; slackWebhookUrl?: string }, now: string) => {
+  const id = newOrganizationId(shard);
   const { apiKey, row } = await mintApiKey(id, now);
   await namedBatch(db, createOrganizationBatch(db, { id, name: input.name, slackWebhookUrl: input.slackWebhookUrl ?? null }, row, now));
-  return { id, name: input.name, apiKey };
+  return { id, name: input.name, shard, apiKey };
+};
+
+/** How many organizations a shard holds (placement: a new one goes to the shard with the fewest). */
+export const organizationCount = async (db: Db) => (await db.select({ n: sql<number>`count(*)` }).from(organizations).get())?.n ?? 0;
+
+/**
+ * What the operator's per-shard summary shows of one shard, in one batch: organizations and tickets
+ * (counts over the primary keys' indexes: a read of every row, billed as such, for an operator call),
+ * and the database's size. `PRAGMA page_count` is refused by D1 (SQLITE_AUTH; `page_size` is allowed),
+ * so the size is D1's own `meta.size_after` of the same batch: the database file's bytes, which is
+ * page_count × page_size; `pages` is that over `PRAGMA page_size`.
+ */
+export const shardSummary = async (d1: D1Database) => {
+  const [counts, pageSize] = await d1.batch<Record<string, number>>([
+    d1.prepare("select (select count(*) from organizations) as organizations, (select count(*) from tickets) as tickets"),
+    d1.prepare("pragma page_size"),
+  ]);
+  const bytes = counts?.meta.size_after ?? 0;
+  const pageBytes = Number(pageSize?.results[0]?.page_size ?? 0);
+  return {
+    organizations: counts?.results[0]?.organizations ?? 0,
+    tickets: counts?.results[0]?.tickets ?? 0,
+    approximateBytes: bytes,
+    pages: pageBytes ? Math.round(bytes / pageBytes) : null,
+    pageSize: pageBytes || null,
+  };
 };
 
 export const getOrganization = async (db: Db, orgId: string) => {
@@ -101,8 +129,8 @@ const keyCount = (state: "active" | "revoked") =>
  * many keys each has live and revoked: counts only, never a key's value, digest or prefix.
  * Fetches one extra row to know whether a next page exists.
  */
-export const listOrganizations = async (db: Db, limit: number, after?: Cursor) => {
-  const rows = await db
+export const listOrganizationsPage = (db: Db, limit: number, after?: Cursor) =>
+  db
     .select({
       id: organizations.id,
       name: organizations.name,
@@ -119,6 +147,17 @@ export const listOrganizations = async (db: Db, limit: number, after?: Cursor) =
     )
     .orderBy(desc(organizations.createdAt), desc(organizations.id))
     .limit(limit + 1);
+
+type OrganizationRow = Awaited<ReturnType<typeof listOrganizationsPage>>[number];
+
+/**
+ * The deployment's page: each shard's page (same cursor, one statement each) merged newest first.
+ * The cursor is a position in the one (created_at, id) order, so it pages every shard at once.
+ */
+export const mergeOrganizationPages = (pages: { shard: number; rows: OrganizationRow[] }[], limit: number) => {
+  const rows = pages
+    .flatMap(({ shard, rows }) => rows.map((row) => ({ ...row, shard })))
+    .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page.at(-1);

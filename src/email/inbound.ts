@@ -1,5 +1,7 @@
 import { createDb } from "../db/client";
 import { namedBatch } from "../db/batch";
+import { shardUsable } from "../db/shard-schema";
+import { shardD1 } from "../db/shards";
 import { inboundContext, NEW_TICKETS_PER_SENDER_PER_HOUR, recordBounceBatch, storeNewEmailTicket } from "../db/email-inbound";
 import { storeEmailReply } from "../db/email-reply";
 import { emailPrefix } from "../db/customers";
@@ -9,8 +11,10 @@ import { describeConversation } from "../api/tickets/description";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { enqueueJobs } from "../jobs/enqueue";
+import type { JobMessage } from "../jobs/messages";
 import { dispatchWebhooks } from "../webhooks/messages";
 import { splitRecipient } from "./address";
+import { forgetAddress, shardOfAddress } from "./directory";
 import { EMAIL_LIMITS, type EmailLimits, formatBytes, type InboundAttachment, type InboundMail, parseMail } from "./parse";
 import { visibleReply } from "./reply-text";
 
@@ -114,9 +118,8 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
   const parsed = await parseMail(await new Response(message.raw).arrayBuffer(), message.from, limits);
   if (parsed.kind === "reject") return { kind: "rejected", reason: parsed.reason };
   const mail = parsed.mail;
-  const db = createDb(env.DB);
   const now = nowIso();
-  const context = await inboundContext(db, {
+  const query = {
     address: recipient.address,
     tag: recipient.tag,
     messageId: mail.messageId,
@@ -124,7 +127,25 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
     bounced: mail.bounce?.originalIds ?? [],
     sender: mail.from.address,
     since: new Date(Date.parse(now) - HOUR_MS).toISOString(),
-  });
+  };
+  // The recipient's shard (src/email/directory.ts), then everything on that shard. A cached shard
+  // that no longer knows the address (it moved to another organization) is looked up again.
+  let place = await shardOfAddress(env, recipient.address);
+  if (!place) return { kind: "rejected", reason: "Unknown recipient" };
+  // A shard whose schema is behind is not written to: thrown, so the delivery is retried later.
+  if (!(await shardUsable(env, place.shard)))
+    throw new Error(`shard ${place.shard} is unavailable (schema behind); the delivery is retried`);
+  let d1 = shardD1(env, place.shard);
+  let context = await inboundContext(createDb(d1), query);
+  if (!context && place.cached) {
+    forgetAddress(recipient.address);
+    place = await shardOfAddress(env, recipient.address);
+    if (!place) return { kind: "rejected", reason: "Unknown recipient" };
+    d1 = shardD1(env, place.shard);
+    context = await inboundContext(createDb(d1), query);
+  }
+  const { shard } = place;
+  const db = createDb(d1);
   if (!context) return { kind: "rejected", reason: "Unknown recipient" };
   if (context.duplicate) return { kind: "duplicate" };
   const { organization } = context;
@@ -151,13 +172,13 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
   }
 
   const attachments = await putAttachments(env.ATTACHMENTS, organization.id, mail.attachments);
-  let stored: { jobs: Parameters<typeof enqueueJobs>[1]; webhooks: boolean } | null;
+  let stored: { jobs: JobMessage[]; webhooks: boolean } | null;
   let ticketId: string;
   try {
     if (replyTo) {
       ticketId = replyTo;
       stored = await storeEmailReply(
-        env.DB,
+        d1,
         {
           organizationId: organization.id,
           ticketId,
@@ -186,8 +207,8 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
     throw new Error("email not stored: what the read decided changed before the write; the delivery is retried");
   }
   // Durable already: a lost send is re-sent by the sweeper.
-  ctx.waitUntil(enqueueJobs(env.JOBS, stored.jobs));
-  if (stored.webhooks) ctx.waitUntil(dispatchWebhooks(env.WEBHOOKS, organization.id));
+  ctx.waitUntil(enqueueJobs(env.JOBS, shard, stored.jobs));
+  if (stored.webhooks) ctx.waitUntil(dispatchWebhooks(env.WEBHOOKS, shard, organization.id));
   return replyTo ? { kind: "replied", ticketId } : { kind: "created", ticketId };
 };
 

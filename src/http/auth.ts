@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { shardOfApiKey } from "../db/shards";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
 import { authFailures } from "./auth-failures";
 import { errorResponse, errors } from "./errors";
@@ -47,6 +48,8 @@ export const apiKeyGate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!key) return errorResponse(c, errors.missingApiKey());
   const keyHash = await keyDigest(key);
   c.set("keyHash", keyHash);
+  // The key's database, from its prefix alone: no lookup, so authentication stays inside the handler's one batch.
+  c.set("shard", shardOfApiKey(key));
   requiredLimiter(c.env.AUTH_FAILURE_LIMITER, "AUTH_FAILURE_LIMITER");
   const ip = c.req.header("cf-connecting-ip");
   const refused = (ip !== undefined && authFailures.blocked(c, ip, keyHash)) || (await rateLimited(c, keyHash));

@@ -1,8 +1,12 @@
 import * as z from "zod/mini";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { createDb, type Db } from "../db/client";
 import { ReplicaOrPrimary } from "../db/replica-or-primary";
+import { shardSchema } from "../db/shard-schema";
+import { isShard, shardD1, shardOfOrganization } from "../db/shards";
 import type { AppEnv } from "../env";
+import { errors } from "./errors";
 
 export const BOOKMARK_HEADER = "x-d1-bookmark";
 
@@ -45,20 +49,42 @@ export const bookmarkResponseHeader = {
 export type D1Variables = { Variables: { db: Db; d1: D1DatabaseSession } };
 
 /**
- * The request's D1 session, set once per request (route middleware) so handlers only ever see
- * `c.var.db` / `c.var.d1`; the session's latest bookmark goes on the response.
+ * Where a route's shard comes from, before any I/O: the API key's prefix (set by apiKeyGate, the
+ * `/api/ext-v1` routes) or the `{orgId}` of an `/admin/organizations/{orgId}/…` path.
+ */
+export type ShardSource = "key" | "organization";
+
+/**
+ * The shard's D1 binding, once the shard is known to exist and to have this worker's schema (asked
+ * once per isolate, src/db/shard-schema.ts). A shard that does not exist cannot hold the key or the
+ * organization: the same answer as an unknown one, without asking any database.
+ */
+const shardBinding = async (c: Context<AppEnv & D1Variables>, from: ShardSource): Promise<D1Database> => {
+  const shard = from === "key" ? c.get("shard") : shardOfOrganization(c.req.param("orgId") ?? "");
+  if (!isShard(c.env, shard)) throw from === "key" ? errors.invalidApiKey() : errors.organizationNotFound();
+  c.set("shard", shard);
+  if (!(await shardSchema(c.env, shard)).ok) throw errors.shardUnavailable(shard);
+  return shardD1(c.env, shard);
+};
+
+/**
+ * The request's D1 session on its organization's shard, set once per request (route middleware) so
+ * handlers only ever see `c.var.db` / `c.var.d1`; the session's latest bookmark goes on the response.
  * - `write`: always the primary (write endpoints and the operator API). A client's bookmark is
  *   never needed for a write, and ignoring it means an unknown one cannot fail the write.
  * - `read`: the primary, unless the client opted into read replicas with `x-d1-bookmark` (see
  *   BOOKMARK_DESCRIPTION); then `ReplicaOrPrimary` (src/db/replica-or-primary.ts) falls back to the
  *   primary when that session fails or stalls for BOOKMARK_WAIT_MS.
+ * A bookmark belongs to one database; a client's bookmarks come from its organization's shard.
  */
-export const d1Session = (access: "read" | "write") =>
+export const d1Session = (access: "read" | "write", from: ShardSource = "key") =>
   createMiddleware<AppEnv & D1Variables>(async (c, next) => {
-    const primary = () => c.env.DB.withSession("first-primary");
+    // Its errors (401, 404, 503) are ApiErrors: the app's error handler renders them.
+    const binding = await shardBinding(c, from);
+    const primary = () => binding.withSession("first-primary");
     const requested = access === "read" ? c.req.header(BOOKMARK_HEADER) : undefined;
     const session = requested
-      ? new ReplicaOrPrimary(requested, c.env.DB, primary, BOOKMARK_WAIT_MS, (err) =>
+      ? new ReplicaOrPrimary(requested, binding, primary, BOOKMARK_WAIT_MS, (err) =>
           console.warn(
             JSON.stringify({
               msg: "read on the requested D1 session failed; the primary answers",

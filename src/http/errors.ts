@@ -39,6 +39,10 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, meaning: "This API key is over its rate limit; see `retry-after`" },
   too_many_failed_authentications: { status: 429, meaning: "This client address sent too many bad keys; see `retry-after`" },
   internal_error: { status: 500, meaning: "Something failed on our side; the log has details under the request id" },
+  shard_unavailable: {
+    status: 503,
+    meaning: "The organization's database has not been migrated to this version of the worker yet; retry later",
+  },
 } as const satisfies Record<string, { status: ContentfulStatusCode; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -187,4 +191,6 @@ export const errors = {
   tooManyFailedAuthentications: () =>
     new ApiError("too_many_failed_authentications", "Too many failed authentications from this address; retry later"),
   internal: () => new ApiError("internal_error", "Internal server error"),
+  shardUnavailable: (shard: number) =>
+    new ApiError("shard_unavailable", `Database shard ${shard} is being upgraded (its schema is behind this worker); retry later`),
 };

@@ -75,7 +75,7 @@ export const runCategorize = async (
     );
     if (won) {
       if (plan.notifyWebhook && ctx.notifyJob) {
-        await enqueueJobs(deps.queue, [{ jobId: ctx.notifyJob.id, kind: "notify", ticketId: ctx.ticket.id }]);
+        await enqueueJobs(deps.queue, deps.shard, [{ jobId: ctx.notifyJob.id, kind: "notify", ticketId: ctx.ticket.id }]);
       }
       return ACK;
     }

@@ -1,4 +1,6 @@
 import { recordRetry } from "../db/job-outcomes";
+import { SHARD_UNAVAILABLE_RETRY_SECONDS, shardUsable } from "../db/shard-schema";
+import { shardOf } from "../db/shards";
 import type { Env } from "../env";
 import { isoAfter, nowIso } from "../lib/time";
 import { backoffSeconds } from "./backoff";
@@ -7,6 +9,7 @@ import { pipelineDeps, type PipelineDeps } from "./deps";
 import { jobMessageSchema, type JobMessage } from "./messages";
 import { internalFailure, type JobOutcome } from "./outcome";
 import { JOB_HANDLERS } from "./registry";
+import { createPacer } from "../slack/pacer";
 import { dispatchWebhooks } from "../webhooks/messages";
 
 const runJob = (deps: PipelineDeps, job: JobMessage, attempt: number, deadLetter: boolean): Promise<JobOutcome> =>
@@ -31,15 +34,7 @@ const reschedule = async (deps: PipelineDeps, job: JobMessage, outcome: Extract<
   return true;
 };
 
-const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, deadLetter: boolean) => {
-  const parsed = jobMessageSchema.safeParse(message.body);
-  if (!parsed.success) {
-    // Not ours to retry: no outbox row can be found for it. Logged, never silently dropped.
-    console.error(JSON.stringify({ msg: "unreadable job message acked", id: message.id, body: message.body }));
-    message.ack();
-    return;
-  }
-  const job = parsed.data;
+const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, job: JobMessage, deadLetter: boolean) => {
   let outcome: JobOutcome;
   try {
     outcome = await runJob(deps, job, message.attempts, deadLetter);
@@ -77,12 +72,37 @@ const handleMessage = async (deps: PipelineDeps, message: Message<unknown>, dead
 /**
  * The queue handler for the jobs queue and its dead-letter queue. Messages are handled
  * independently and acked or retried one by one, so one failing job never replays its batch.
+ * A batch may hold several shards' jobs: each shard's run on that shard's database, sharing the
+ * batch's Slack pacer; a shard that cannot be served (schema behind) has its messages retried later.
  * `overrides`: dependencies replaced at their boundary (tests keep the mailer's bytes).
  */
 export const consumeBatch = async (batch: MessageBatch<unknown>, env: Env, overrides: Partial<PipelineDeps> = {}): Promise<void> => {
-  const deps = { ...pipelineDeps(env), ...overrides };
   const deadLetter = isDeadLetterQueue(batch.queue);
-  await Promise.all(batch.messages.map((m) => handleMessage(deps, m, deadLetter)));
+  const byShard = new Map<number, { message: Message<unknown>; job: JobMessage }[]>();
+  for (const message of batch.messages) {
+    const parsed = jobMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      // Not ours to retry: no outbox row can be found for it. Logged, never silently dropped.
+      console.error(JSON.stringify({ msg: "unreadable job message acked", id: message.id, body: message.body }));
+      message.ack();
+      continue;
+    }
+    const shard = shardOf(parsed.data);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), { message, job: parsed.data }]);
+  }
+  const shared = { slackPacer: createPacer(Number(env.SLACK_MIN_INTERVAL_MS)), webhookOrgs: new Map<string, number>() };
+  await Promise.all(
+    [...byShard].map(async ([shard, list]) => {
+      // The schema check failing (D1 unreachable) retries this shard's messages like any D1 failure; the other shards go on.
+      const usable = await shardUsable(env, shard).catch(() => false);
+      if (!usable) {
+        for (const { message } of list) message.retry({ delaySeconds: SHARD_UNAVAILABLE_RETRY_SECONDS });
+        return;
+      }
+      const deps = { ...pipelineDeps(env, shard, shared), ...overrides };
+      await Promise.all(list.map(({ message, job }) => handleMessage(deps, message, job, deadLetter)));
+    }),
+  );
   // The events these jobs wrote have webhook deliveries (the outbox trigger's): one pointer per organization.
-  await Promise.all([...deps.webhookOrgs].map((organizationId) => dispatchWebhooks(env.WEBHOOKS, organizationId)));
+  await Promise.all([...shared.webhookOrgs].map(([organizationId, shard]) => dispatchWebhooks(env.WEBHOOKS, shard, organizationId)));
 };

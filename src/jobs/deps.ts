@@ -1,5 +1,6 @@
 import { textGenerator, type TextGenerator } from "../ai/binding";
 import { createDb, type Db } from "../db/client";
+import { shardD1 } from "../db/shards";
 import type { Env } from "../env";
 import { sendEmailMailer, type Mailer } from "../email/mailer";
 import { createPacer, type Pacer } from "../slack/pacer";
@@ -9,6 +10,8 @@ export const DEFAULT_AI_MODEL = "@cf/meta/llama-3.1-8b-instruct-fast";
 
 /** What the pipeline jobs use from the environment, gathered once per batch. */
 export type PipelineDeps = {
+  /** The shard of this batch's jobs (a batch's messages are handled per shard), and its database. */
+  shard: number;
   db: Db;
   queue: Queue<JobMessage>;
   ai: TextGenerator | undefined;
@@ -21,24 +24,29 @@ export type PipelineDeps = {
   mailer: Mailer;
   /**
    * Organizations whose jobs in this batch may have written events with webhook deliveries: the
-   * consumer sends each one dispatch message after the batch (see `noteWebhooks`).
+   * consumer sends each one dispatch message after the batch (see `noteWebhooks`), on its shard.
    */
-  webhookOrgs: Set<string>;
+  webhookOrgs: Map<string, number>;
 };
 
 /** Notes the job's organization for the batch's webhook dispatch when it has an enabled endpoint. */
 export const noteWebhooks = (deps: PipelineDeps, ticket: { organizationId: string; webhooks: number }) => {
-  if (ticket.webhooks) deps.webhookOrgs.add(ticket.organizationId);
+  if (ticket.webhooks) deps.webhookOrgs.set(ticket.organizationId, deps.shard);
 };
 
-export const pipelineDeps = (env: Env): PipelineDeps => ({
-  db: createDb(env.DB),
+/**
+ * The dependencies for shard `shard`'s jobs. `shared` (the consumer's) lets one batch's shards share
+ * its Slack pacer and its webhook dispatch list, so pacing holds across shards.
+ */
+export const pipelineDeps = (env: Env, shard = 0, shared?: Pick<PipelineDeps, "slackPacer" | "webhookOrgs">): PipelineDeps => ({
+  shard,
+  db: createDb(shardD1(env, shard)),
   queue: env.JOBS,
   ai: textGenerator(env.AI),
   aiModel: env.AI_MODEL || DEFAULT_AI_MODEL,
   allowedWebhookOrigins: env.SLACK_WEBHOOK_ALLOWED_ORIGINS,
-  slackPacer: createPacer(Number(env.SLACK_MIN_INTERVAL_MS)),
+  slackPacer: shared?.slackPacer ?? createPacer(Number(env.SLACK_MIN_INTERVAL_MS)),
   random: Math.random,
   mailer: sendEmailMailer(env.SEND_EMAIL),
-  webhookOrgs: new Set(),
+  webhookOrgs: shared?.webhookOrgs ?? new Map(),
 });

@@ -16,16 +16,18 @@ export const secretsEqual = async (a: string, b: string): Promise<boolean> => {
   return crypto.subtle.timingSafeEqual(da, db);
 };
 
-const API_KEY_PREFIX = "tik_";
-/** Characters of the key shown to operators so they can tell keys apart. */
+/** Characters of the key shown to operators so they can tell keys apart (with the shard: `tik2_AbCdEfG`). */
 export const API_KEY_DISPLAY_LENGTH = 12;
 
-/** A new API key: 32 random bytes, base64url, with a recognisable prefix for secret scanners. */
-export const generateApiKey = (): string => {
+/**
+ * A new API key: 32 random bytes, base64url, after a recognisable prefix for secret scanners that
+ * also names the key's shard (`tik2_`; src/db/shards.ts's apiKeyPrefix).
+ */
+export const generateApiKey = (prefix: string): string => {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   const b64 = btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
-  return API_KEY_PREFIX + b64;
+  return prefix + b64;
 };

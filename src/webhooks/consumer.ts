@@ -1,3 +1,5 @@
+import { SHARD_UNAVAILABLE_RETRY_SECONDS, shardUsable } from "../db/shard-schema";
+import { shardOf } from "../db/shards";
 import { claimUnsent, failDelivery } from "../db/webhook-deliveries";
 import type { Env } from "../env";
 import { backoffSeconds } from "../jobs/backoff";
@@ -19,26 +21,50 @@ const chunks = <T>(list: T[], size: number): T[][] =>
 /** Claims an organization's unsent attempts and sends one `deliver` message each (sendBatch of ≤100, the Queues limit). */
 const dispatch = async (deps: WebhookDeps, organizationId: string) => {
   const claimed = await claimUnsent(deps.db, organizationId, nowIso(), DISPATCH_LIMIT);
+  const { shard } = deps;
   for (const part of chunks(claimed, 100)) {
-    await deps.queue.sendBatch(part.map((p) => ({ body: { type: "deliver" as const, ...p }, contentType: "json" as const })));
+    await deps.queue.sendBatch(part.map((p) => ({ body: { type: "deliver" as const, ...p, shard }, contentType: "json" as const })));
   }
-  if (claimed.length === DISPATCH_LIMIT) await deps.queue.send({ type: "dispatch", organizationId }, { contentType: "json" });
+  if (claimed.length === DISPATCH_LIMIT) await deps.queue.send({ type: "dispatch", organizationId, shard }, { contentType: "json" });
 };
 
 type Parsed = { message: Message<unknown>; body: WebhookMessage };
 
 /**
- * The webhooks queue's handler. Messages are acked or retried one by one. Attempts to one endpoint
+ * The webhooks queue's handler: a batch's messages split by shard, each shard's handled on its own
+ * database. A shard that cannot be served has its messages retried later.
+ */
+export const consumeWebhookBatch = async (batch: MessageBatch<unknown>, env: Env) => {
+  const byShard = new Map<number, Message<unknown>[]>();
+  for (const message of batch.messages) {
+    const parsed = webhookMessageSchema.safeParse(message.body);
+    // Unreadable ones go with shard 0's, which logs and acks them.
+    const shard = parsed.success ? shardOf(parsed.data) : 0;
+    byShard.set(shard, [...(byShard.get(shard) ?? []), message]);
+  }
+  await Promise.all(
+    [...byShard].map(async ([shard, messages]) => {
+      if (!(await shardUsable(env, shard).catch(() => false))) {
+        for (const message of messages) message.retry({ delaySeconds: SHARD_UNAVAILABLE_RETRY_SECONDS });
+        return;
+      }
+      await consumeShardMessages(batch.queue, messages, webhookDeps(env, shard));
+    }),
+  );
+};
+
+/**
+ * One shard's messages of a webhooks-queue batch. Messages are acked or retried one by one. Attempts to one endpoint
  * go one after the other within a batch (per-endpoint concurrency 1), different endpoints in
  * parallel; once an endpoint's attempt timed out, its remaining messages in the batch are sent
  * again 30 s later instead of each waiting out its own timeout, so a dead endpoint costs a batch
  * one timeout, and the other endpoints' attempts never wait for it.
  */
-export const consumeWebhookBatch = async (batch: MessageBatch<unknown>, env: Env, deps: WebhookDeps = webhookDeps(env)) => {
-  if (batch.queue === WEBHOOKS_DEAD_LETTER_QUEUE) return deadLetter(batch, deps);
+const consumeShardMessages = async (queue: string, messages: readonly Message<unknown>[], deps: WebhookDeps) => {
+  if (queue === WEBHOOKS_DEAD_LETTER_QUEUE) return deadLetter(messages, deps);
   const byEndpoint = new Map<string, Parsed[]>();
   const dispatches: Parsed[] = [];
-  for (const message of batch.messages) {
+  for (const message of messages) {
     const parsed = webhookMessageSchema.safeParse(message.body);
     if (!parsed.success) {
       console.error(JSON.stringify({ msg: "unreadable webhook message acked", id: message.id }));
@@ -81,8 +107,8 @@ export const consumeWebhookBatch = async (batch: MessageBatch<unknown>, env: Env
 };
 
 /** A message the queue gave up on (D1 failing for every retry): its attempt is marked failed, so nothing stays pending unseen. */
-const deadLetter = async (batch: MessageBatch<unknown>, deps: WebhookDeps) => {
-  for (const message of batch.messages) {
+const deadLetter = async (messages: readonly Message<unknown>[], deps: WebhookDeps) => {
+  for (const message of messages) {
     const parsed = webhookMessageSchema.safeParse(message.body);
     if (parsed.success && parsed.data.type === "deliver") {
       try {

@@ -1,4 +1,5 @@
 import { createDb, type Db } from "../db/client";
+import { shardD1 } from "../db/shards";
 import { toView } from "../db/ticket-queries";
 import { type AttemptContext, failDelivery, loadAttempt, recordAttempt } from "../db/webhook-deliveries";
 import type { Env } from "../env";
@@ -24,6 +25,8 @@ const LEASE_MS = 60_000;
 export const USER_AGENT = "ticket-intake-webhooks/1 (+https://www.standardwebhooks.com/)";
 
 export type WebhookDeps = {
+  /** The shard of the messages these deps serve, and its database. */
+  shard: number;
   db: Db;
   queue: Queue<WebhookMessage>;
   /** The jobs queue, for the Slack notice of an endpoint disabled for its failures. */
@@ -35,8 +38,9 @@ export type WebhookDeps = {
   random: () => number;
 };
 
-export const webhookDeps = (env: Env): WebhookDeps => ({
-  db: createDb(env.DB),
+export const webhookDeps = (env: Env, shard = 0): WebhookDeps => ({
+  shard,
+  db: createDb(shardD1(env, shard)),
   queue: env.WEBHOOKS,
   jobs: env.JOBS,
   secretKey: env.WEBHOOK_SECRET_KEY,
@@ -78,7 +82,7 @@ export type DeliverResult = { slow: boolean };
 const sendAttempt = async (deps: WebhookDeps, message: { deliveryId: string; endpointId: string }, delaySeconds: number) => {
   try {
     await deps.queue.send(
-      { type: "deliver", ...message },
+      { type: "deliver", deliveryId: message.deliveryId, endpointId: message.endpointId, shard: deps.shard },
       { contentType: "json", delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))) },
     );
   } catch (err) {
@@ -174,7 +178,7 @@ export const deliverAttempt = async (deps: WebhookDeps, message: { deliveryId: s
   if (recorded.disabledForFailures) {
     console.warn(JSON.stringify({ msg: "webhook endpoint disabled", endpointId: recorded.disabledForFailures.id, reason: FAILING_REASON }));
     // Committed as an outbox row; the sweeper re-sends a lost message.
-    await enqueueJobs(deps.jobs, recorded.notice);
+    await enqueueJobs(deps.jobs, deps.shard, recorded.notice);
   }
   if (recorded.next && delay !== undefined)
     await sendAttempt(deps, { deliveryId: recorded.next.id, endpointId: endpoint.id }, clampDelay(delay));

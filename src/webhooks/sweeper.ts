@@ -1,4 +1,6 @@
 import { createDb } from "../db/client";
+import { shardUsable } from "../db/shard-schema";
+import { shardD1, shardIndexes } from "../db/shards";
 import { claimDue } from "../db/webhook-deliveries";
 import type { Env } from "../env";
 
@@ -14,7 +16,21 @@ export const WEBHOOK_SWEEP = { claimPerRound: 1_000, maxRounds: 10, sendBatch: 1
  * send was lost. So the outbox, not the queue, is the record: a lost message delays, never loses.
  */
 export const sweepWebhooks = async (env: Env, scheduledTime: number) => {
-  const db = createDb(env.DB);
+  // As the outbox sweep: a shard that fails is logged, the others are swept all the same.
+  const settled = await Promise.allSettled(
+    shardIndexes(env).map(async (shard) => ((await shardUsable(env, shard)) ? (await sweepShard(env, shard, scheduledTime)).sent : 0)),
+  );
+  const sent = settled.map((r, shard) => {
+    if (r.status === "fulfilled") return r.value;
+    console.error(JSON.stringify({ msg: "webhook sweep failed on a shard", shard, error: String(r.reason).slice(0, 200) }));
+    return 0;
+  });
+  return { sent: sent.reduce((a, b) => a + b, 0), shards: sent };
+};
+
+/** One shard's part of the webhook sweep (every shard's run at once). */
+const sweepShard = async (env: Env, shard: number, scheduledTime: number) => {
+  const db = createDb(shardD1(env, shard));
   const now = new Date(scheduledTime).toISOString();
   const staleBefore = new Date(scheduledTime - WEBHOOK_STALE_AFTER_MS).toISOString();
   let sent = 0;
@@ -23,7 +39,7 @@ export const sweepWebhooks = async (env: Env, scheduledTime: number) => {
     for (let i = 0; i < claimed.length; i += WEBHOOK_SWEEP.sendBatch) {
       const part = claimed.slice(i, i + WEBHOOK_SWEEP.sendBatch);
       try {
-        await env.WEBHOOKS.sendBatch(part.map((p) => ({ body: { type: "deliver" as const, ...p }, contentType: "json" as const })));
+        await env.WEBHOOKS.sendBatch(part.map((p) => ({ body: { type: "deliver" as const, ...p, shard }, contentType: "json" as const })));
       } catch (err) {
         // Stamped as sent: presumed lost again after WEBHOOK_STALE_AFTER_MS.
         console.warn(JSON.stringify({ msg: "webhook sweep send failed", count: part.length, error: String(err) }));
@@ -32,6 +48,6 @@ export const sweepWebhooks = async (env: Env, scheduledTime: number) => {
     sent += claimed.length;
     if (claimed.length < WEBHOOK_SWEEP.claimPerRound) break;
   }
-  if (sent > 0) console.log(JSON.stringify({ msg: "webhook sweep", sent }));
+  if (sent > 0) console.log(JSON.stringify({ msg: "webhook sweep", shard, sent }));
   return { sent };
 };

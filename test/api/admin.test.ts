@@ -36,7 +36,14 @@ describe("operator API", () => {
   it("creates an organization and shows its API key once", async () => {
     const created = await acme();
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ id: expect.any(String), name: "Acme", apiKey: expect.stringMatching(/^tik_[A-Za-z0-9_-]{43}$/) });
+    // Placed on a shard (here the one with the fewest organizations), which its id and key name.
+    const { shard } = created.json;
+    expect(created.json).toEqual({
+      id: expect.stringMatching(new RegExp(`^org${shard}_[0-9a-f-]{36}$`)),
+      name: "Acme",
+      shard: expect.any(Number),
+      apiKey: expect.stringMatching(new RegExp(`^tik${shard}_[A-Za-z0-9_-]{43}$`)),
+    });
   });
 
   it("reads an organization with its keys (prefix only), categories and rules", async () => {
@@ -46,6 +53,7 @@ describe("operator API", () => {
     expect(read.json).toEqual({
       id: created.json.id,
       name: "Acme",
+      shard: created.json.shard,
       slackWebhookUrl: WEBHOOK,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -195,6 +203,7 @@ describe("operator API", () => {
         {
           id: org.id,
           name: "Counted",
+          shard: org.shard,
           slackWebhookUrl: null,
           createdAt: expect.any(String),
           updatedAt: expect.any(String),
@@ -220,7 +229,11 @@ describe("operator API", () => {
     it("stores a key's label and returns it on creation and in the organization's key list", async ({ org }) => {
       const created = await admin("POST", `/admin/organizations/${org.id}/api-keys`, { label: "  zapier " });
       expect(created.status, created.text).toBe(201);
-      expect(created.json).toEqual({ id: expect.any(String), apiKey: expect.stringMatching(/^tik_/), label: "zapier" });
+      expect(created.json).toEqual({
+        id: expect.any(String),
+        apiKey: expect.stringMatching(new RegExp(`^tik${org.shard}_`)),
+        label: "zapier",
+      });
       const keys = (await admin("GET", `/admin/organizations/${org.id}`)).json.apiKeys;
       expect(keys.map((k) => [k.id, k.label])).toEqual([
         [expect.any(String), null],

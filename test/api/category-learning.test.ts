@@ -7,6 +7,7 @@ import { labelledExamples } from "../../src/db/job-context";
 import { countingD1, fetchWithEnv } from "../support/counting";
 import { answer, fakeAi } from "../support/fake-ai";
 import { updateTicket, UPDATE } from "../support/lifecycle";
+import { withShardDb } from "../support/shards";
 import { createOrg, setCategories } from "../support/orgs";
 import { CATEGORIES, orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, runQueue } from "../support/queue";
@@ -221,10 +222,10 @@ describe("what Workers AI is shown", () => {
 
 describe("learning costs no round trip", () => {
   it("createTicket with a category: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
-    const d1 = countingD1(env.DB);
+    const d1 = countingD1(org.db);
     const res = await fetchWithEnv(
       jsonPost(CREATE, org.apiKey, { title: TITLE, description: DESCRIPTION, customerEmail: "a@example.com", category: "Billing" }),
-      { DB: d1.binding },
+      withShardDb(org.shard, d1.binding),
     );
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
@@ -233,8 +234,11 @@ describe("learning costs no round trip", () => {
 
   it("a correction through updateTicket: one round trip, and the counts moved", async ({ categorizedOrg: org }) => {
     const id = await labelled(org.apiKey, "Billing");
-    const d1 = countingD1(env.DB);
-    const res = await fetchWithEnv(jsonPost(UPDATE, org.apiKey, { ticketId: id, category: "Technical" }), { DB: d1.binding });
+    const d1 = countingD1(org.db);
+    const res = await fetchWithEnv(
+      jsonPost(UPDATE, org.apiKey, { ticketId: id, category: "Technical" }),
+      withShardDb(org.shard, d1.binding),
+    );
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);
     expect(await termRows(org.id)).toEqual(expectedTerms("technical"));

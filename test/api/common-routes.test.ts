@@ -45,10 +45,11 @@ const requests: Partial<Record<string, OperationRequests>> = {
     prepare: async (f) => {
       const id = attachmentOf(f.ticketId);
       await env.ATTACHMENTS.put(`attachments/${f.org.id}/${id}`, '{"hello":"world"}');
-      await env.DB.prepare(
-        `insert into attachments (id, organization_id, ticket_id, position, ordinal, filename, content_type, size, r2_key, created_at)
+      await f.org.db
+        .prepare(
+          `insert into attachments (id, organization_id, ticket_id, position, ordinal, filename, content_type, size, r2_key, created_at)
          values (?, ?, ?, 0, 0, 'hello.json', 'application/json', 17, ?, ?)`,
-      )
+        )
         .bind(id, f.org.id, f.ticketId, `attachments/${f.org.id}/${id}`, new Date().toISOString())
         .run();
     },
@@ -62,7 +63,7 @@ const requests: Partial<Record<string, OperationRequests>> = {
   retryNotification: {
     // Only a failed notification can be retried.
     prepare: async (f) => {
-      await env.DB.prepare("update jobs set status = 'failed' where ticket_id = ? and kind = 'notify'").bind(f.ticketId).run();
+      await f.org.db.prepare("update jobs set status = 'failed' where ticket_id = ? and kind = 'notify'").bind(f.ticketId).run();
     },
     valid: (f) => ({ body: { ticketId: f.ticketId } }),
     foreign: (f) => ({ request: { body: { ticketId: f.ticketId } }, answer: notFound("ticket_not_found") }),

@@ -327,8 +327,11 @@ describe("unassignDevicesFromOwner", () => {
 });
 
 describe("tenant isolation", () => {
-  it("another organization's devices, customers and links are never visible or changeable", async () => {
-    const [a, b] = await Promise.all([createOrg(), createOrg()]);
+  it.each([
+    ["on the same shard", 0, 0],
+    ["on different shards", 1, 2],
+  ] as const)("another organization's devices, customers and links are never visible or changeable, %s", async (_, shardA, shardB) => {
+    const [a, b] = await Promise.all([createOrg({ shard: shardA }), createOrg({ shard: shardB })]);
     await post(ASSIGN_TO_OWNER, a.apiKey, {
       customerEmail: "owner@example.com",
       deviceIdentifiers: ["SN-A"],

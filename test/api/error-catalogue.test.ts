@@ -56,6 +56,7 @@ const ARGS: Partial<Record<keyof typeof errors, unknown[]>> = {
   rateLimited: [NUM],
   tooManyWebhookEndpoints: [NUM],
   emailAddressTaken: [ARG],
+  shardUnavailable: [NUM],
 };
 /** Factories whose message is their caller's (a validator's issue, Hono's text): checked by rule below. */
 const PASSTHROUGH = new Set<string>(["validationFailed", "invalidField", "badRequest"]);

@@ -60,6 +60,6 @@ describe("HTTP conventions", () => {
   });
 
   it("health needs no key", async () => {
-    expect((await call("GET", "/health")).json).toEqual({ ok: true });
+    expect((await call("GET", "/health")).json).toEqual({ ok: true, shards: 3 });
   });
 });

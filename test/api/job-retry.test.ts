@@ -66,12 +66,14 @@ describe("retryNotification", () => {
     const { org, id } = await failedTicket();
     // The failed first notification plus failed event posts to pass one batch by 50.
     const statements = Array.from({ length: REDRIVE_BATCH + 49 }, (_, i) =>
-      env.DB.prepare(
-        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+      org.db
+        .prepare(
+          `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
          values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
-      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+        )
+        .bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
     );
-    await env.DB.batch(statements);
+    await org.db.batch(statements);
     expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: REDRIVE_BATCH, more: true });
     expect((await retry(org.apiKey, id)).json).toMatchObject({ success: true, retried: 50, more: false });
   });
@@ -125,12 +127,14 @@ describe("operator retry of an organization's failed jobs", () => {
     const { org, id } = await failedTicket();
     // 250 failed event posts of one ticket, written straight to the outbox.
     const statements = Array.from({ length: 250 }, (_, i) =>
-      env.DB.prepare(
-        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+      org.db
+        .prepare(
+          `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
          values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
-      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+        )
+        .bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
     );
-    await env.DB.batch(statements);
+    await org.db.batch(statements);
     const res = await retryJobs(org.id, {});
     expect(res.json).toEqual({ success: true, retried: 251, more: false });
     const batches = vi.mocked(env.JOBS.sendBatch).mock.calls.map(([messages]) => [...messages].length);
@@ -143,12 +147,14 @@ describe("operator retry of an organization's failed jobs", () => {
     const bound = RETRY_ROUNDS * REDRIVE_BATCH;
     // The failed first notification plus enough failed event posts to pass the bound by 50.
     const statements = Array.from({ length: bound + 49 }, (_, i) =>
-      env.DB.prepare(
-        `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
+      org.db
+        .prepare(
+          `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, created_at, updated_at)
          values (?, ?, ?, 'event', 'failed', 6, ?, ?, ?)`,
-      ).bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
+        )
+        .bind(`job-${id}-${i}`, org.id, id, `event-${i}`, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"),
     );
-    await env.DB.batch(statements);
+    await org.db.batch(statements);
     expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: bound, more: true });
     expect(await rows("select count(*) as n from jobs where ticket_id = ? and status = 'failed'", id)).toEqual([{ n: 50 }]);
     expect((await retryJobs(org.id, {})).json).toEqual({ success: true, retried: 50, more: false });

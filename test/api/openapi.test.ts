@@ -153,7 +153,7 @@ describe("GET /openapi.json", () => {
   it("createTicket documents its statuses, headers, bounds and the seed's examples", async () => {
     const doc = await getDocument();
     const op = doc.paths["/api/ext-v1/ticket/createTicket"].post;
-    expect(Object.keys(op.responses).sort()).toEqual(["200", "400", "401", "404", "413", "415", "422", "429", "500"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["200", "400", "401", "404", "413", "415", "422", "429", "500", "503"]);
     expect(Object.keys(op.responses["200"].headers)).toEqual(expect.arrayContaining(["x-d1-bookmark", "idempotency-replayed"]));
     expect(op.responses["429"].headers["retry-after"]).toBeDefined();
     expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(

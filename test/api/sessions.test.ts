@@ -1,16 +1,19 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fetchWithEnv } from "../support/counting";
 import { call } from "../support/http";
-import { createOrg } from "../support/orgs";
+import { createOrg, type TestOrg } from "../support/orgs";
+import { withShardDb } from "../support/shards";
 import { createTicket } from "../support/tickets";
 
 const BOOKMARK = /^[0-9a-f]+(-[0-9a-f]+){3}$/;
 
-/** The DB binding with every `withSession` constraint recorded; `session` may stand in for what a session does. */
-const recordingDb = (session: (real: D1DatabaseSession, constraint?: string) => D1DatabaseSession = (real) => real) => {
+/**
+ * The organization's shard binding with every `withSession` constraint recorded; `session` may stand in
+ * for what a session does. `env`: the override that puts it in place of the shard's binding.
+ */
+const recordingDb = (org: TestOrg, session: (real: D1DatabaseSession, constraint?: string) => D1DatabaseSession = (real) => real) => {
   const constraints: (string | undefined)[] = [];
-  const binding = new Proxy(env.DB, {
+  const binding = new Proxy(org.db, {
     get(target, prop) {
       if (prop === "withSession") {
         return (constraint?: string) => {
@@ -22,7 +25,7 @@ const recordingDb = (session: (real: D1DatabaseSession, constraint?: string) => 
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { binding, constraints };
+  return { binding, constraints, env: withShardDb(org.shard, binding) };
 };
 
 const request = (path: string, apiKey: string, init: { body?: unknown; bookmark?: string } = {}) =>
@@ -60,25 +63,25 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
 
   it("by default every read and write runs on the primary: revocation is immediate, reads see the writes", async () => {
     const org = await createOrg();
-    const db = recordingDb();
+    const db = recordingDb(org);
     const created = await fetchWithEnv(
       request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "s", customerEmail: "s@example.com" } }),
-      { DB: db.binding },
+      db.env,
     );
     const { ticketId } = (await created.json()) as { ticketId: string };
     // A Telemetron client sends no bookmark, and reads the ticket it just created.
-    const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey), { DB: db.binding });
+    const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey), db.env);
     expect(read.status).toBe(200);
-    await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey), { DB: db.binding });
-    await fetchWithEnv(request("/api/ext-v1/customer/queryCustomer", org.apiKey, { body: { email: "s@example.com" } }), { DB: db.binding });
+    await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey), db.env);
+    await fetchWithEnv(request("/api/ext-v1/customer/queryCustomer", org.apiKey, { body: { email: "s@example.com" } }), db.env);
     expect(db.constraints).toEqual(["first-primary", "first-primary", "first-primary", "first-primary"]);
   });
 
   it("a client opts into read replicas with first-unconstrained", async () => {
     const org = await createOrg();
-    const db = recordingDb();
+    const db = recordingDb(org);
     const res = await fetchWithEnv(request("/api/ext-v1/ticket/listTickets", org.apiKey, { bookmark: "first-unconstrained" }), {
-      DB: db.binding,
+      ...db.env,
     });
     expect(res.status).toBe(200);
     expect(db.constraints).toEqual(["first-unconstrained"]);
@@ -86,27 +89,25 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
 
   it("writes run on the primary whatever bookmark the client sends", async () => {
     const org = await createOrg();
-    const db = recordingDb();
+    const db = recordingDb(org);
     const body = { title: "w", customerEmail: "w@example.com" };
     for (const bookmark of ["first-unconstrained", "0000007b-0000b26e-00001538-0c3e"]) {
-      expect(
-        (await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), { DB: db.binding })).status,
-      ).toBe(200);
+      expect((await fetchWithEnv(request("/api/ext-v1/ticket/createTicket", org.apiKey, { body, bookmark }), db.env)).status).toBe(200);
     }
     expect(db.constraints).toEqual(["first-primary", "first-primary"]);
   });
 
   it("a bookmark sent back starts the session there: read-your-writes", async () => {
     const org = await createOrg();
-    const db = recordingDb();
+    const db = recordingDb(org);
     const created = await fetchWithEnv(
       request("/api/ext-v1/ticket/createTicket", org.apiKey, { body: { title: "ryw", customerEmail: "r@example.com" } }),
-      { DB: db.binding },
+      db.env,
     );
     const bookmark = created.headers.get("x-d1-bookmark")!;
     const { ticketId } = (await created.json()) as { ticketId: string };
 
-    const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey, { bookmark }), { DB: db.binding });
+    const read = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${ticketId}`, org.apiKey, { bookmark }), db.env);
     expect(read.status).toBe(200);
     expect(db.constraints.at(-1)).toBe(bookmark);
     // Bookmarks are fixed-width hex: a later state sorts after an earlier one.
@@ -134,14 +135,14 @@ describe("D1 sessions and the x-d1-bookmark header", () => {
     const org = await createOrg();
     const created = await createTicket(org.apiKey, { title: "b", customerEmail: "b@example.com" });
     // Sessions started from a bookmark behave as `behaviour` says; first-primary ones are real.
-    const { binding, constraints } = recordingDb((session, constraint) =>
+    const { env: shardEnv, constraints } = recordingDb(org, (session, constraint) =>
       constraint?.startsWith("first-")
         ? session
         : new Proxy(session, { get: (t, p) => (p === "batch" ? behaviour : (Reflect.get(t, p, t).bind?.(t) ?? Reflect.get(t, p, t))) }),
     );
     const unknown = "ffffffff-ffffffff-ffffffff-ffffffffffffffff";
     const res = await fetchWithEnv(request(`/api/ext-v1/ticket/getTicket/${created.json.ticketId}`, org.apiKey, { bookmark: unknown }), {
-      DB: binding,
+      ...shardEnv,
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { ticket: { id: string } }).ticket.id).toBe(created.json.ticketId);

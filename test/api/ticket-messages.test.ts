@@ -1,8 +1,8 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingD1, fetchWithEnv } from "../support/counting";
 import { ADD_MESSAGES, addMessages, eventsOf, storedTicket, updateTicket } from "../support/lifecycle";
 import { createOrg } from "../support/orgs";
+import { withShardDb } from "../support/shards";
 import { createTicket, getTicket, rows } from "../support/tickets";
 import { admin, jsonPost } from "../support/http";
 
@@ -105,10 +105,10 @@ describe("addMessages", () => {
   it("costs one D1 round trip, authentication included", async () => {
     const org = await createOrg();
     const id = await storedTicket(org.apiKey);
-    const d1 = countingD1(env.DB);
+    const d1 = countingD1(org.db);
     const res = await fetchWithEnv(
       jsonPost(ADD_MESSAGES, org.apiKey, { ticketId: id, messages: [customer("hi")] }, { "idempotency-key": "reply-1" }),
-      { DB: d1.binding },
+      withShardDb(org.shard, d1.binding),
     );
     expect(res.status).toBe(200);
     expect(d1.counts.roundTrips).toBe(1);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { countingD1, countingQueue, fetchWithEnv } from "../support/counting";
 import { addMessages, eventsOf, storedTicket, updateTicket, UPDATE } from "../support/lifecycle";
 import { createOrg, setCategories } from "../support/orgs";
+import { withShardDb } from "../support/shards";
 import { captureSends } from "../support/queue";
 import { getTicket, rows } from "../support/tickets";
 import { jsonPost } from "../support/http";
@@ -174,11 +175,11 @@ describe("updateTicket", () => {
     const org = await createOrg({ slackWebhookUrl: "http://slack.test/services/org" });
     const id = await storedTicket(org.apiKey);
     // The first notification is not skipped (it is pending): a status change is announced.
-    const d1 = countingD1(env.DB);
+    const d1 = countingD1(org.db);
     const queue = countingQueue(env.JOBS);
     captureSends();
     const res = await fetchWithEnv(jsonPost(UPDATE, org.apiKey, { ticketId: id, status: "waiting_for_customer", assignee: "@jane" }), {
-      DB: d1.binding,
+      ...withShardDb(org.shard, d1.binding),
       JOBS: queue.binding,
     });
     expect(res.status).toBe(200);

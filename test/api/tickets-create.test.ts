@@ -34,8 +34,8 @@ describe("createTicket: success", () => {
       { kind: "categorize", status: "pending" },
       { kind: "notify", status: "pending" },
     ]);
-    // The queue carries only a pointer to the committed outbox row.
-    expect(res.messages).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: res.json.ticketId }]);
+    // The queue carries only a pointer to the committed outbox row, and the shard it is on.
+    expect(res.messages).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: res.json.ticketId, shard: org.shard }]);
   });
 
   it("finds the customer case-insensitively instead of creating another", async () => {

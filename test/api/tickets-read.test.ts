@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createUndispatched } from "../support/counting";
 import { call } from "../support/http";
@@ -86,10 +85,11 @@ describe("listTickets", () => {
     const stamp = "2026-01-01T00:00:00.000Z";
     // Same created_at for all: the id breaks ties, so no page skips or repeats a ticket.
     for (let i = 0; i < 12; i++) {
-      await env.DB.prepare(
-        `insert into tickets (id, organization_id, customer_id, title, priority, categorization, created_at, updated_at)
+      await org.db
+        .prepare(
+          `insert into tickets (id, organization_id, customer_id, title, priority, categorization, created_at, updated_at)
          values (?, ?, ?, ?, 'low', 'done', ?, ?)`,
-      )
+        )
         .bind(`00000000-0000-7000-8000-0000000000${String(i).padStart(2, "0")}`, org.id, customer, `same ${i}`, stamp, stamp)
         .run();
     }
@@ -140,17 +140,19 @@ describe("listTickets", () => {
     const big = Array.from({ length: 100 }, (_, i) => ({ role: "customer", content: `${i}`.padEnd(10_000, "x") }));
     const id = await newTicket(org.apiKey, { title: "x".repeat(255), description: "d".repeat(20_000), messages: big });
     // 99 more copies of it, straight in D1 (creating them through the API would take minutes).
-    await env.DB.prepare(
-      `insert into tickets (id, organization_id, customer_id, title, description, priority, categorization, created_at, updated_at)
+    await org.db
+      .prepare(
+        `insert into tickets (id, organization_id, customer_id, title, description, priority, categorization, created_at, updated_at)
        select printf('%s-%03d', t.id, n.value), t.organization_id, t.customer_id, t.title, t.description, t.priority, t.categorization, t.created_at, t.updated_at
        from tickets t, json_each('[${Array.from({ length: 99 }, (_, i) => i).join(",")}]') n where t.id = ?`,
-    )
+      )
       .bind(id)
       .run();
-    await env.DB.prepare(
-      `insert into ticket_messages (ticket_id, position, role, content)
+    await org.db
+      .prepare(
+        `insert into ticket_messages (ticket_id, position, role, content)
        select t.id, m.position, m.role, m.content from tickets t join ticket_messages m on m.ticket_id = ? where t.id like ? || '-%'`,
-    )
+      )
       .bind(id, id)
       .run();
     const res = await call("GET", `${LIST}?limit=100`, { key: org.apiKey });
@@ -200,7 +202,7 @@ describe("listTickets by processing state", () => {
     const org = await createOrg();
     const failed = await undispatched(org.apiKey, { title: "Failed", customerEmail: "a@example.com" });
     await undispatched(org.apiKey, { title: "Pending", customerEmail: "b@example.com" });
-    await env.DB.prepare("update tickets set notification = 'failed' where id = ?").bind(failed).run();
+    await org.db.prepare("update tickets set notification = 'failed' where id = ?").bind(failed).run();
     const { seen } = await listAll(org.apiKey, "notification=failed");
     expect(seen).toEqual([failed]);
   });
@@ -209,7 +211,7 @@ describe("listTickets by processing state", () => {
     const org = await createOrg();
     const done = await undispatched(org.apiKey, { title: "Done", customerEmail: "a@example.com" });
     const pending = await undispatched(org.apiKey, { title: "Pending", customerEmail: "b@example.com" });
-    await env.DB.prepare("update tickets set categorization = 'done' where id = ?").bind(done).run();
+    await org.db.prepare("update tickets set categorization = 'done' where id = ?").bind(done).run();
     expect((await listAll(org.apiKey, "categorization=pending")).seen).toEqual([pending]);
   });
 

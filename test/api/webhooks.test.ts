@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { call } from "../support/http";
 import { createOrg } from "../support/orgs";
@@ -37,7 +36,7 @@ describe("webhook endpoint management", () => {
   it("stores the secret encrypted, never as given", async () => {
     const org = await createOrg();
     const { endpoint, secret } = await createEndpoint(org, { url: URL_A });
-    const row = await env.DB.prepare("select secret from webhook_endpoints where id = ?").bind(endpoint.id).first<{ secret: string }>();
+    const row = await org.db.prepare("select secret from webhook_endpoints where id = ?").bind(endpoint.id).first<{ secret: string }>();
     expect(row!.secret).toMatch(/^v1\./);
     expect(row!.secret).not.toContain(secret.slice(6));
   });

@@ -68,7 +68,7 @@ describe("the email conversation, end to end", () => {
     });
     expect(answer.status).toBe(200);
     const jobs = sends.take();
-    expect(jobs).toEqual([{ jobId: expect.any(String), kind: "email", ticketId }]);
+    expect(jobs).toEqual([{ jobId: expect.any(String), kind: "email", ticketId, shard: org.shard }]);
     const mail = captureMailer();
     await runEmailQueue(jobs, { deps: { mailer: mail.mailer } });
     const raw = mail.sent[0]!.raw;

@@ -3,13 +3,15 @@ import { describe, expect, it } from "vitest";
 import { receiveEmail } from "../../src/email/inbound";
 import { EMAIL_LIMITS } from "../../src/email/parse";
 import { MAX_TICKET_MESSAGES } from "../../src/db/ticket-add-messages";
+import { DIRECTORY_SHARD } from "../../src/db/shards";
 import { countingD1 } from "../support/counting";
 import { captureWebhookSends, createEndpoint } from "../support/webhooks";
 import { deliverEmail, emailOrg, fixture } from "../support/email";
 import { call } from "../support/http";
 import { createOrg } from "../support/orgs";
 import { captureSends, runQueue } from "../support/queue";
-import { getTicket, rows } from "../support/tickets";
+import { SHARDS, shardDb, withShardDb } from "../support/shards";
+import { getTicket, rows, rowsOn } from "../support/tickets";
 
 const GMAIL_ID = "CAJx3f0nK2+Q8Hh7X_new-ticket@mail.gmail.com";
 
@@ -63,8 +65,8 @@ describe("email(): a new mail becomes a ticket", () => {
     const org = await emailOrg();
     const { ticketId, sent } = await gmailTicket(org);
     expect(sent).toEqual([
-      { jobId: expect.any(String), kind: "categorize", ticketId },
-      { jobId: expect.any(String), kind: "email", ticketId },
+      { jobId: expect.any(String), kind: "categorize", ticketId, shard: org.shard },
+      { jobId: expect.any(String), kind: "email", ticketId, shard: org.shard },
     ]);
     const result = await runQueue(sent.filter((m) => m.kind === "categorize"));
     expect(result.explicitAcks).toEqual(["msg-0"]);
@@ -141,13 +143,20 @@ describe("email(): a new mail becomes a ticket", () => {
     expect(viaApi.json.tickets.map((t) => [t.id, t.channel])).toEqual([[api.json.ticketId, "api"]]);
   });
 
-  it("costs two D1 round trips: one read deciding what the mail is, one batch storing it", async () => {
+  it("costs two D1 round trips on its shard (a read deciding what the mail is, one batch storing it), and one directory lookup per isolate and address", async () => {
     const org = await emailOrg();
-    const counting = countingD1(env.DB);
+    const shards = [...new Set([DIRECTORY_SHARD, org.shard])];
+    const counting = shards.map((shard) => ({ shard, ...countingD1(shardDb(shard)) }));
+    const overrides = Object.assign({}, ...counting.map((c) => withShardDb(c.shard, c.binding)));
+    const roundTrips = () => counting.reduce((sum, c) => sum + c.counts.roundTrips, 0);
     captureSends();
-    await deliverEmail(fixture("gmail-new", org.domain), { env: { DB: counting.binding } });
+    await deliverEmail(fixture("gmail-new", org.domain), { env: overrides });
     await onlyTicket(org.id);
-    expect(counting.counts.roundTrips).toBe(2);
+    // With more than one shard, shard 0's directory says where the address lives.
+    expect(roundTrips()).toBe(SHARDS > 1 ? 3 : 2);
+    const before = roundTrips();
+    await deliverEmail(fixture("gmail-new", org.domain).replace(GMAIL_ID, "second-mail@mail.gmail.com"), { env: overrides });
+    expect(roundTrips() - before).toBe(2);
   });
 });
 
@@ -159,7 +168,7 @@ describe("email(): an email ticket is like any other afterwards", () => {
     captureSends();
     await deliverEmail(fixture("gmail-new", org.domain));
     const ticketId = await onlyTicket(org.id);
-    expect(webhooks.take().map((m) => m.body)).toEqual([{ type: "dispatch", organizationId: org.id }]);
+    expect(webhooks.take().map((m) => m.body)).toEqual([{ type: "dispatch", organizationId: org.id, shard: org.shard }]);
     const types = await rows<{ event_type: string }>(
       "select d.event_type from webhook_deliveries as d join ticket_events as e on e.id = d.event_id where e.ticket_id = ? order by e.created_at, e.id",
       ticketId,
@@ -203,14 +212,16 @@ describe("email(): exactly once, durable before acknowledged", () => {
   it("throws when the write batch fails after the attachments were put, and deletes them from R2", async () => {
     const org = await emailOrg();
     let batches = 0;
-    const failingWrite = new Proxy(env.DB, {
+    const failingWrite = new Proxy(org.db, {
       get: (target, prop) =>
         prop === "batch"
           ? (statements: D1PreparedStatement[]) =>
               ++batches === 1 ? target.batch(statements) : Promise.reject(new Error("D1_ERROR: write failed"))
           : Reflect.get(target, prop, target),
     });
-    await expect(deliverEmail(fixture("attachment", org.domain), { env: { DB: failingWrite } })).rejects.toThrow(/write failed/);
+    await expect(deliverEmail(fixture("attachment", org.domain), { env: withShardDb(org.shard, failingWrite) })).rejects.toThrow(
+      /write failed/,
+    );
     expect(batches).toBe(2);
     expect((await env.ATTACHMENTS.list({ prefix: `attachments/${org.id}/` })).objects).toEqual([]);
     expect(await rows("select id from email_messages where organization_id = ?", org.id)).toEqual([]);
@@ -218,11 +229,13 @@ describe("email(): exactly once, durable before acknowledged", () => {
 
   it("throws when D1 cannot be read, so the mail is retried instead of lost", async () => {
     const org = await emailOrg();
-    const broken = new Proxy(env.DB, {
+    const broken = new Proxy(org.db, {
       get: (target, prop) =>
         prop === "batch" ? () => Promise.reject(new Error("D1_ERROR: storage unavailable")) : Reflect.get(target, prop, target),
     });
-    await expect(deliverEmail(fixture("gmail-new", org.domain), { env: { DB: broken } })).rejects.toThrow(/storage unavailable/);
+    await expect(deliverEmail(fixture("gmail-new", org.domain), { env: withShardDb(org.shard, broken) })).rejects.toThrow(
+      /storage unavailable/,
+    );
   });
 });
 
@@ -242,7 +255,7 @@ describe("email(): threading", () => {
     });
     expect(await eventTypes(ticketId)).toEqual(["created", "email_received", "message_added", "status_changed", "email_received"]);
     // Slack hears of the reply, as for addMessages.
-    expect(sends.take()).toEqual([{ jobId: expect.any(String), kind: "event", ticketId }]);
+    expect(sends.take()).toEqual([{ jobId: expect.any(String), kind: "event", ticketId, shard: org.shard }]);
   });
 
   it("threads an Outlook reply (base64 text) and cuts the From/Sent block below it", async () => {
@@ -284,7 +297,8 @@ describe("email(): threading", () => {
   it("opens a follow-up ticket for a reply to a ticket that holds the most messages, leaving the full one as it was", async () => {
     const org = await emailOrg();
     const { ticketId } = await gmailTicket(org);
-    await rows(
+    await rowsOn(
+      org.shard,
       `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
        insert into ticket_messages (ticket_id, position, role, content) select ?, i, 'agent', 'filler' from n`,
       MAX_TICKET_MESSAGES - 1,
@@ -333,7 +347,8 @@ describe("email(): bounces", () => {
     const org = await emailOrg();
     const { ticketId } = await gmailTicket(org);
     const sentId = `${crypto.randomUUID()}@${org.domain}`;
-    await rows(
+    await rowsOn(
+      org.shard,
       "insert into email_messages (id, organization_id, message_id, ticket_id, direction, created_at) values (?, ?, ?, ?, 'out', ?)",
       crypto.randomUUID(),
       org.id,
@@ -356,7 +371,8 @@ describe("email(): bounces", () => {
     const org = await emailOrg();
     const { ticketId } = await gmailTicket(org);
     const sentId = `${crypto.randomUUID()}@${org.domain}`;
-    await rows(
+    await rowsOn(
+      org.shard,
       "insert into email_messages (id, organization_id, message_id, ticket_id, direction, created_at) values (?, ?, ?, ?, 'out', ?)",
       crypto.randomUUID(),
       org.id,

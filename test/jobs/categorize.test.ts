@@ -226,7 +226,7 @@ describe("categorize job: auto-resolve and routing", () => {
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice question" });
     await runQueue([message], { env: { AI: fakeAi(answer("Billing")).binding } });
     const jobs = await jobsOf(id);
-    expect(sends.take()).toEqual([{ jobId: jobs.notify.id, kind: "notify", ticketId: id }]);
+    expect(sends.take()).toEqual([{ jobId: jobs.notify.id, kind: "notify", ticketId: id, shard: org.shard }]);
     expect(jobs.notify).toMatchObject({ status: "pending", enqueued_at: expect.any(String) });
     expect(await ticketOf(org.apiKey, id)).toMatchObject({ processing: { notification: "pending" } });
   });

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, fakeAi } from "../support/fake-ai";
 import { jobsOf, orgWithCategories, ticketAndMessage } from "../support/pipeline";
@@ -51,14 +50,14 @@ describe("dead-letter queue", () => {
       categorySource: "fallback",
       processing: { categorization: "done", notification: "pending" },
     });
-    expect(sends.take()).toEqual([{ jobId: (await jobsOf(id)).notify.id, kind: "notify", ticketId: id }]);
+    expect(sends.take()).toEqual([{ jobId: (await jobsOf(id)).notify.id, kind: "notify", ticketId: id, shard: org.shard }]);
   });
 
   it("marks categorization and notification failed when even the last run fails", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
     // The last run's read fails; recording the failure still works.
-    vi.spyOn(env.DB, "batch").mockRejectedValueOnce(new Error("D1_ERROR: storage caused object to be reset"));
+    vi.spyOn(org.db, "batch").mockRejectedValueOnce(new Error("D1_ERROR: storage caused object to be reset"));
 
     const result = await runQueue([message], { queue: DEAD_LETTER_QUEUE, attempts: EXHAUSTED });
 
@@ -75,7 +74,7 @@ describe("dead-letter queue", () => {
   it("keeps a category given by the request when its job dead-letters", async () => {
     const org = await orgWithCategories();
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice", category: "Billing" });
-    vi.spyOn(env.DB, "batch").mockRejectedValueOnce(new Error("D1 down"));
+    vi.spyOn(org.db, "batch").mockRejectedValueOnce(new Error("D1 down"));
     await runQueue([message], { queue: DEAD_LETTER_QUEUE, attempts: EXHAUSTED });
     expect(await processingOf(org.apiKey, id)).toMatchObject({
       category: "Billing",
@@ -117,9 +116,9 @@ describe("dead-letter queue", () => {
   it("retries the dead-letter message itself when the failure cannot be recorded", async () => {
     const org = await orgWithCategories({ slackWebhookUrl: ORG_WEBHOOK });
     const { id, message } = await ticketAndMessage(sends, org.apiKey, { title: "Invoice" });
-    vi.spyOn(env.DB, "batch").mockRejectedValue(new Error("D1 down"));
+    vi.spyOn(org.db, "batch").mockRejectedValue(new Error("D1 down"));
     const result = await runQueue([message], { queue: DEAD_LETTER_QUEUE, attempts: EXHAUSTED });
-    vi.mocked(env.DB.batch).mockRestore();
+    vi.mocked(org.db.batch).mockRestore();
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
     expect((await jobsOf(id)).categorize.status).toBe("pending");
   });

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { EMAIL_LEASE_MS } from "../../src/jobs/email";
@@ -208,9 +207,10 @@ describe("email jobs: exactly once", () => {
     const ticket = await emailTicket();
     const message = await acknowledgementJob(ticket);
     const { mailer, sent } = captureMailer();
-    const batch = env.DB.batch.bind(env.DB);
+    const db = ticket.org.db;
+    const batch = db.batch.bind(db);
     // The 1st D1 batch is the context, the 2nd (after the claim, a single statement) the record.
-    vi.spyOn(env.DB, "batch").mockImplementationOnce(batch).mockRejectedValueOnce(new Error("D1_ERROR: storage reset"));
+    vi.spyOn(db, "batch").mockImplementationOnce(batch).mockRejectedValueOnce(new Error("D1_ERROR: storage reset"));
 
     const failed = await runEmailQueue([message], { deps: { mailer } });
     expect(failed.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { INTERNAL_JOB_ERROR } from "../../src/jobs/outcome";
 import { crashingD1 } from "../reliability/crashing-d1";
@@ -6,6 +5,7 @@ import { answer, fakeAi } from "../support/fake-ai";
 import { eventsOf } from "../support/lifecycle";
 import { orgWithCategories, ticketAndMessage } from "../support/pipeline";
 import { captureSends, DEAD_LETTER_QUEUE, runQueue } from "../support/queue";
+import { withShardDb } from "../support/shards";
 import { interceptSlack } from "../support/slack";
 import { getTicket } from "../support/tickets";
 
@@ -74,7 +74,7 @@ describe("a failing Slack webhook says why on the ticket", () => {
 describe("a notify job that throws says so in plain words", () => {
   it("D1 lost mid-job: the ticket shows the plain phrase, never the runtime's message", async () => {
     const { org, id, notify } = await categorized();
-    const result = await runQueue([notify], { env: { DB: crashingD1(env.DB, [notify.jobId], [1]) } });
+    const result = await runQueue([notify], { env: withShardDb(org.shard, crashingD1(org.db, [notify.jobId], [1])) });
     expect(result.retryMessages).toHaveLength(1);
     const processing = await processingOf(org.apiKey, id);
     expect(processing).toEqual({ categorization: "done", notification: "pending", notificationError: INTERNAL_JOB_ERROR });

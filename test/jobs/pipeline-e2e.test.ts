@@ -5,7 +5,7 @@ import { setRoutingRules } from "../support/orgs";
 import { jobsOf, orgWithCategories } from "../support/pipeline";
 import { eventually, runCron } from "../support/queue";
 import { interceptSlack, slackOk } from "../support/slack";
-import { getTicket, newTicket, rows } from "../support/tickets";
+import { getTicket, newTicket, rows, rowsOn } from "../support/tickets";
 
 // Through the real local queue: createTicket sends, the worker's own consumer receives. The
 // consumer runs in this isolate with the runtime's env, which is the `env` imported here, so
@@ -103,7 +103,8 @@ describe("pipeline end to end", () => {
     const id = await newTicket(org.apiKey, { title: "Keyed" });
     const now = Date.now();
     const iso = (ms: number) => new Date(now + ms).toISOString();
-    await rows(
+    await rowsOn(
+      org.shard,
       "insert into idempotency_keys (organization_id, key, request_hash, ticket_id, created_at, expires_at) values (?, 'old', 'h', ?, ?, ?), (?, 'live', 'h', ?, ?, ?)",
       org.id,
       id,

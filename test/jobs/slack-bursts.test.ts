@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../src/jobs/messages";
 import { createOrg } from "../support/orgs";
@@ -14,21 +13,26 @@ const importedTickets = async (count: number) => {
   const org = await createOrg({ slackWebhookUrl: WEBHOOK });
   const seed = await newTicket(org.apiKey, { title: "seed" });
   const now = new Date().toISOString();
-  await env.DB.prepare(
-    `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?3)
+  await org.db
+    .prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?3)
      insert into tickets (id, organization_id, customer_id, title, priority, categorization, notification, created_at, updated_at)
      select printf('%s-import-%04d', t.organization_id, i), t.organization_id, t.customer_id, 'Imported ' || i, 'low', 'done', 'pending', ?1, ?1 from n, tickets t where t.id = ?2`,
-  )
+    )
     .bind(now, seed, count)
     .run();
-  await env.DB.prepare(
-    `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, enqueued_at, webhook_url, created_at, updated_at)
+  await org.db
+    .prepare(
+      `insert into jobs (id, organization_id, ticket_id, kind, status, attempts, enqueued_at, webhook_url, created_at, updated_at)
      select 'notify-' || t.id, t.organization_id, t.id, 'notify', 'pending', 0, ?1, ?2, ?1, ?1 from tickets t where t.id like ?3 || '-import-%'`,
-  )
+    )
     .bind(now, WEBHOOK, org.id)
     .run();
   const imported = await rows<{ id: string }>("select id from tickets where id like ? || '-import-%' order by id", org.id);
-  return { org, messages: imported.map((t): JobMessage => ({ jobId: `notify-${t.id}`, kind: "notify", ticketId: t.id })) };
+  return {
+    org,
+    messages: imported.map((t): JobMessage => ({ jobId: `notify-${t.id}`, kind: "notify", ticketId: t.id, shard: org.shard })),
+  };
 };
 
 /** Slack, rate limiting one webhook: 429 with Retry-After: 1 for the first `limited` posts, then 200. */

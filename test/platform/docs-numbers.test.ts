@@ -10,6 +10,7 @@ import { REFERENCES_LATEST } from "../../src/db/email-outbound";
 import { EMAIL_LEASE_MS } from "../../src/jobs/email";
 import { ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR, NEW_TICKETS_PER_SENDER_PER_HOUR } from "../../src/db/email-inbound";
 import { EMAIL_LIMITS, formatBytes } from "../../src/email/parse";
+import { DIRECTORY_ENTRIES, DIRECTORY_TTL_MS } from "../../src/email/directory";
 import { STALE_AFTER_MS, SWEEP } from "../../src/jobs/sweeper";
 
 // Numbers that matter live in code; prose that states one is checked against it here, and counts
@@ -49,6 +50,7 @@ describe("README.md and ARCHITECTURE.md", () => {
     ["README.md", `mail over ${formatBytes(EMAIL_LIMITS.rawBytes)}, unparseable`],
     ["README.md", `holds the most messages (${n(MAX_TICKET_MESSAGES)})`],
     ["ARCHITECTURE.md", `More than ${NEW_TICKETS_PER_SENDER_PER_HOUR} new tickets`],
+    ["ARCHITECTURE.md", `cached per isolate for ${DIRECTORY_TTL_MS / 1000} s, at most ${n(DIRECTORY_ENTRIES)} addresses`],
     [
       "ARCHITECTURE.md",
       `(≤${n(SWEEP.claimPerRound)} a round), purge expired idempotency records (≤${n(SWEEP.purgePerRound)} a round), ≤${SWEEP.maxRounds} rounds`,

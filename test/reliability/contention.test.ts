@@ -130,7 +130,7 @@ describe("createTicket under contention", () => {
         ["categorize", "pending"],
         ["notify", "pending"],
       ]);
-      expect(queued.filter((m) => m.ticketId === id)).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: id }]);
+      expect(queued.filter((m) => m.ticketId === id)).toEqual([{ jobId: jobs[0]!.id, kind: "categorize", ticketId: id, shard: org.shard }]);
     }
     // Nothing beyond what was acknowledged: refused requests left no ticket, job or customer behind.
     expect(await rows("select count(*) as n from tickets where organization_id = ?", org.id)).toEqual([{ n: 24 + 1 }]);

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { JobMessage } from "../../src/jobs/messages";
 import { answer, fakeAi } from "../support/fake-ai";
@@ -7,6 +6,7 @@ import { captureSends, runQueue } from "../support/queue";
 import { interceptSlack, slackOk, type SlackPost } from "../support/slack";
 import { getTicket } from "../support/tickets";
 import { crashingD1 } from "./crashing-d1";
+import { withShardDb } from "../support/shards";
 
 const WEBHOOK = "http://slack.test/services/reliability";
 
@@ -34,7 +34,7 @@ describe("consumer crashes mid-batch and the batch is redelivered", () => {
     const doomed = [ids[1]!, ids[3]!, ids[5]!];
 
     // First delivery: D1 dies for half the batch right after the AI answered (their 2nd D1 call).
-    const first = await runQueue(messages, { env: { AI: ai.binding, DB: crashingD1(env.DB, doomed, [2]) } });
+    const first = await runQueue(messages, { env: { AI: ai.binding, ...withShardDb(org.shard, crashingD1(org.db, doomed, [2])) } });
     expect(first.explicitAcks.sort()).toEqual(["msg-0", "msg-2", "msg-4"]);
     expect(first.retryMessages.map((m) => m.msgId).sort()).toEqual(["msg-1", "msg-3", "msg-5"]);
     for (const id of doomed) expect((await jobsOf(id)).categorize.status).toBe("pending");
@@ -71,7 +71,7 @@ describe("consumer crashes mid-batch and the batch is redelivered", () => {
     const doomed = [ids[0]!, ids[4]!];
 
     // D1 dies for two tickets on their first call, before anything was posted for them.
-    const first = await runQueue(notifies, { env: { DB: crashingD1(env.DB, doomed, [1]) } });
+    const first = await runQueue(notifies, { env: withShardDb(org.shard, crashingD1(org.db, doomed, [1])) });
     expect(first.retryMessages).toHaveLength(2);
     expect(posts).toHaveLength(4);
 
@@ -93,7 +93,7 @@ describe("consumer crashes mid-batch and the batch is redelivered", () => {
     const posts = interceptSlack(slackOk());
 
     // The 2nd D1 call of ticket 2's notify job is the record after the post: it dies.
-    const first = await runQueue(notifies, { env: { DB: crashingD1(env.DB, [ids[2]!], [2]) } });
+    const first = await runQueue(notifies, { env: withShardDb(org.shard, crashingD1(org.db, [ids[2]!], [2])) });
     expect(first.retryMessages).toHaveLength(1);
     expect(postsFor(posts, ids[2]!)).toHaveLength(1);
     expect((await getTicket(org.apiKey, ids[2]!)).json.ticket.processing.notification).toBe("pending");

@@ -1,5 +1,5 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { JobMessage } from "../../src/jobs/messages";
@@ -40,7 +40,7 @@ describe("the queue send happens after the response", () => {
     expect(queue.sent).toEqual([]);
     queue.release(true);
     await waitOnExecutionContext(ctx);
-    expect(queue.sent).toEqual([{ jobId: expect.any(String), kind: "categorize", ticketId }]);
+    expect(queue.sent).toEqual([{ jobId: expect.any(String), kind: "categorize", ticketId, shard: org.shard }]);
   });
 
   it("a send that then fails is logged, and the sweeper recovers the job from the outbox", async () => {
@@ -58,6 +58,6 @@ describe("the queue send happens after the response", () => {
     const sends = captureSends();
     await runCron(Date.now() + 11 * 60_000);
     const [job] = await rows<{ id: string }>("select id from jobs where ticket_id = ? and kind = 'categorize'", ticketId);
-    expect(sends.take()).toContainEqual({ jobId: job!.id, kind: "categorize", ticketId });
+    expect(sends.take()).toContainEqual({ jobId: job!.id, kind: "categorize", ticketId, shard: org.shard });
   });
 });

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { capturingQueue, fetchWithEnv } from "../support/counting";
-import { createOrg } from "../support/orgs";
+import { createOrg, type TestOrg } from "../support/orgs";
+import { withShardDb } from "../support/shards";
 import { rows } from "../support/tickets";
 import { jsonPost } from "../support/http";
 
@@ -9,7 +10,7 @@ import { jsonPost } from "../support/http";
  * The D1 binding with its sessions' first batch failing with `message`, before it runs or after it
  * committed (the answer lost on the way back, which a client cannot tell apart).
  */
-const failingOnce = (message: string, when: "before" | "after") => {
+const failingOnce = (org: TestOrg, message: string, when: "before" | "after") => {
   let failed = false;
   let batches = 0;
   const session = (s: D1DatabaseSession): D1DatabaseSession =>
@@ -28,7 +29,7 @@ const failingOnce = (message: string, when: "before" | "after") => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-  const binding = new Proxy(env.DB, {
+  const binding = new Proxy(org.db, {
     get(target, prop) {
       if (prop === "withSession") return (constraint?: string) => session(target.withSession(constraint));
       const value = Reflect.get(target, prop, target);
@@ -38,16 +39,16 @@ const failingOnce = (message: string, when: "before" | "after") => {
   return { binding, batches: () => batches };
 };
 
-const create = async (apiKey: string, db: D1Database, headers: Record<string, string> = {}) => {
+const create = async (org: TestOrg, db: D1Database, headers: Record<string, string> = {}) => {
   const queue = capturingQueue(env.JOBS);
   const res = await fetchWithEnv(
     jsonPost(
       "/api/ext-v1/ticket/createTicket",
-      apiKey,
+      org.apiKey,
       { title: "Flaky network", customerEmail: "flaky@example.com", messages: [{ role: "customer", content: "hi" }] },
       headers,
     ),
-    { DB: db, JOBS: queue.binding },
+    { ...withShardDb(org.shard, db), JOBS: queue.binding },
   );
   return { status: res.status, json: (await res.json()) as { ticketId: string }, sent: queue.messages };
 };
@@ -67,31 +68,31 @@ describe("createTicket on a transient D1 error", () => {
     "retries once after %s and creates the ticket",
     async (message) => {
       const org = await createOrg();
-      const d1 = failingOnce(message, "before");
-      const res = await create(org.apiKey, d1.binding);
+      const d1 = failingOnce(org, message, "before");
+      const res = await create(org, d1.binding);
       expect(res.status).toBe(200);
       expect(d1.batches()).toBe(2);
       const s = await stored(org.id);
       expect(s.tickets.map((t) => t.id)).toEqual([res.json.ticketId]);
-      expect(res.sent).toEqual([{ jobId: expect.any(String), kind: "categorize", ticketId: res.json.ticketId }]);
+      expect(res.sent).toEqual([{ jobId: expect.any(String), kind: "categorize", ticketId: res.json.ticketId, shard: org.shard }]);
     },
   );
 
   it("recognises a first attempt that committed after all: one ticket, not two", async () => {
     const org = await createOrg();
-    const res = await create(org.apiKey, failingOnce("Network connection lost.", "after").binding);
+    const res = await create(org, failingOnce(org, "Network connection lost.", "after").binding);
     expect(res.status).toBe(200);
     const s = await stored(org.id);
     expect(s.tickets.map((t) => t.id)).toEqual([res.json.ticketId]);
     expect(s.messages).toHaveLength(1);
     expect(s.events).toHaveLength(1);
     expect(s.jobs).toHaveLength(2);
-    expect(res.sent).toEqual([{ jobId: expect.any(String), kind: "categorize", ticketId: res.json.ticketId }]);
+    expect(res.sent).toEqual([{ jobId: expect.any(String), kind: "categorize", ticketId: res.json.ticketId, shard: org.shard }]);
   });
 
   it("recognises it with an Idempotency-Key too, answering as a creation, not a replay", async () => {
     const org = await createOrg();
-    const res = await create(org.apiKey, failingOnce("Network connection lost.", "after").binding, { "idempotency-key": "flaky-1" });
+    const res = await create(org, failingOnce(org, "Network connection lost.", "after").binding, { "idempotency-key": "flaky-1" });
     expect(res.status).toBe(200);
     expect((await stored(org.id)).tickets.map((t) => t.id)).toEqual([res.json.ticketId]);
     expect(res.sent).toHaveLength(1);
@@ -99,8 +100,8 @@ describe("createTicket on a transient D1 error", () => {
 
   it("does not retry an error D1 does not call transient", async () => {
     const org = await createOrg();
-    const d1 = failingOnce("SQLITE_CONSTRAINT: something else", "before");
-    const res = await create(org.apiKey, d1.binding);
+    const d1 = failingOnce(org, "SQLITE_CONSTRAINT: something else", "before");
+    const res = await create(org, d1.binding);
     expect(res.status).toBe(500);
     expect(d1.batches()).toBe(1);
     expect((await stored(org.id)).tickets).toEqual([]);

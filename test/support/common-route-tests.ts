@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import published from "../../docs/openapi.json";
 import type { ErrorCode } from "../../src/http/errors";
 import { capturingQueue, countingD1, createUndispatched, fetchWithEnv } from "./counting";
+import { SHARDS, withShardDb } from "./shards";
 import { admin, call } from "./http";
 import { createOrg, type TestOrg } from "./orgs";
 
@@ -127,9 +128,11 @@ export const runCommonRouteTests = (operations: Operation[], requests: Partial<R
       expect(res.json.code).toBe("invalid_api_key");
     });
 
-    it("does not find another organization's things", async () => {
+    // Isolation holds whether the other organization shares the fixture's database or not.
+    it.each(["on the same shard", "on another shard"] as const)("does not find another organization's things, %s", async (where) => {
       const f = await createRouteFixture();
-      const intruder = await createOrg();
+      const intruder = await createOrg({ shard: where === "on the same shard" ? f.org.shard : (f.org.shard + 1) % SHARDS });
+      expect(intruder.shard === f.org.shard).toBe(where === "on the same shard");
       // The things the foreign request names must exist (an endpoint the fixture does not hold, say).
       await entryFor(op, requests).prepare?.(f);
       const { request, answer } = entryFor(op, requests).foreign(f);
@@ -155,8 +158,8 @@ export const runCommonRouteTests = (operations: Operation[], requests: Partial<R
       const f = await createRouteFixture();
       const entry = entryFor(op, requests);
       await entry.prepare?.(f);
-      const d1 = countingD1(env.DB);
-      const res = await send(op, entry.valid(f), f.org.apiKey, { DB: d1.binding });
+      const d1 = countingD1(f.org.db);
+      const res = await send(op, entry.valid(f), f.org.apiKey, withShardDb(f.org.shard, d1.binding));
       expect(res.status, res.text).toBe(200);
       expect(d1.counts.roundTrips).toBe(1);
     });

@@ -8,7 +8,7 @@ import type { JobMessage } from "../../src/jobs/messages";
 import { admin } from "./http";
 import { createOrg, type TestOrg } from "./orgs";
 import { JOBS_QUEUE } from "./queue";
-import { newTicket, rows } from "./tickets";
+import { newTicket, rows, rowsOn } from "./tickets";
 
 /**
  * An email ticket for the outbound side's tests, until the inbound handler makes real ones: an
@@ -54,17 +54,17 @@ export const emailTicket = async (
     });
     if (res.status !== 200) throw new Error(`email settings failed: ${res.status} ${res.text}`);
   }
-  await env.DB.batch([
-    env.DB.prepare("update tickets set channel = ?, reply_token = ? where id = ?").bind(opts.channel ?? "email", replyToken, ticketId),
-    env.DB.prepare("update customers set name = ? where organization_id = ? and email_lower = ?").bind(
-      opts.customerName === undefined ? `Customer ${n}` : opts.customerName,
-      org.id,
-      customerEmail.toLowerCase(),
-    ),
+  await org.db.batch([
+    org.db.prepare("update tickets set channel = ?, reply_token = ? where id = ?").bind(opts.channel ?? "email", replyToken, ticketId),
+    org.db
+      .prepare("update customers set name = ? where organization_id = ? and email_lower = ?")
+      .bind(opts.customerName === undefined ? `Customer ${n}` : opts.customerName, org.id, customerEmail.toLowerCase()),
     ...(opts.inbound ?? [`inbound-${n}@mail.example.com`]).map((messageId, i) =>
-      env.DB.prepare(
-        "insert into email_messages (id, organization_id, message_id, ticket_id, direction, sender, opened_ticket, created_at) values (?, ?, ?, ?, 'in', ?, ?, ?)",
-      ).bind(crypto.randomUUID(), org.id, messageId, ticketId, customerEmail.toLowerCase(), i === 0 ? 1 : 0, isoAt(i)),
+      org.db
+        .prepare(
+          "insert into email_messages (id, organization_id, message_id, ticket_id, direction, sender, opened_ticket, created_at) values (?, ?, ?, ?, 'in', ?, ?, ?)",
+        )
+        .bind(crypto.randomUUID(), org.id, messageId, ticketId, customerEmail.toLowerCase(), i === 0 ? 1 : 0, isoAt(i)),
     ),
   ]);
   const [created] = await rows<{ id: string }>("select id from ticket_events where ticket_id = ? and type = 'created'", ticketId);
@@ -76,7 +76,8 @@ const isoAt = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString
 
 /** Another Message-ID of the thread, received or sent, `i` seconds into it. */
 export const threadMessage = (ticket: EmailTicket, messageId: string, direction: "in" | "out", i: number) =>
-  rows(
+  rowsOn(
+    ticket.org.shard,
     "insert into email_messages (id, organization_id, message_id, ticket_id, direction, created_at) values (?, ?, ?, ?, ?, ?)",
     crypto.randomUUID(),
     ticket.org.id,
@@ -90,7 +91,8 @@ export const threadMessage = (ticket: EmailTicket, messageId: string, direction:
 export const emailJob = async (ticket: EmailTicket, eventId: string): Promise<JobMessage> => {
   const jobId = crypto.randomUUID();
   const now = new Date().toISOString();
-  await rows(
+  await rowsOn(
+    ticket.org.shard,
     "insert into jobs (id, organization_id, ticket_id, kind, status, attempts, event_id, enqueued_at, created_at, updated_at) values (?, ?, ?, 'email', 'pending', 0, ?, ?, ?, ?)",
     jobId,
     ticket.org.id,
@@ -100,7 +102,7 @@ export const emailJob = async (ticket: EmailTicket, eventId: string): Promise<Jo
     now,
     now,
   );
-  return { jobId, kind: "email", ticketId: ticket.ticketId };
+  return { jobId, kind: "email", ticketId: ticket.ticketId, shard: ticket.org.shard };
 };
 
 /** The acknowledgement's job: the one for the ticket's `created` event. */
@@ -117,25 +119,25 @@ export const agentMessages = async (ticket: EmailTicket, contents: string[], ext
   )) as [{ count: number }];
   const added = [...extra, ...contents.map((content) => ({ role: "agent", content }))];
   const eventId = crypto.randomUUID();
-  await env.DB.batch([
+  const db = ticket.org.db;
+  await db.batch([
     ...added.map((m, i) =>
-      env.DB.prepare("insert into ticket_messages (ticket_id, position, role, content) values (?, ?, ?, ?)").bind(
+      db
+        .prepare("insert into ticket_messages (ticket_id, position, role, content) values (?, ?, ?, ?)")
+        .bind(ticket.ticketId, count + i, m.role, m.content),
+    ),
+    db
+      .prepare(
+        "insert into ticket_events (id, ticket_id, organization_id, type, actor, data, created_at) values (?, ?, ?, 'message_added', ?, ?, ?)",
+      )
+      .bind(
+        eventId,
         ticket.ticketId,
-        count + i,
-        m.role,
-        m.content,
+        ticket.org.id,
+        JSON.stringify({ type: "api", keyPrefix: "tik_test" }),
+        JSON.stringify({ count: added.length, fromPosition: count, reopenedFrom: null }),
+        new Date().toISOString(),
       ),
-    ),
-    env.DB.prepare(
-      "insert into ticket_events (id, ticket_id, organization_id, type, actor, data, created_at) values (?, ?, ?, 'message_added', ?, ?, ?)",
-    ).bind(
-      eventId,
-      ticket.ticketId,
-      ticket.org.id,
-      JSON.stringify({ type: "api", keyPrefix: "tik_test" }),
-      JSON.stringify({ count: added.length, fromPosition: count, reopenedFrom: null }),
-      new Date().toISOString(),
-    ),
   ]);
   return eventId;
 };

@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness check (no auth, touches no binding) */
+        /**
+         * Health check: the worker is up and every D1 shard has its schema (no auth)
+         * @description Each D1 shard's applied migrations are read once per worker isolate (a shard found behind: again every 30 s), so this check costs no query per call. 503 when a shard's schema is behind this worker's: its organizations' requests get `shard_unavailable` until `wrangler d1 migrations apply` reaches it.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -492,11 +495,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every organization, newest first, with its API key counts (never the keys) */
+        /**
+         * Every organization of every shard, newest first, with its shard and API key counts (never the keys)
+         * @description One query per shard, in parallel, merged; `nextCursor` pages them all together.
+         */
         get: operations["listOrganizations"];
         put?: never;
-        /** Create an organization and its first API key */
+        /** Create an organization and its first API key, on the D1 shard with the fewest organizations (or `shard`) */
         post: operations["createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per D1 shard: organizations, tickets and the database's approximate size
+         * @description One batch per shard, in parallel. Counting reads every organization and ticket row of each shard (D1 bills rows read): an operator's call, not one to poll.
+         */
+        get: operations["listShards"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1106,6 +1132,11 @@ export interface components {
         CreatedOrganization: {
             id: string;
             name: string;
+            /**
+             * @description The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.
+             * @example 1
+             */
+            shard: number;
             /** @description Shown once; store it now. */
             apiKey: string;
         };
@@ -1116,6 +1147,8 @@ export interface components {
              * @example https://hooks.slack.com/services/T000/B000/XXXX
              */
             slackWebhookUrl?: string;
+            /** @description The D1 shard to place the organization on (0 … the number of shards − 1). By default the shard with the fewest organizations. It cannot change afterwards (ARCHITECTURE.md: moving an organization). */
+            shard?: number;
         };
         CreateOrUpdateCustomerRequest: {
             /**
@@ -1253,7 +1286,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1271,7 +1304,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1307,7 +1340,7 @@ export interface components {
              * @description Stable machine-readable name of the error (README: error codes)
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
             issues?: {
                 /** @example priority */
                 path: string;
@@ -1322,10 +1355,38 @@ export interface components {
         Health: {
             /** @constant */
             ok: true;
+            shards: number;
+        };
+        HealthError: {
+            /** @constant */
+            success: false;
+            /** @example Validation failed */
+            error: string;
+            /**
+             * @description Stable machine-readable name of the error (README: error codes)
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "device_not_assigned" | "missing_api_key" | "invalid_api_key" | "invalid_admin_token" | "not_found" | "ticket_not_found" | "customer_not_found" | "device_not_found" | "organization_not_found" | "api_key_not_found" | "webhook_endpoint_not_found" | "event_not_found" | "attachment_not_found" | "method_not_allowed" | "ticket_changed" | "customer_email_taken" | "nothing_to_retry" | "too_many_webhook_endpoints" | "email_address_taken" | "payload_too_large" | "unsupported_media_type" | "idempotency_mismatch" | "rate_limited" | "too_many_failed_authentications" | "internal_error" | "shard_unavailable";
+            issues?: {
+                /** @example priority */
+                path: string;
+                message: string;
+            }[];
+            shardsBehind: {
+                shard: number;
+                binding: string;
+                applied: string | null;
+                needed: string;
+            }[];
         };
         ListedOrganization: {
             id: string;
             name: string;
+            /**
+             * @description The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.
+             * @example 1
+             */
+            shard: number;
             slackWebhookUrl: string | null;
             createdAt: string;
             updatedAt: string;
@@ -1407,6 +1468,11 @@ export interface components {
         Organization: {
             id: string;
             name: string;
+            /**
+             * @description The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.
+             * @example 1
+             */
+            shard: number;
             slackWebhookUrl: string | null;
             createdAt: string;
             updatedAt: string;
@@ -1605,6 +1671,29 @@ export interface components {
              *     ]
              */
             categories?: string[];
+        };
+        ShardsResponse: {
+            shards: {
+                shard: number;
+                /**
+                 * @description The D1 binding (D1_SHARDS)
+                 * @example DB_1
+                 */
+                binding: string;
+                /** @description Whether its applied migrations reach this worker's; when false its organizations get 503 and the counts are null. */
+                schemaCurrent: boolean;
+                organizations: number | null;
+                tickets: number | null;
+                /** @description The database file's size (pages × page size, free pages included) as D1 reports it with every result (`meta.size_after`; D1 refuses `PRAGMA page_count`). D1's limit is 10 GB per database. */
+                approximateBytes: number | null;
+                /** @description approximateBytes / pageSize */
+                pages: number | null;
+                /**
+                 * @description PRAGMA page_size
+                 * @example 4096
+                 */
+                pageSize: number | null;
+            }[];
         };
         Ticket: {
             id: string;
@@ -2314,13 +2403,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The worker is up */
+            /** @description The worker is up and every shard is current (`shards`: how many) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A shard's schema is behind: which, and its newest applied migration */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthError"];
                 };
             };
         };
@@ -2498,6 +2596,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getTicket: {
@@ -2608,6 +2722,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2725,6 +2855,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3191,6 +3337,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getTicketEvents: {
@@ -3306,6 +3468,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3471,6 +3649,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3642,6 +3836,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     queryCustomer: {
@@ -3791,6 +4001,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getCustomer: {
@@ -3902,6 +4128,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4040,6 +4282,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     bulkUpdateDeviceMetadata: {
@@ -4168,6 +4426,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4322,6 +4596,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     assignDevicesToOwner: {
@@ -4450,6 +4740,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4598,6 +4904,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4752,6 +5074,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createEndpoint: {
@@ -4901,6 +5239,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listEndpoints: {
@@ -4993,6 +5347,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5147,6 +5517,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteEndpoint: {
@@ -5291,6 +5677,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5445,6 +5847,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listDeliveries: {
@@ -5560,6 +5978,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5714,6 +6148,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listOrganizations: {
@@ -5787,6 +6237,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5902,6 +6368,96 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listShards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every shard, in D1_SHARDS order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShardsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, missing or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid priority \"critical\": expected one of low, medium, high, urgent",
+                     *       "code": "validation_failed",
+                     *       "issues": [
+                     *         {
+                     *           "path": "priority",
+                     *           "message": "Invalid priority \"critical\": expected one of low, medium, high, urgent"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Invalid or revoked API key",
+                     *       "code": "invalid_api_key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Internal server error",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getOrganization: {
@@ -5989,6 +6545,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -6144,6 +6716,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createApiKey: {
@@ -6272,6 +6860,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     revokeApiKey: {
@@ -6358,6 +6962,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -6504,6 +7124,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     replaceRoutingRules: {
@@ -6632,6 +7268,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     retryJobs: {
@@ -6755,6 +7407,22 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Internal server error",
                      *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization's database shard has not been migrated to this worker's schema yet; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Database shard 1 is being upgraded (its schema is behind this worker); retry later",
+                     *       "code": "shard_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -15,7 +15,7 @@ export const CATEGORIES: CategorySpec[] = [
 
 export const AI_CHOICES = ["Billing", "Technical", "Spam", "none"];
 
-export const orgWithCategories = async (opts: { slackWebhookUrl?: string } = {}) => {
+export const orgWithCategories = async (opts: { slackWebhookUrl?: string; shard?: number } = {}) => {
   const org = await createOrg(opts);
   await setCategories(org.id, CATEGORIES);
   return org;

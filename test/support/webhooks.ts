@@ -1,5 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { rows } from "./tickets";
 import { vi } from "vitest";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
@@ -98,13 +99,9 @@ export const interceptReceivers = (replies: Record<string, ReceiverReply[]> = {}
 };
 
 /** The delivery rows of an event, oldest attempt first. */
-export const deliveriesOf = async (eventId: string) =>
-  (
-    await env.DB.prepare("select * from webhook_deliveries where event_id = ? order by round, attempt")
-      .bind(eventId)
-      .all<Record<string, any>>()
-  ).results;
+export const deliveriesOf = (eventId: string) =>
+  rows<Record<string, any>>("select * from webhook_deliveries where event_id = ? order by round, attempt", eventId);
 
 /** The id of a ticket's event of `type`. */
 export const eventIdOf = async (ticketId: string, type: string) =>
-  (await env.DB.prepare("select id from ticket_events where ticket_id = ? and type = ?").bind(ticketId, type).first<{ id: string }>())!.id;
+  (await rows<{ id: string }>("select id from ticket_events where ticket_id = ? and type = ?", ticketId, type))[0]!.id;

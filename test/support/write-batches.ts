@@ -25,7 +25,7 @@ import {
   recordRetry,
 } from "../../src/db/job-outcomes";
 import { claimStaleJobsBatch } from "../../src/db/outbox-sweep";
-import { replaceEmailSettingsBatch } from "../../src/db/email-settings";
+import { emailAddressesBatch, replaceEmailSettingsBatch } from "../../src/db/email-settings";
 import { newEmailTicketBatch, recordBounceBatch } from "../../src/db/email-inbound";
 import { OUTBOUND_EMAIL_KINDS, recordEmailFailedBatch, recordEmailSentBatch } from "../../src/db/email-outbound";
 import {
@@ -531,6 +531,11 @@ export const WRITE_BATCHES: WriteBatch[] = [
       },
       { label: "turned off (null)", statements: replaceEmailSettingsBatch(db, orgId, null, now) },
     ],
+  },
+  {
+    file: "claim-email-addresses",
+    operation: "updateOrganization with `email`, for an organization on another shard: its addresses in shard 0's directory, first",
+    variants: [{ label: "two addresses", statements: emailAddressesBatch(db, orgId, { addresses: [v("address1"), v("address2")] }, now) }],
   },
   {
     file: "add-api-key",

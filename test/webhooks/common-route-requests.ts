@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import type { OperationRequests, RouteFixture } from "../support/common-route-tests";
 import { createEndpoint } from "../support/webhooks";
 
@@ -13,8 +12,10 @@ const prepare = async (f: RouteFixture) => {
 };
 
 const createdEventOf = async (f: RouteFixture) =>
-  (await env.DB.prepare("select id from ticket_events where ticket_id = ? and type = 'created'").bind(f.ticketId).first<{ id: string }>())!
-    .id;
+  (await f.org.db
+    .prepare("select id from ticket_events where ticket_id = ? and type = 'created'")
+    .bind(f.ticketId)
+    .first<{ id: string }>())!.id;
 const events = new Map<string, string>();
 
 const notFound = { status: 404, code: "webhook_endpoint_not_found" } as const;

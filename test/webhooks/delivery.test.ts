@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { fetchWithEnv } from "../support/counting";
@@ -6,6 +5,7 @@ import { call, jsonPost } from "../support/http";
 import { createOrg, type TestOrg } from "../support/orgs";
 import { orgWithCategories } from "../support/pipeline";
 import { captureSends, runCron, runQueue } from "../support/queue";
+import { allShards } from "../support/tickets";
 import {
   captureWebhookSends,
   createEndpoint,
@@ -40,7 +40,8 @@ const setup = async (endpoint: { url?: string; events?: string[] } = {}) => {
 
 /** Makes the pending attempt of `eventId` due now, as if its wait had passed. */
 const makeDue = (eventId: string) =>
-  env.DB.prepare("update webhook_deliveries set next_attempt_at = ? where event_id = ? and status = 'pending'")
+  allShards
+    .prepare("update webhook_deliveries set next_attempt_at = ? where event_id = ? and status = 'pending'")
     .bind(new Date().toISOString(), eventId)
     .run();
 
@@ -145,7 +146,10 @@ describe("webhook delivery", () => {
     expect(wait).toBeLessThanOrEqual(5.5);
     expect(first!.next_attempt_at).toBe(second!.next_attempt_at);
     expect(delayed).toEqual([
-      { body: { type: "deliver", deliveryId: second!.id, endpointId: second!.endpoint_id }, delaySeconds: expect.any(Number) },
+      {
+        body: { type: "deliver", deliveryId: second!.id, endpointId: second!.endpoint_id, shard: org.shard },
+        delaySeconds: expect.any(Number),
+      },
     ]);
     expect(delayed[0]!.delaySeconds).toBeGreaterThanOrEqual(5);
     expect(delayed[0]!.delaySeconds).toBeLessThanOrEqual(6);
@@ -227,7 +231,7 @@ describe("webhook delivery", () => {
     const ticketId = await createTicket(org);
     const eventId = await eventIdOf(ticketId, "created");
     // Attempt 10 is the last: the default schedule has 9 waits.
-    await env.DB.prepare("update webhook_deliveries set attempt = 10 where event_id = ?").bind(eventId).run();
+    await allShards.prepare("update webhook_deliveries set attempt = 10 where event_id = ?").bind(eventId).run();
     const delayed = await drainWebhooks(sends);
     expect(delayed).toEqual([]);
     expect(await deliveriesOf(eventId)).toMatchObject([{ attempt: 10, status: "failed", next_attempt_at: null }]);
@@ -248,7 +252,7 @@ describe("webhook delivery", () => {
     const ticketId = await createTicket(org);
     const eventId = await eventIdOf(ticketId, "created");
     const due = new Date(Date.now() + 20 * 3600_000).toISOString();
-    await env.DB.prepare("update webhook_deliveries set next_attempt_at = ? where event_id = ?").bind(due, eventId).run();
+    await allShards.prepare("update webhook_deliveries set next_attempt_at = ? where event_id = ?").bind(due, eventId).run();
     const [early] = await drainWebhooks(sends);
     expect(received).toEqual([]);
     expect(early!.delaySeconds).toBe(12 * 3600);
@@ -283,7 +287,8 @@ describe("webhook delivery", () => {
     const { org, sends, secret: oldSecret, endpoint } = await setup();
     const received = interceptReceivers();
     const rotated = await call("POST", "/api/ext-v1/webhook/rotateSecret", { key: org.apiKey, body: { endpointId: endpoint.id } });
-    await env.DB.prepare("update webhook_endpoints set previous_secret_expires_at = ? where id = ?")
+    await allShards
+      .prepare("update webhook_endpoints set previous_secret_expires_at = ? where id = ?")
       .bind(new Date(Date.now() - 1000).toISOString(), endpoint.id)
       .run();
     await createTicket(org);
@@ -306,9 +311,10 @@ describe("webhook delivery", () => {
     await drainWebhooks(sends, { env: { WEBHOOK_TIMEOUT_MS: "300" } });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(received.map((r) => r.url).sort()).toEqual([URL_A, URL_B]);
-    const statuses = await env.DB.prepare(
-      "select e.url, d.status, d.error from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.event_id = ? and d.attempt = 1",
-    )
+    const statuses = await allShards
+      .prepare(
+        "select e.url, d.status, d.error from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.event_id = ? and d.attempt = 1",
+      )
       .bind(await eventIdOf(ticketId, "created"))
       .all<{ url: string; status: string; error: string | null }>();
     expect(Object.fromEntries(statuses.results.map((r) => [r.url, [r.status, r.error]]))).toEqual({
@@ -329,9 +335,8 @@ describe("webhook delivery", () => {
     const after = sends.take();
     // One attempt timed out (its retry is scheduled); the other message is only sent again, 30 s later.
     expect(after.filter((m) => m.delaySeconds === 30).map((m) => m.body)).toEqual([deliver[1]]);
-    const pendingFirstAttempts = await env.DB.prepare(
-      "select count(*) as n from webhook_deliveries where organization_id = ? and attempt = 1 and status = 'pending'",
-    )
+    const pendingFirstAttempts = await allShards
+      .prepare("select count(*) as n from webhook_deliveries where organization_id = ? and attempt = 1 and status = 'pending'")
       .bind(org.id)
       .first<{ n: number }>();
     expect(pendingFirstAttempts!.n).toBe(1);
@@ -340,7 +345,8 @@ describe("webhook delivery", () => {
   it("disables an endpoint whose deliveries have all failed for 5 days", async () => {
     const { org, sends, endpoint } = await setup();
     interceptReceivers({ [URL_A]: [{ status: 500 }] });
-    await env.DB.prepare("update webhook_endpoints set failing_since = ? where id = ?")
+    await allShards
+      .prepare("update webhook_endpoints set failing_since = ? where id = ?")
       .bind(new Date(Date.now() - 5 * 86400_000 - 60_000).toISOString(), endpoint.id)
       .run();
     await createTicket(org);
@@ -353,7 +359,8 @@ describe("webhook delivery", () => {
   it("keeps an endpoint that failed for less than 5 days", async () => {
     const { org, sends, endpoint } = await setup();
     interceptReceivers({ [URL_A]: [{ status: 500 }] });
-    await env.DB.prepare("update webhook_endpoints set failing_since = ? where id = ?")
+    await allShards
+      .prepare("update webhook_endpoints set failing_since = ? where id = ?")
       .bind(new Date(Date.now() - 4 * 86400_000).toISOString(), endpoint.id)
       .run();
     await createTicket(org);
@@ -504,14 +511,15 @@ describe("an endpoint disabled for 5 days of failures", () => {
     const org = await createOrg({ slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
     const { endpoint } = await createEndpoint(org, { url: URL_A });
     const received = interceptReceivers({ [URL_A]: [{ status: 500 }] });
-    await env.DB.prepare("update webhook_endpoints set failing_since = ? where id = ?")
+    await allShards
+      .prepare("update webhook_endpoints set failing_since = ? where id = ?")
       .bind(new Date(Date.now() - 6 * 86400_000).toISOString(), endpoint.id)
       .run();
     await createTicket(org);
     jobs.take();
     await drainWebhooks(sends);
     const notice = jobs.take();
-    expect(notice).toEqual([{ jobId: expect.any(String), kind: "webhook_disabled", ticketId: expect.any(String) }]);
+    expect(notice).toEqual([{ jobId: expect.any(String), kind: "webhook_disabled", ticketId: expect.any(String), shard: org.shard }]);
     await runQueue(notice);
     const slack = received.filter((r) => r.url.startsWith("https://hooks.slack.com/"));
     expect(slack).toHaveLength(1);
@@ -519,7 +527,7 @@ describe("an endpoint disabled for 5 days of failures", () => {
       `A webhook endpoint of this organization was disabled after 5 days of failed deliveries: ${URL_A}. ` +
         "Fix the receiver, then re-enable it with updateEndpoint (enabled: true) and send what it missed with redeliver.",
     );
-    const job = await env.DB.prepare("select status, event_id from jobs where id = ?").bind(notice[0]!.jobId).first();
+    const job = await allShards.prepare("select status, event_id from jobs where id = ?").bind(notice[0]!.jobId).first();
     expect(job).toEqual({ status: "done", event_id: endpoint.id });
   });
 });
@@ -533,9 +541,9 @@ describe("events the pipeline writes", () => {
     const received = interceptReceivers();
     const ticketId = await createTicket(org);
     await runQueue(jobs.take().filter((m) => m.kind === "categorize"));
-    expect(sends.take().map((m) => m.body)).toContainEqual({ type: "dispatch", organizationId: org.id });
+    expect(sends.take().map((m) => m.body)).toContainEqual({ type: "dispatch", organizationId: org.id, shard: org.shard });
     // The create's own dispatch was taken above with the categorize job's: send the consumer's again.
-    await runWebhookQueue([{ type: "dispatch", organizationId: org.id }]);
+    await runWebhookQueue([{ type: "dispatch", organizationId: org.id, shard: org.shard }]);
     await drainWebhooks(sends);
     expect(received.map((r) => JSON.parse(r.body))).toMatchObject([
       { type: "ticket.categorized", data: { ticketId, event: { type: "categorized", actor: { type: "pipeline" } } } },

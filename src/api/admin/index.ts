@@ -1,19 +1,25 @@
-import type { Db } from "../../db/client";
+import { createDb, type Db } from "../../db/client";
 import { REDRIVE_BATCH, redriveFailedJobs } from "../../db/job-retry";
 import {
   addApiKey,
   categoryNames,
   createOrganization,
   getOrganization,
-  listOrganizations,
+  listOrganizationsPage,
+  mergeOrganizationPages,
+  organizationCount,
   organizationExists,
   replaceCategories,
   replaceRoutingRules,
   revokeApiKey,
+  shardSummary,
   updateOrganization,
 } from "../../db/organizations";
 import { namedBatch } from "../../db/batch";
-import { conflictingAddresses, replaceEmailSettingsBatch } from "../../db/email-settings";
+import { conflictingAddresses, emailAddressesBatch, replaceEmailSettingsBatch } from "../../db/email-settings";
+import { shardSchema } from "../../db/shard-schema";
+import { DIRECTORY_SHARD, isShard, shardCount, shardD1, shardIndexes, shardNames } from "../../db/shards";
+import type { Env } from "../../env";
 import { decodeCursor } from "../../db/ticket-queries";
 import { errors, type Issue } from "../../http/errors";
 import { nowIso } from "../../lib/time";
@@ -26,6 +32,7 @@ import {
   createOrganizationRoute,
   getOrganizationRoute,
   listOrganizationsRoute,
+  listShardsRoute,
   putCategoriesRoute,
   putRoutingRulesRoute,
   retryJobsRoute,
@@ -47,23 +54,68 @@ const requireOrganization = async (db: Db, orgId: string) => {
   if (!(await organizationExists(db, orgId))) throw errors.organizationNotFound();
 };
 
+/** Drizzle on a shard's primary, once the shard is known to have this worker's schema (503 otherwise). */
+const shardDb = async (env: Env, shard: number) => {
+  if (!(await shardSchema(env, shard)).ok) throw errors.shardUnavailable(shard);
+  return createDb(shardD1(env, shard));
+};
+
+/**
+ * Where a new organization goes: the shard asked for, or the one with the fewest organizations (the
+ * lowest index on a tie) among the shards whose schema is current, counted on every shard at once:
+ * one statement per shard, in parallel.
+ */
+const placement = async (env: Env, asked: number | undefined) => {
+  if (asked !== undefined) {
+    if (!isShard(env, asked)) {
+      throw errors.invalidField("shard", `shard must be one of this deployment's shards, 0 to ${shardCount(env) - 1}`);
+    }
+    return asked;
+  }
+  // A shard whose schema is behind takes no new organization while others can.
+  const usable = (await Promise.all(shardIndexes(env).map(async (shard) => ((await shardSchema(env, shard)).ok ? shard : -1)))).filter(
+    (shard) => shard >= 0,
+  );
+  if (usable.length === 0) throw errors.shardUnavailable(0);
+  const counts = await Promise.all(usable.map(async (shard) => organizationCount(await shardDb(env, shard))));
+  return usable[counts.indexOf(Math.min(...counts))]!;
+};
+
 adminApi.openapi(createOrganizationRoute, async (c) => {
-  const body = c.req.valid("json");
+  const { shard: asked, ...body } = c.req.valid("json");
   checkWebhooks(c.env.SLACK_WEBHOOK_ALLOWED_ORIGINS, [["slackWebhookUrl", body.slackWebhookUrl]]);
-  return c.json(await createOrganization(c.var.db, body, nowIso()), 201);
+  const shard = await placement(c.env, asked);
+  return c.json(await createOrganization(await shardDb(c.env, shard), shard, body, nowIso()), 201);
 });
 
 adminApi.openapi(listOrganizationsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && !after) throw errors.invalidCursor();
-  return c.json(await listOrganizations(c.var.db, limit, after), 200);
+  const pages = await Promise.all(
+    shardIndexes(c.env).map(async (shard) => ({ shard, rows: await listOrganizationsPage(await shardDb(c.env, shard), limit, after) })),
+  );
+  return c.json(mergeOrganizationPages(pages, limit), 200);
+});
+
+adminApi.openapi(listShardsRoute, async (c) => {
+  const names = shardNames(c.env);
+  const shards = await Promise.all(
+    names.map(async (binding, shard) => {
+      const schema = await shardSchema(c.env, shard);
+      const summary = schema.ok
+        ? await shardSummary(shardD1(c.env, shard))
+        : { organizations: null, tickets: null, approximateBytes: null, pages: null, pageSize: null };
+      return { shard, binding, schemaCurrent: schema.ok, ...summary };
+    }),
+  );
+  return c.json({ shards }, 200);
 });
 
 adminApi.openapi(getOrganizationRoute, async (c) => {
   const org = await getOrganization(c.var.db, c.req.valid("param").orgId);
   if (!org) throw errors.organizationNotFound();
-  return c.json(org, 200);
+  return c.json({ ...org, shard: c.var.shard }, 200);
 });
 
 adminApi.openapi(updateOrganizationRoute, async (c) => {
@@ -77,16 +129,21 @@ adminApi.openapi(updateOrganizationRoute, async (c) => {
     if (updated.length === 0) throw errors.organizationNotFound();
   } else {
     await requireOrganization(db, orgId);
+    // The inbound addresses are unique across the deployment: shard 0's email_addresses is their
+    // directory (its primary key makes a second claim fail), written first; the organization's own
+    // shard keeps its copy (what its reads and its email jobs use) in the same batch as the settings.
+    const directory = c.var.shard === DIRECTORY_SHARD ? null : await shardDb(c.env, DIRECTORY_SHARD);
     try {
-      // One transaction: an address another organization owns rolls the whole update back.
+      if (directory) await namedBatch(directory, emailAddressesBatch(directory, orgId, email, now));
+      // One transaction: on shard 0 an address another organization owns rolls the whole update back.
       await namedBatch(db, { organization: updateOrganization(db, orgId, body, now), ...replaceEmailSettingsBatch(db, orgId, email, now) });
     } catch (err) {
-      const taken = email ? await conflictingAddresses(db, orgId, email.addresses) : [];
+      const taken = email ? await conflictingAddresses(directory ?? db, orgId, email.addresses) : [];
       if (taken.length === 0) throw err;
       throw errors.emailAddressTaken(taken[0]!);
     }
   }
-  return c.json((await getOrganization(db, orgId))!, 200);
+  return c.json({ ...(await getOrganization(db, orgId))!, shard: c.var.shard }, 200);
 });
 
 adminApi.openapi(createApiKeyRoute, async (c) => {
@@ -146,7 +203,7 @@ adminApi.openapi(retryJobsRoute, async (c) => {
   for (let round = 0; round < RETRY_ROUNDS; round++) {
     // One batch commits a round's jobs as pending before their one sendBatch; a lost send is re-sent by the sweeper.
     const jobs = await redriveFailedJobs(db, orgId, filter, nowIso());
-    await enqueueJobs(c.env.JOBS, jobs);
+    await enqueueJobs(c.env.JOBS, c.var.shard, jobs);
     retried += jobs.length;
     more = jobs.length === REDRIVE_BATCH;
     if (!more) break;

@@ -9,6 +9,7 @@ import {
   organizationSchema,
   retryJobsResponse,
   routingRulesResponse,
+  shardsResponse,
 } from "./schemas.docs";
 import type { RouteDocs } from "../route";
 
@@ -19,14 +20,23 @@ export const adminDocs: Record<string, RouteDocs> = {
   createOrganization: {
     tags,
     security,
-    summary: "Create an organization and its first API key",
-    responses: { 201: jsonContent(createdOrganizationSchema, "Created"), ...errorResponses(400, 401, 413, 415, 500) },
+    summary: "Create an organization and its first API key, on the D1 shard with the fewest organizations (or `shard`)",
+    responses: { 201: jsonContent(createdOrganizationSchema, "Created"), ...errorResponses(400, 401, 413, 415, 500, 503) },
   },
   listOrganizations: {
     tags,
     security,
-    summary: "Every organization, newest first, with its API key counts (never the keys)",
-    responses: { 200: jsonContent(listOrganizationsResponse, "A page of organizations"), ...errorResponses(400, 401, 500) },
+    summary: "Every organization of every shard, newest first, with its shard and API key counts (never the keys)",
+    description: "One query per shard, in parallel, merged; `nextCursor` pages them all together.",
+    responses: { 200: jsonContent(listOrganizationsResponse, "A page of organizations"), ...errorResponses(400, 401, 500, 503) },
+  },
+  listShards: {
+    tags,
+    security,
+    summary: "Per D1 shard: organizations, tickets and the database's approximate size",
+    description:
+      "One batch per shard, in parallel. Counting reads every organization and ticket row of each shard (D1 bills rows read): an operator's call, not one to poll.",
+    responses: { 200: jsonContent(shardsResponse, "Every shard, in D1_SHARDS order"), ...errorResponses(400, 401, 500) },
   },
   getOrganization: {
     tags,
@@ -34,7 +44,7 @@ export const adminDocs: Record<string, RouteDocs> = {
     summary: "An organization with its categories, routing rules and key ids",
     responses: {
       200: jsonContent(organizationSchema, "The organization"),
-      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 500),
+      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 500, 503),
     },
   },
   updateOrganization: {
@@ -51,6 +61,7 @@ export const adminDocs: Record<string, RouteDocs> = {
         413,
         415,
         500,
+        503,
       ),
     },
   },
@@ -60,14 +71,14 @@ export const adminDocs: Record<string, RouteDocs> = {
     summary: "Add an API key (rotation without downtime)",
     responses: {
       201: jsonContent(createdKeySchema, "Created; the key is shown once"),
-      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500, 503),
     },
   },
   revokeApiKey: {
     tags,
     security,
     summary: "Revoke an API key; it stops working at once",
-    responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, { 404: errors.apiKeyNotFound() }, 500) },
+    responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, { 404: errors.apiKeyNotFound() }, 500, 503) },
   },
   replaceCategories: {
     tags,
@@ -75,7 +86,7 @@ export const adminDocs: Record<string, RouteDocs> = {
     summary: "Replace the organization's categories",
     responses: {
       200: jsonContent(z.object({ success: z.literal(true), categories: z.array(categorySchema) }), "Replaced"),
-      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500, 503),
     },
   },
   replaceRoutingRules: {
@@ -87,7 +98,7 @@ export const adminDocs: Record<string, RouteDocs> = {
       "whose conditions include all of an earlier rule's can never match: it is saved, and named in `warnings`.",
     responses: {
       200: jsonContent(routingRulesResponse, "Replaced; `warnings` names every rule an earlier, broader rule shadows"),
-      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500, 503),
     },
   },
   retryJobs: {
@@ -99,7 +110,7 @@ export const adminDocs: Record<string, RouteDocs> = {
       "order, and sets the tickets' `processing` states back to `pending` with them. `more` says whether failed jobs are left.",
     responses: {
       200: jsonContent(retryJobsResponse, "Re-driven"),
-      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500),
+      ...errorResponses(400, 401, { 404: errors.organizationNotFound() }, 413, 415, 500, 503),
     },
   },
 };

@@ -15,9 +15,9 @@ import {
 
 const _tags = ["Operator"];
 
+// Creating and listing organizations span the shards: their handlers pick the shards themselves.
 export const createOrganizationRoute = createRoute({
   operationId: "createOrganization",
-  middleware: [d1Session("write")] as const,
   method: "post",
   path: "/admin/organizations",
   request: { body: jsonBody(createOrganizationBody) },
@@ -25,15 +25,20 @@ export const createOrganizationRoute = createRoute({
 
 export const listOrganizationsRoute = createRoute({
   operationId: "listOrganizations",
-  middleware: [d1Session("write")] as const,
   method: "get",
   path: "/admin/organizations",
   request: { query: listOrganizationsQuery },
 });
 
+export const listShardsRoute = createRoute({
+  operationId: "listShards",
+  method: "get",
+  path: "/admin/shards",
+});
+
 export const getOrganizationRoute = createRoute({
   operationId: "getOrganization",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "get",
   path: "/admin/organizations/{orgId}",
   request: { params: orgIdParam },
@@ -41,7 +46,7 @@ export const getOrganizationRoute = createRoute({
 
 export const updateOrganizationRoute = createRoute({
   operationId: "updateOrganization",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "patch",
   path: "/admin/organizations/{orgId}",
   request: { params: orgIdParam, body: jsonBody(updateOrganizationBody) },
@@ -49,7 +54,7 @@ export const updateOrganizationRoute = createRoute({
 
 export const createApiKeyRoute = createRoute({
   operationId: "createApiKey",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "post",
   path: "/admin/organizations/{orgId}/api-keys",
   // Optional: a request without a body still creates an unlabelled key.
@@ -58,7 +63,7 @@ export const createApiKeyRoute = createRoute({
 
 export const revokeApiKeyRoute = createRoute({
   operationId: "revokeApiKey",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "delete",
   path: "/admin/organizations/{orgId}/api-keys/{keyId}",
   request: { params: keyIdParam },
@@ -66,7 +71,7 @@ export const revokeApiKeyRoute = createRoute({
 
 export const putCategoriesRoute = createRoute({
   operationId: "replaceCategories",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "put",
   path: "/admin/organizations/{orgId}/categories",
   request: { params: orgIdParam, body: jsonBody(categoriesBody) },
@@ -74,7 +79,7 @@ export const putCategoriesRoute = createRoute({
 
 export const putRoutingRulesRoute = createRoute({
   operationId: "replaceRoutingRules",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "put",
   path: "/admin/organizations/{orgId}/routing-rules",
   request: { params: orgIdParam, body: jsonBody(routingRulesBody) },
@@ -82,7 +87,7 @@ export const putRoutingRulesRoute = createRoute({
 
 export const retryJobsRoute = createRoute({
   operationId: "retryJobs",
-  middleware: [d1Session("write")] as const,
+  middleware: [d1Session("write", "organization")] as const,
   method: "post",
   path: "/admin/organizations/{orgId}/jobs/retry",
   request: { params: orgIdParam, body: jsonBody(retryJobsBody) },

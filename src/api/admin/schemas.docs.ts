@@ -56,10 +56,17 @@ export const routingRulesResponse = z
   })
   .register(z.globalRegistry, { id: "RoutingRulesResponse" });
 
+const shardField = z.number().check(z.int(), z.nonnegative()).register(z.globalRegistry, {
+  description:
+    "The D1 shard holding every row of the organization (an index into the worker's D1_SHARDS). Its API keys start `tik<shard>_` and its id `org<shard>_`; ids and keys from before sharding are shard 0.",
+  example: 1,
+});
+
 export const organizationSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    shard: shardField,
     slackWebhookUrl: z.nullable(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -89,7 +96,12 @@ export const organizationSchema = z
   .register(z.globalRegistry, { id: "Organization" });
 
 export const createdOrganizationSchema = z
-  .object({ id: z.string(), name: z.string(), apiKey: z.string().register(z.globalRegistry, { description: "Shown once; store it now." }) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    shard: shardField,
+    apiKey: z.string().register(z.globalRegistry, { description: "Shown once; store it now." }),
+  })
   .register(z.globalRegistry, { id: "CreatedOrganization" });
 
 export const createdKeySchema = z
@@ -101,7 +113,7 @@ export const createdKeySchema = z
   .register(z.globalRegistry, { id: "CreatedApiKey" });
 
 export const listedOrganizationSchema = z
-  .extend(z.pick(organizationSchema, { id: true, name: true, slackWebhookUrl: true, createdAt: true, updatedAt: true }), {
+  .extend(z.pick(organizationSchema, { id: true, name: true, shard: true, slackWebhookUrl: true, createdAt: true, updatedAt: true }), {
     keyCount: z.number().check(z.int()).register(z.globalRegistry, { description: "Live (not revoked) API keys." }),
     revokedKeyCount: z.number().check(z.int()).register(z.globalRegistry, { description: "Revoked API keys." }),
   })
@@ -110,6 +122,28 @@ export const listedOrganizationSchema = z
 export const listOrganizationsResponse = z
   .object({ organizations: z.array(listedOrganizationSchema), nextCursor: z.nullable(z.string()) })
   .register(z.globalRegistry, { id: "ListOrganizationsResponse" });
+
+export const shardsResponse = z
+  .object({
+    shards: z.array(
+      z.object({
+        shard: z.number().check(z.int()),
+        binding: z.string().register(z.globalRegistry, { description: "The D1 binding (D1_SHARDS)", example: "DB_1" }),
+        schemaCurrent: z.boolean().register(z.globalRegistry, {
+          description: "Whether its applied migrations reach this worker's; when false its organizations get 503 and the counts are null.",
+        }),
+        organizations: z.nullable(z.number().check(z.int())),
+        tickets: z.nullable(z.number().check(z.int())),
+        approximateBytes: z.nullable(z.number().check(z.int())).register(z.globalRegistry, {
+          description:
+            "The database file's size (pages × page size, free pages included) as D1 reports it with every result (`meta.size_after`; D1 refuses `PRAGMA page_count`). D1's limit is 10 GB per database.",
+        }),
+        pages: z.nullable(z.number().check(z.int())).register(z.globalRegistry, { description: "approximateBytes / pageSize" }),
+        pageSize: z.nullable(z.number().check(z.int())).register(z.globalRegistry, { description: "PRAGMA page_size", example: 4096 }),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: "ShardsResponse" });
 
 export const retryJobsResponse = z
   .object({
@@ -134,6 +168,10 @@ describe(emailSettingsInput.shape.autoAcknowledge, {
   description: "Whether a new email ticket gets one acknowledgement email (default true).",
 });
 describe(emailSettingsInput, { id: "EmailSettings", description: "The email channel; `null` turns it off (the addresses are freed)." });
+describe(createOrganizationBody.shape.shard, {
+  description:
+    "The D1 shard to place the organization on (0 … the number of shards − 1). By default the shard with the fewest organizations. It cannot change afterwards (ARCHITECTURE.md: moving an organization).",
+});
 describe(updateOrganizationBody, { id: "UpdateOrganizationRequest" });
 // The refine on autoResolve, in JSON Schema: autoResolve is not true, or aiEnabled is true (absent,
 // both branches hold: their defaults are false and true).

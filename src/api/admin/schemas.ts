@@ -14,6 +14,8 @@ export const keyIdParam = z.extend(orgIdParam, {
 export const createOrganizationBody = z.object({
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   slackWebhookUrl: z.optional(webhookUrl),
+  /** The shard (index in D1_SHARDS) to place it on; by default the one with the fewest organizations. The handler checks it exists. */
+  shard: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 /** At most this many inbound addresses per organization (the contract's bound). */

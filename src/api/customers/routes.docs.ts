@@ -30,7 +30,7 @@ export const customersDocs: Record<string, RouteDocs> = {
     },
     responses: {
       200: { ...jsonContent(savedCustomerResponse, "Created or updated"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.customerToUpdateNotFound() }, 413, 415, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.customerToUpdateNotFound() }, 413, 415, 429, 500, 503),
       409: {
         description: "Another customer of this organization has this email; `telemetronCustomerId` names it",
         content: {
@@ -49,7 +49,7 @@ export const customersDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(customerResponse, "The customer"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 429, 500, 503),
     },
   },
   getCustomer: {
@@ -59,7 +59,7 @@ export const customersDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(customerResponse, "The customer"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 429, 500, 503),
     },
   },
 };

@@ -45,7 +45,7 @@ export const deviceAssignmentsDocs: Record<string, RouteDocs> = {
     },
     responses: {
       200: { ...jsonContent(assignDeviceToOwnersResponse, "Assigned"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.assignmentDeviceNotFound() }, 413, 415, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.assignmentDeviceNotFound() }, 413, 415, 429, 500, 503),
     },
   },
   assignDevicesToOwner: {
@@ -58,7 +58,7 @@ export const deviceAssignmentsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(assignDevicesToOwnerResponse, "Assigned"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, 413, 415, 429, 500),
+      ...errorResponses(400, 401, 413, 415, 429, 500, 503),
     },
   },
   unassignDeviceFromOwner: {
@@ -70,7 +70,7 @@ export const deviceAssignmentsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(unassignDeviceFromOwnerResponse, "Unassigned"), headers: bookmarkResponseHeader },
-      ...errorResponses(401, { 404: errors.assignmentCustomerNotFound() }, 413, 415, 429, 500),
+      ...errorResponses(401, { 404: errors.assignmentCustomerNotFound() }, 413, 415, 429, 500, 503),
       400: {
         description: "Invalid fields, or the device is not assigned to the customer (then with Telemetron's extra keys)",
         content: {
@@ -96,7 +96,7 @@ export const deviceAssignmentsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(unassignDevicesFromOwnerResponse, "Unassigned"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.assignmentCustomerNotFound() }, 413, 415, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.assignmentCustomerNotFound() }, 413, 415, 429, 500, 503),
     },
   },
 };

@@ -31,7 +31,7 @@ export const devicesDocs: Record<string, RouteDocs> = {
     },
     responses: {
       200: { ...jsonContent(savedDeviceResponse, "Created or updated"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, 413, 415, 429, 500),
+      ...errorResponses(400, 401, 413, 415, 429, 500, 503),
     },
   },
   bulkUpdateDeviceMetadata: {
@@ -45,7 +45,7 @@ export const devicesDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(bulkMetadataResponse, "Updated; one result per input key"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, 413, 415, 429, 500),
+      ...errorResponses(400, 401, 413, 415, 429, 500, 503),
     },
   },
 };

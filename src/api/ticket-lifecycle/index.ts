@@ -30,8 +30,8 @@ ticketLifecycleApi.openapi(updateTicketRoute, async (c) => {
       throw errors.unknownCategories("ticket", [{ path: "category", name: change.category! }]);
     case "updated":
       // Committed with its outbox rows; sent after the response, like createTicket's (the sweeper recovers a lost send).
-      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
-      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, outcome.organizationId));
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, c.var.shard, outcome.jobs));
+      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, c.var.shard, outcome.organizationId));
       return c.json({ success: true as const, ticket: outcome.ticket }, 200);
   }
 });
@@ -63,8 +63,8 @@ ticketLifecycleApi.openapi(addMessagesRoute, async (c) => {
       acceptReplay(c, outcome.sameRequest && outcome.messageCount !== undefined);
       return c.json({ success: true as const, ticketId: outcome.ticketId, messageCount: outcome.messageCount }, 200);
     case "added":
-      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
-      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, outcome.organizationId));
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, c.var.shard, outcome.jobs));
+      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, c.var.shard, outcome.organizationId));
       return c.json({ success: true as const, ticketId: body.ticketId, messageCount: outcome.messageCount }, 200);
   }
 });
@@ -91,7 +91,7 @@ ticketLifecycleApi.openapi(retryNotificationRoute, async (c) => {
       throw errors.nothingToRetry();
     case "retried":
       // Committed as pending outbox rows; sent after the response (the sweeper recovers a lost send).
-      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, c.var.shard, outcome.jobs));
       return c.json({ success: true as const, ticketId, retried: outcome.jobs.length, more: outcome.more }, 200);
   }
 });

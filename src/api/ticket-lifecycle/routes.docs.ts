@@ -46,7 +46,7 @@ export const ticketLifecycleDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(addMessagesResponse, "Appended (or an idempotent replay)"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 413, 415, 422, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 413, 415, 422, 429, 500, 503),
     },
   },
   getTicketEvents: {
@@ -55,7 +55,7 @@ export const ticketLifecycleDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(ticketEventsResponse, "A page of events"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500, 503),
     },
   },
   retryNotification: {
@@ -73,7 +73,7 @@ export const ticketLifecycleDocs: Record<string, RouteDocs> = {
     },
     responses: {
       200: { ...jsonContent(retryNotificationResponse, "Handed back to the queue"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.ticketNotFound(), 409: errors.nothingToRetry() }, 413, 415, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.ticketNotFound(), 409: errors.nothingToRetry() }, 413, 415, 429, 500, 503),
     },
   },
 };

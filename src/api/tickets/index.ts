@@ -44,9 +44,9 @@ ticketsApi.openapi(createTicketRoute, async (c) => {
       // The ticket and its outbox rows are committed: the queue message is only a pointer, sent
       // after the response so the client waits for one round trip (D1), not two. A send that fails
       // is logged and recovered by the outbox sweeper.
-      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, outcome.jobs));
+      c.executionCtx.waitUntil(enqueueJobs(c.env.JOBS, c.var.shard, outcome.jobs));
       // The batch's outbox trigger wrote the `created` event's webhook deliveries; one pointer hands them on.
-      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, outcome.organizationId));
+      if (outcome.webhooks) c.executionCtx.waitUntil(dispatchWebhooks(c.env.WEBHOOKS, c.var.shard, outcome.organizationId));
       return c.json({ success: true as const, ticketId: outcome.ticketId, message: CREATED }, 200);
     case "replay":
       // One transaction decided: a live record for this key means nothing was created now.

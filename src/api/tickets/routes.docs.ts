@@ -29,7 +29,7 @@ export const ticketsDocs: Record<string, RouteDocs> = {
           },
         },
       },
-      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 422, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.customerNotFound() }, 413, 415, 422, 429, 500, 503),
     },
   },
   getTicket: {
@@ -38,7 +38,7 @@ export const ticketsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(getTicketResponse, "The ticket"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500),
+      ...errorResponses(400, 401, { 404: errors.ticketNotFound() }, 429, 500, 503),
     },
   },
   getAttachment: {
@@ -66,7 +66,7 @@ export const ticketsDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(listTicketsResponse, "A page of tickets"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, 429, 500),
+      ...errorResponses(400, 401, 429, 500, 503),
     },
   },
 };

@@ -130,9 +130,10 @@ webhooksApi.openapi(redeliverRoute, async (c) => {
       throw errors.eventNotFound();
     case "queued": {
       // Stamped as sent in the batch; the sweeper re-sends a lost message.
-      const send = c.env.WEBHOOKS.send({ type: "deliver", deliveryId: outcome.delivery.id, endpointId }, { contentType: "json" }).catch(
-        (err: unknown) => console.warn(JSON.stringify({ msg: "redeliver send failed; sweeper will send", error: String(err) })),
-      );
+      const send = c.env.WEBHOOKS.send(
+        { type: "deliver", deliveryId: outcome.delivery.id, endpointId, shard: c.var.shard },
+        { contentType: "json" },
+      ).catch((err: unknown) => console.warn(JSON.stringify({ msg: "redeliver send failed; sweeper will send", error: String(err) })));
       c.executionCtx.waitUntil(send);
       return c.json({ success: true as const, delivery: outcome.delivery }, 200);
     }

@@ -37,7 +37,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     },
     responses: {
       200: { ...jsonContent(createEndpointResponse, "The endpoint and its signing secret"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, { 409: errors.tooManyWebhookEndpoints(MAX_WEBHOOK_ENDPOINTS) }, 413, 415, 429, 500),
+      ...errorResponses(400, 401, { 409: errors.tooManyWebhookEndpoints(MAX_WEBHOOK_ENDPOINTS) }, 413, 415, 429, 500, 503),
     },
   },
   listEndpoints: {
@@ -47,7 +47,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(listEndpointsResponse, "The endpoints"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, 429, 500),
+      ...errorResponses(400, 401, 429, 500, 503),
     },
   },
   updateEndpoint: {
@@ -59,7 +59,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(endpointResponse, "The endpoint as it now is"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, notFound, 413, 415, 429, 500),
+      ...errorResponses(400, 401, notFound, 413, 415, 429, 500, 503),
     },
   },
   deleteEndpoint: {
@@ -68,7 +68,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(successResponse, "Deleted"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, notFound, 413, 415, 429, 500),
+      ...errorResponses(400, 401, notFound, 413, 415, 429, 500, 503),
     },
   },
   rotateSecret: {
@@ -80,7 +80,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(rotateSecretResponse, "The new secret"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, notFound, 413, 415, 429, 500),
+      ...errorResponses(400, 401, notFound, 413, 415, 429, 500, 503),
     },
   },
   listDeliveries: {
@@ -91,7 +91,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(listDeliveriesResponse, "A page of attempts"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, notFound, 429, 500),
+      ...errorResponses(400, 401, notFound, 429, 500, 503),
     },
   },
   redeliver: {
@@ -101,7 +101,7 @@ export const webhooksDocs: Record<string, RouteDocs> = {
     security,
     responses: {
       200: { ...jsonContent(redeliverResponse, "The new delivery, pending"), headers: bookmarkResponseHeader },
-      ...errorResponses(400, 401, notFound, 413, 415, 429, 500),
+      ...errorResponses(400, 401, notFound, 413, 415, 429, 500, 503),
     },
   },
 };

@@ -39,9 +39,21 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    // The same module graph as wrangler's bundle: Zod's locale index is English only (wrangler.toml's [alias]).
+    // The same module graph as wrangler's bundle: Zod's locale index is English only, mimetext's
+    // Babel helpers are native (wrangler.toml's [alias]).
     resolve: {
-      alias: [{ find: /^\.\.\/locales\/index\.js$/, replacement: fileURLToPath(new URL("./src/lib/zod-locales.ts", import.meta.url)) }],
+      alias: [
+        { find: /^\.\.\/locales\/index\.js$/, replacement: fileURLToPath(new URL("./src/lib/zod-locales.ts", import.meta.url)) },
+        // mimetext's Babel runtime helpers, natively (wrangler.toml's [alias], src/lib/mimetext-runtime/).
+        {
+          find: /^@babel\/runtime-corejs3\/helpers\/esm\/defineProperty$/,
+          replacement: fileURLToPath(new URL("./src/lib/mimetext-runtime/define-property.ts", import.meta.url)),
+        },
+        {
+          find: /^@babel\/runtime-corejs3\/core-js\/instance\/trim$/,
+          replacement: fileURLToPath(new URL("./src/lib/mimetext-runtime/trim.ts", import.meta.url)),
+        },
+      ],
     },
     test: {
       include: ["test/**/*.test.ts"],

@@ -33,6 +33,8 @@ const messagesOf = (ticketId: SQLiteColumn) =>
 const inJson = (column: unknown, values: string[]) => sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 
 export type InboundQuery = {
+  /** The owner shard 0's directory names (several shards); absent on a one-shard deployment. */
+  organizationId?: string;
   /** The support address (lower-cased, `+tag` removed) and the tag. */
   address: string;
   tag: string | null;
@@ -54,7 +56,9 @@ export type InboundQuery = {
  * writes that follow re-check what races could change (the Message-ID's uniqueness, the rate).
  */
 export const inboundContext = async (db: Db, q: InboundQuery) => {
-  const org = sql`(select a.organization_id from email_addresses as a where a.address = ${q.address})`;
+  // The owner is the directory's (q.organizationId, on a deployment of several shards): a copy row can never override it.
+  const owned = q.organizationId === undefined ? sql`` : sql` and a.organization_id = ${q.organizationId}`;
+  const org = sql`(select a.organization_id from email_addresses as a where a.address = ${q.address}${owned})`;
   const threadTicket = (ids: string[], direction?: "out") =>
     db
       .select({ ticketId: emailMessages.ticketId, messages: messagesOf(emailMessages.ticketId) })
@@ -78,7 +82,12 @@ export const inboundContext = async (db: Db, q: InboundQuery) => {
       })
       .from(emailAddresses)
       .innerJoin(organizations, eq(organizations.id, emailAddresses.organizationId))
-      .where(eq(emailAddresses.address, q.address)),
+      .where(
+        and(
+          eq(emailAddresses.address, q.address),
+          q.organizationId === undefined ? undefined : eq(emailAddresses.organizationId, q.organizationId),
+        ),
+      ),
     db
       .select({ id: emailMessages.id })
       .from(emailMessages)

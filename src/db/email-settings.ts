@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or } from "drizzle-orm";
 import type { Db } from "./client";
 import { emailAddresses } from "./email-schema";
 import { organizations } from "./schema";
@@ -11,8 +11,19 @@ export type EmailSettingsInput = { addresses: string[]; fromName?: string; autoA
  * batch on `email_addresses`' primary key, so it rolls back and the handler answers 409;
  * `conflictingAddresses` names it), and on the organization's own shard its copy.
  */
-export const emailAddressesBatch = (db: Db, orgId: string, email: NonNullable<EmailSettingsInput> | null, now: string) => ({
-  deleteAddresses: db.delete(emailAddresses).where(eq(emailAddresses.organizationId, orgId)),
+export const emailAddressesBatch = (
+  db: Db,
+  orgId: string,
+  email: NonNullable<EmailSettingsInput> | null,
+  now: string,
+  // The copy on a shard other than 0: shard 0's directory has already given these addresses to this
+  // organization, so a stale copy row of another organization (a PATCH whose second write failed)
+  // gives way instead of failing the batch.
+  copy = false,
+) => ({
+  deleteAddresses: db
+    .delete(emailAddresses)
+    .where(or(eq(emailAddresses.organizationId, orgId), copy && email ? inArray(emailAddresses.address, email.addresses) : undefined)),
   // One insert for all (at most MAX_EMAIL_ADDRESSES, 4 parameters each: well under D1's 100).
   ...(email
     ? {
@@ -24,12 +35,18 @@ export const emailAddressesBatch = (db: Db, orgId: string, email: NonNullable<Em
 });
 
 /** PATCH /admin/organizations/{id}'s `email` on the organization's own shard: its settings and its addresses. */
-export const replaceEmailSettingsBatch = (db: Db, orgId: string, email: NonNullable<EmailSettingsInput> | null, now: string) => ({
+export const replaceEmailSettingsBatch = (
+  db: Db,
+  orgId: string,
+  email: NonNullable<EmailSettingsInput> | null,
+  now: string,
+  copy = false,
+) => ({
   settings: db
     .update(organizations)
     .set({ emailFromName: email?.fromName ?? null, emailAutoAcknowledge: email?.autoAcknowledge ?? true, updatedAt: now })
     .where(eq(organizations.id, orgId)),
-  ...emailAddressesBatch(db, orgId, email, now),
+  ...emailAddressesBatch(db, orgId, email, now, copy),
 });
 
 /** Of `addresses`, those another organization owns. */

@@ -15,14 +15,18 @@ import type { Env } from "../env";
 export const DIRECTORY_TTL_MS = 60_000;
 export const DIRECTORY_ENTRIES = 10_000;
 
-const cache = new Map<string, { shard: number; until: number }>();
+const cache = new Map<string, { shard: number; organizationId: string; until: number }>();
 
 export const forgetAddress = (address: string) => cache.delete(address);
 
-export const shardOfAddress = async (env: Env, address: string, now = Date.now()): Promise<{ shard: number; cached: boolean } | null> => {
+export const shardOfAddress = async (
+  env: Env,
+  address: string,
+  now = Date.now(),
+): Promise<{ shard: number; organizationId?: string; cached: boolean } | null> => {
   if (shardCount(env) === 1) return { shard: 0, cached: false };
   const hit = cache.get(address);
-  if (hit && hit.until > now) return { shard: hit.shard, cached: true };
+  if (hit && hit.until > now) return { shard: hit.shard, organizationId: hit.organizationId, cached: true };
   const [row] = await createDb(directoryD1(env))
     .select({ organizationId: emailAddresses.organizationId })
     .from(emailAddresses)
@@ -35,6 +39,6 @@ export const shardOfAddress = async (env: Env, address: string, now = Date.now()
   const shard = shardOfOrganization(row.organizationId);
   cache.delete(address);
   if (cache.size >= DIRECTORY_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(address, { shard, until: now + DIRECTORY_TTL_MS });
-  return { shard, cached: false };
+  cache.set(address, { shard, organizationId: row.organizationId, until: now + DIRECTORY_TTL_MS });
+  return { shard, organizationId: row.organizationId, cached: false };
 };

@@ -132,18 +132,17 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
   // that no longer knows the address (it moved to another organization) is looked up again.
   let place = await shardOfAddress(env, recipient.address);
   if (!place) return { kind: "rejected", reason: "Unknown recipient" };
-  // A shard whose schema is behind is not written to: thrown, so the delivery is retried later.
-  if (!(await shardUsable(env, place.shard)))
-    throw new Error(`shard ${place.shard} is unavailable (schema behind); the delivery is retried`);
-  let d1 = shardD1(env, place.shard);
-  let context = await inboundContext(createDb(d1), query);
+  let context = await inboundContext(createDb(shardD1(env, place.shard)), { ...query, organizationId: place.organizationId });
   if (!context && place.cached) {
     forgetAddress(recipient.address);
     place = await shardOfAddress(env, recipient.address);
     if (!place) return { kind: "rejected", reason: "Unknown recipient" };
-    d1 = shardD1(env, place.shard);
-    context = await inboundContext(createDb(d1), query);
+    context = await inboundContext(createDb(shardD1(env, place.shard)), { ...query, organizationId: place.organizationId });
   }
+  // A shard whose schema is behind is not written to: thrown, so the delivery is retried later.
+  if (!(await shardUsable(env, place.shard)))
+    throw new Error(`shard ${place.shard} is unavailable (schema behind); the delivery is retried`);
+  const d1 = shardD1(env, place.shard);
   const { shard } = place;
   const db = createDb(d1);
   if (!context) return { kind: "rejected", reason: "Unknown recipient" };

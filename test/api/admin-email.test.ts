@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { admin } from "../support/http";
 import { createOrg } from "../support/orgs";
-import { rows } from "../support/tickets";
+import { rowsOn } from "../support/tickets";
 
 let n = 0;
 /** An address no other test uses (every test file shares the deployment-wide address table). */
@@ -22,7 +22,9 @@ describe("PATCH /admin/organizations/{id} email", () => {
     });
     const got = await admin("GET", `/admin/organizations/${org.id}`);
     expect(got.json.email).toEqual(res.json.email);
-    expect(await rows("select address, position from email_addresses where organization_id = ? order by position", org.id)).toEqual([
+    expect(
+      await rowsOn(org.shard, "select address, position from email_addresses where organization_id = ? order by position", org.id),
+    ).toEqual([
       { address: a.toLowerCase(), position: 0 },
       { address: expect.stringMatching(/^help@/), position: 1 },
     ]);

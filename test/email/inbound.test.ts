@@ -285,8 +285,11 @@ describe("email(): threading", () => {
     ]);
   });
 
-  it("never threads onto another organization's ticket: the same Message-ID opens a new ticket there", async () => {
-    const [first, second] = [await emailOrg(), await emailOrg()];
+  it.each([
+    ["on the same shard", 1, 1],
+    ["on another shard", 1, 2],
+  ])("never threads onto another organization's ticket (%s): the same Message-ID opens a new ticket there", async (_, a, b) => {
+    const [first, second] = [await emailOrg({}, { shard: a % SHARDS }), await emailOrg({}, { shard: b % SHARDS })];
     const { ticketId } = await gmailTicket(first);
     await deliverEmail(fixture("gmail-reply", second.domain, { THREAD_ID: GMAIL_ID }));
     const own = await onlyTicket(second.id);
@@ -493,11 +496,14 @@ describe("email(): attachments", () => {
     expect(content.length).toBeLessThan(EMAIL_LIMITS.content);
   });
 
-  it("answers 404 for another organization's attachment and for an unknown id", async () => {
-    const org = await emailOrg();
+  it.each([
+    ["on the same shard", 2, 2],
+    ["on another shard", 2, 0],
+  ])("answers 404 for another organization's attachment (%s) and for an unknown id", async (_, a, b) => {
+    const org = await emailOrg({}, { shard: a % SHARDS });
     await deliverEmail(fixture("attachment", org.domain));
     const { json } = await getTicket(org.apiKey, await onlyTicket(org.id));
-    const other = await createOrg();
+    const other = await createOrg({ shard: b % SHARDS });
     const id = json.ticket.messages[0]!.attachments![0]!.id;
     const res = await call("GET", `/api/ext-v1/ticket/getAttachment/${id}`, { key: other.apiKey });
     expect(res.status).toBe(404);

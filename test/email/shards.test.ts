@@ -52,4 +52,24 @@ describe.runIf(SHARDS >= 3)("the email channel across shards", () => {
     expect(rejected).toBeUndefined();
     expect(await rowsOn(2, "select count(*) as n from tickets where organization_id = ?", second.id)).toEqual([{ n: 1 }]);
   });
+
+  it("lets the directory decide when a copy is stale: the new owner's PATCH succeeds and its mail reaches it, not the old owner", async () => {
+    const [old, owner] = [await createOrg({ shard: 2 }), await createOrg({ shard: 2 })];
+    const d = domain();
+    const address = `support@${d}`;
+    // What a PATCH whose second write failed leaves: the old owner's copy row, no directory row.
+    await rowsOn(
+      2,
+      "insert into email_addresses (address, organization_id, position, created_at) values (?, ?, 0, ?)",
+      address,
+      old.id,
+      new Date().toISOString(),
+    );
+    expect((await setAddresses(owner.id, [address])).status).toBe(200);
+    captureSends();
+    await deliverEmail(fixture("gmail-new", d));
+    expect(await rowsOn(2, "select organization_id as org from tickets where organization_id in (?, ?)", old.id, owner.id)).toEqual([
+      { org: owner.id },
+    ]);
+  });
 });

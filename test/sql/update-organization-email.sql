@@ -31,3 +31,20 @@ where "organizations"."id" = :organizationId;
 -- deleteAddresses
 delete from "email_addresses"
 where "email_addresses"."organization_id" = :organizationId;
+
+-- ==== variant: two addresses, the copy on a shard other than 0 (a stale row of another organization gives way)
+
+-- settings
+update "organizations"
+set "email_from_name" = :fromName,
+  "email_auto_acknowledge" = 1,
+  "updated_at" = :now
+where "organizations"."id" = :organizationId;
+
+-- deleteAddresses
+delete from "email_addresses"
+where ("email_addresses"."organization_id" = :organizationId or "email_addresses"."address" in (:address1, :address2));
+
+-- addresses
+insert into "email_addresses" ("address", "organization_id", "position", "created_at") values (:address1, :organizationId, 0, :now),
+  (:address2, :organizationId, 1, :now);

@@ -12,7 +12,7 @@ let domains = 0;
 /** An organization with the email channel on, at a support address of a domain no other test uses. */
 export const emailOrg = async (
   settings: { fromName?: string; autoAcknowledge?: boolean } = {},
-  org: { slackWebhookUrl?: string } = {},
+  org: { slackWebhookUrl?: string; shard?: number } = {},
 ): Promise<TestOrg & { domain: string; address: string }> => {
   const created = await createOrg({ name: "Acme", ...org });
   const domain = `acme-${++domains}-${crypto.randomUUID().slice(0, 8)}.example`;

@@ -530,6 +530,10 @@ export const WRITE_BATCHES: WriteBatch[] = [
         ),
       },
       { label: "turned off (null)", statements: replaceEmailSettingsBatch(db, orgId, null, now) },
+      {
+        label: "two addresses, the copy on a shard other than 0 (a stale row of another organization gives way)",
+        statements: replaceEmailSettingsBatch(db, orgId, { addresses: [v("address1"), v("address2")], fromName: v("fromName") }, now, true),
+      },
     ],
   },
   {

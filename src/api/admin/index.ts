@@ -136,7 +136,10 @@ adminApi.openapi(updateOrganizationRoute, async (c) => {
     try {
       if (directory) await namedBatch(directory, emailAddressesBatch(directory, orgId, email, now));
       // One transaction: on shard 0 an address another organization owns rolls the whole update back.
-      await namedBatch(db, { organization: updateOrganization(db, orgId, body, now), ...replaceEmailSettingsBatch(db, orgId, email, now) });
+      await namedBatch(db, {
+        organization: updateOrganization(db, orgId, body, now),
+        ...replaceEmailSettingsBatch(db, orgId, email, now, directory !== null),
+      });
     } catch (err) {
       const taken = email ? await conflictingAddresses(directory ?? db, orgId, email.addresses) : [];
       if (taken.length === 0) throw err;

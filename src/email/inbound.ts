@@ -7,7 +7,8 @@ import { storeEmailReply } from "../db/email-reply";
 import { emailPrefix } from "../db/customers";
 import { ticketTerms } from "../ai/terms";
 import type { Env } from "../env";
-import { describeConversation } from "../api/tickets/description";
+import { clip, describeConversation } from "../api/tickets/description";
+import { toHex } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { enqueueJobs } from "../jobs/enqueue";
@@ -29,9 +30,7 @@ export type InboundOutcome =
 const HOUR_MS = 60 * 60 * 1000;
 
 /** A reply token: 16 random bytes as hex, unguessable, so a made-up `+tag` threads onto nothing. */
-const newReplyToken = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+const newReplyToken = () => toHex(crypto.getRandomValues(new Uint8Array(16)));
 
 /** A note names at most this many left-out attachments, each name clipped, so it stays a few lines whatever the mail holds. */
 const NOTE_NAMES = 10;
@@ -192,7 +191,7 @@ const receive = async (message: ForwardableEmailMessage, env: Env, ctx: Executio
       );
     } else {
       ticketId = newId();
-      stored = await storeNewEmailTicket(db, newTicketOf(mail, organization.id, ticketId, attachments, limits, now));
+      stored = await storeNewEmailTicket(db, newTicketOf(mail, organization.id, ticketId, attachments, limits, query.since, now));
     }
   } catch (err) {
     await deleteAttachments(env.ATTACHMENTS, attachments);
@@ -217,6 +216,8 @@ const newTicketOf = (
   ticketId: string,
   attachments: StoredAttachment[],
   limits: EmailLimits,
+  /** The sender's hourly window: the read's own, so read and write count the same hour. */
+  since: string,
   now: string,
 ) => {
   const title = clip(mail.subject || "(no subject)", limits.title);
@@ -239,7 +240,7 @@ const newTicketOf = (
     skipped: skippedNames(mail.skipped),
     acknowledge: !mail.automated,
     ids: { categorizeJob: newId(), notifyJob: newId(), ackJob: newId(), createdEvent: newId(), receivedEvent: newId() },
-    since: new Date(Date.parse(now) - HOUR_MS).toISOString(),
+    since,
     now,
   };
 };

@@ -1,6 +1,7 @@
 import type { Email } from "postal-mime";
 import { isUsableAddress } from "./address";
 import { htmlToText } from "./html-text";
+import { toHex } from "../lib/crypto";
 
 /**
  * Bounds on what one inbound mail may cost. Email Routing accepts messages up to 25 MiB
@@ -83,8 +84,6 @@ const bounceOf = (mail: Email, raw: ArrayBuffer, ownId: string | undefined) => {
   return { originalIds: [...new Set(originalIds)] };
 };
 
-const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-
 /** The mail's text: the plain part, else its HTML as text, CRLF as LF, trimmed. */
 const bodyText = (mail: Email) => (mail.text ?? (mail.html ? htmlToText(mail.html) : "")).replace(/\r\n?/g, "\n").trim();
 
@@ -126,7 +125,7 @@ export const parseMail = async (raw: ArrayBuffer, envelopeFrom: string, limits: 
   return {
     kind: "ok",
     mail: {
-      messageId: ownId ?? `sha256:${hex(await crypto.subtle.digest("SHA-256", raw))}`,
+      messageId: ownId ?? `sha256:${toHex(await crypto.subtle.digest("SHA-256", raw))}`,
       subject: (mail.subject ?? "").replace(/\s+/g, " ").trim(),
       from: { address, name: fromHeader?.name.replace(/\s+/g, " ").trim() || null },
       thread: [...new Set([...messageIds(mail.inReplyTo), ...messageIds(mail.references).reverse()])],

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { receiveEmail } from "../../src/email/inbound";
 import { EMAIL_LIMITS } from "../../src/email/parse";
 import { MAX_TICKET_MESSAGES } from "../../src/db/ticket-add-messages";
 import { DIRECTORY_SHARD } from "../../src/db/shards";
@@ -424,23 +423,10 @@ describe("email(): attachments", () => {
   it("keeps at most the bounded number and size, naming what it left out in the message", async () => {
     const org = await emailOrg();
     captureSends();
-    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
-    const raw = new TextEncoder().encode(fixture("attachment", org.domain));
-    let rejected: string | undefined;
-    const message = {
-      from: "jane.doe@example.com",
-      to: org.address,
-      headers: new Headers(),
-      raw: new Response(raw).body!,
-      rawSize: raw.byteLength,
-      setReject: (reason: string) => {
-        rejected = reason;
-      },
-    } as unknown as ForwardableEmailMessage;
-    const ctx = createExecutionContext();
     // One attachment of at most 64 bytes: the 70-byte PNG is over the size; the 45-byte PDF fits.
-    await receiveEmail(message, env, ctx, { ...EMAIL_LIMITS, attachments: 1, attachmentBytes: 64 });
-    await waitOnExecutionContext(ctx);
+    const { rejected } = await deliverEmail(fixture("attachment", org.domain), {
+      limits: { ...EMAIL_LIMITS, attachments: 1, attachmentBytes: 64 },
+    });
     expect(rejected).toBeUndefined();
     const { json } = await getTicket(org.apiKey, await onlyTicket(org.id));
     const stored = json.ticket.messages[0]!;
@@ -476,19 +462,7 @@ describe("email(): attachments", () => {
       "",
     ].join("\r\n");
     captureSends();
-    const bytes = new TextEncoder().encode(raw);
-    const message = {
-      from: "jane.doe@example.com",
-      to: org.address,
-      headers: new Headers(),
-      raw: new Response(bytes).body!,
-      rawSize: bytes.byteLength,
-      setReject: () => undefined,
-    } as unknown as ForwardableEmailMessage;
-    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
-    const ctx = createExecutionContext();
-    await receiveEmail(message, env, ctx, { ...EMAIL_LIMITS, attachments: 0 });
-    await waitOnExecutionContext(ctx);
+    await deliverEmail(raw, { limits: { ...EMAIL_LIMITS, attachments: 0 } });
     const { json } = await getTicket(org.apiKey, await onlyTicket(org.id));
     const content = json.ticket.messages[0]!.content;
     expect(content.startsWith("Hello there\n\n[60 attachments not kept")).toBe(true);

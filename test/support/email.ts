@@ -1,6 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import { receiveEmail } from "../../src/email/inbound";
+import type { EmailLimits } from "../../src/email/parse";
 import type { Env } from "../../src/env";
 import { admin } from "./http";
 import { createOrg, type TestOrg } from "./orgs";
@@ -44,9 +46,12 @@ const envelopeFrom = (raw: string) => /^From:.*?<?([^\s<>]+@[^\s<>)]+)>?/im.exec
 /**
  * Hands a raw message to the worker's email handler as Email Routing would: a ForwardableEmailMessage
  * with the envelope, the raw stream and its size, and a setReject that the test reads back.
- * `to` is the envelope recipient (defaults to the To header's first address).
+ * `to` is the envelope recipient (defaults to the To header's first address); `limits` replaces EMAIL_LIMITS.
  */
-export const deliverEmail = async (raw: string | Uint8Array, opts: { to?: string; from?: string; env?: Partial<Env> } = {}) => {
+export const deliverEmail = async (
+  raw: string | Uint8Array,
+  opts: { to?: string; from?: string; env?: Partial<Env>; limits?: EmailLimits } = {},
+) => {
   const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
   const text = typeof raw === "string" ? raw : new TextDecoder("latin1").decode(raw);
   const to = opts.to ?? /^To:.*?<?([^\s<>",]+@[^\s<>",]+)>?\s*$/im.exec(text)?.[1] ?? "";
@@ -64,7 +69,9 @@ export const deliverEmail = async (raw: string | Uint8Array, opts: { to?: string
     reply: () => Promise.reject(new Error("reply is not used")),
   } as unknown as ForwardableEmailMessage;
   const ctx = createExecutionContext();
-  await worker.email(message, { ...env, ...opts.env } as Env, ctx);
+  // Other bounds than the worker's own go to the handler itself (the worker's entry always passes EMAIL_LIMITS).
+  if (opts.limits) await receiveEmail(message, { ...env, ...opts.env } as Env, ctx, opts.limits);
+  else await worker.email(message, { ...env, ...opts.env } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return { rejected };
 };

@@ -6,7 +6,8 @@ const ROLE_LABEL: Record<Message["role"], string> = { customer: "Customer", agen
 const PER_MESSAGE = 500;
 const TOTAL = 2_000;
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 
 /**
  * A readable description from the conversation ("Customer: …" per line, in order), bounded

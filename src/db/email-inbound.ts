@@ -1,5 +1,4 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { namedBatch } from "./batch";
 import type { Db } from "./client";
 import { attachments, emailAddresses, emailMessages } from "./email-schema";
@@ -8,7 +7,7 @@ import { outboxRow } from "./outbox";
 import { customers, jobs, organizations, ticketEvents, ticketMessages, tickets } from "./schema";
 import { eventRow, insertEvent, PIPELINE_ACTOR } from "./ticket-events";
 import { hasWebhooks } from "./webhook-flag";
-import { qualified } from "./sql";
+import { messageCountOf } from "./sql";
 import { MAX_TICKET_MESSAGES } from "./ticket-add-messages";
 import type { JobMessage } from "../jobs/messages";
 
@@ -24,10 +23,6 @@ export const ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR = 100;
 
 /** The event actor of what a mail did: the sender's address. */
 export const emailActor = (address: unknown) => sql`json_object('type', 'email', 'address', ${address})`;
-
-/** How many messages a ticket holds (its primary key's prefix). */
-const messagesOf = (ticketId: SQLiteColumn) =>
-  sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(ticketId)})`;
 
 /** A JSON array bound as one parameter, as a set of values: `x in (select value from json_each(?))`. */
 const inJson = (column: unknown, values: string[]) => sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
@@ -61,7 +56,7 @@ export const inboundContext = async (db: Db, q: InboundQuery) => {
   const org = sql`(select a.organization_id from email_addresses as a where a.address = ${q.address}${owned})`;
   const threadTicket = (ids: string[], direction?: "out") =>
     db
-      .select({ ticketId: emailMessages.ticketId, messages: messagesOf(emailMessages.ticketId) })
+      .select({ ticketId: emailMessages.ticketId, messages: messageCountOf(emailMessages.ticketId) })
       .from(emailMessages)
       .where(
         and(
@@ -93,7 +88,7 @@ export const inboundContext = async (db: Db, q: InboundQuery) => {
       .from(emailMessages)
       .where(and(eq(emailMessages.organizationId, org), eq(emailMessages.messageId, q.messageId))),
     db
-      .select({ ticketId: tickets.id, messages: messagesOf(tickets.id) })
+      .select({ ticketId: tickets.id, messages: messageCountOf(tickets.id) })
       .from(tickets)
       .where(and(eq(tickets.replyToken, q.tag ?? ""), eq(tickets.organizationId, org))),
     threadTicket(q.thread),

@@ -8,6 +8,10 @@ import { tickets } from "./schema";
  */
 export const qualified = (column: SQLiteColumn) => sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 
+/** How many messages the ticket in `ticketId` holds: a count over its `ticket_messages` primary key's prefix. */
+export const messageCountOf = (ticketId: SQLiteColumn) =>
+  sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(ticketId)})`;
+
 /**
  * A ticket's next `updated_at`: now, or a millisecond past the stored value if that is not
  * earlier. It always moves, so `expectedUpdatedAt` (optimistic locking) sees every change, even

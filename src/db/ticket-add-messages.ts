@@ -6,7 +6,7 @@ import { inTableOrder } from "./insert-select";
 import { outboxRow } from "./outbox";
 import { renderedOnce, renderer, renderPlan, runPlan, variantsOf, type VariantOf } from "./plans";
 import { apiKeys, jobs, ticketEvents, ticketMessages, tickets } from "./schema";
-import { nextUpdatedAt, qualified } from "./sql";
+import { messageCountOf, nextUpdatedAt, qualified } from "./sql";
 import { apiActor, insertEvent } from "./ticket-events";
 import { hasWebhooks } from "./webhook-flag";
 import type { JobMessage } from "../jobs/messages";
@@ -40,7 +40,7 @@ type Variant = VariantOf<typeof VARIANT_OPTIONS>;
 
 const db = renderer;
 
-const messageCount = sql<number>`(select count(*) from ticket_messages as m where m.ticket_id = ${qualified(tickets.id)})`;
+const messageCount = messageCountOf(tickets.id);
 
 /**
  * What every write of one addMessages is guarded by: the key is live, the ticket is its

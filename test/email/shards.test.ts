@@ -3,8 +3,9 @@ import { DIRECTORY_SHARD } from "../../src/db/shards";
 import { deliverEmail, fixture } from "../support/email";
 import { admin } from "../support/http";
 import { createOrg } from "../support/orgs";
+import { countingD1 } from "../support/counting";
 import { captureSends } from "../support/queue";
-import { SHARDS } from "../support/shards";
+import { SHARDS, shardDb, withShardDb } from "../support/shards";
 import { rowsOn } from "../support/tickets";
 
 let n = 0;
@@ -48,9 +49,18 @@ describe.runIf(SHARDS >= 3)("the email channel across shards", () => {
     // The address moves: the worker's cached directory entry still says shard 1, which no longer knows it.
     expect((await setAddresses(first.id, null)).status).toBe(200);
     expect((await setAddresses(second.id, [address])).status).toBe(200);
-    const { rejected } = await deliverEmail(fixture("gmail-new", d).replace("CAJx3f0nK2+Q8Hh7X_new-ticket", "moved-1"));
+    const counting = [DIRECTORY_SHARD, 1, 2].map((shard) => ({ shard, ...countingD1(shardDb(shard)) }));
+    const overrides = Object.assign({}, ...counting.map((c) => withShardDb(c.shard, c.binding)));
+    const { rejected } = await deliverEmail(fixture("gmail-new", d).replace("CAJx3f0nK2+Q8Hh7X_new-ticket", "moved-1"), { env: overrides });
     expect(rejected).toBeUndefined();
     expect(await rowsOn(2, "select count(*) as n from tickets where organization_id = ?", second.id)).toEqual([{ n: 1 }]);
+    // The cached shard was asked first (one read that found nothing), then the directory once more,
+    // then the new owner's shard: its read and its one write batch.
+    expect(counting.map((c) => [c.shard, c.counts.roundTrips])).toEqual([
+      [DIRECTORY_SHARD, 1],
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it("lets the directory decide when a copy is stale: the new owner's PATCH succeeds and its mail reaches it, not the old owner", async () => {
